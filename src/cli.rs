@@ -1,0 +1,82 @@
+//! Command-line interface, declared with clap's derive API.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "py-build-cmake", version, about = "Build Python wheels from inside CMake")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the effective configuration, or the option reference.
+    Config(ConfigArgs),
+    /// Pack a staged install tree into a wheel.
+    Wheel(WheelArgs),
+}
+
+/// The inputs every command that resolves a configuration shares.
+#[derive(Debug, Clone, Args)]
+pub struct ConfigInputs {
+    /// Project directory (holds pyproject.toml).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Extra local override file (.toml or .pbc), applied in order.
+    #[arg(long = "local", value_name = "FILE")]
+    pub local: Vec<PathBuf>,
+    /// Extra cross-compilation override file (.toml or .pbc), applied in order.
+    #[arg(long = "cross", value_name = "FILE")]
+    pub cross: Vec<PathBuf>,
+    /// Override of the form `KEY OP VALUE`, e.g. `cmake.build_type=Debug`.
+    #[arg(short = 'o', long = "override", value_name = "OVERRIDE", allow_hyphen_values = true)]
+    pub overrides: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TargetOs {
+    Linux,
+    Windows,
+    Mac,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub inputs: ConfigInputs,
+    /// Operating system whose section is selected (default: the running OS).
+    #[arg(long = "os", value_enum)]
+    pub os: Option<TargetOs>,
+    /// Print the effective configuration as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Print the option reference generated from the schema.
+    #[arg(long, conflicts_with = "json")]
+    pub format: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WheelArgs {
+    #[command(flatten)]
+    pub inputs: ConfigInputs,
+    /// Staged install tree (its root becomes platlib, or purelib for pure wheels).
+    #[arg(long)]
+    pub staging: PathBuf,
+    /// Where the wheel is written (default: <project>/dist).
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
+    #[arg(long)]
+    pub python_tag: Option<String>,
+    #[arg(long)]
+    pub abi_tag: Option<String>,
+    #[arg(long)]
+    pub platform_tag: Option<String>,
+    #[arg(long)]
+    pub build_tag: Option<String>,
+    /// Compression threads (default: every core).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+}

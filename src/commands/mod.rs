@@ -1,0 +1,33 @@
+//! One file per subcommand; each turns parsed arguments into calls on the
+//! library modules and prints the result.
+
+mod config;
+mod wheel;
+
+use crate::cli::{Cli, Command};
+
+/// Errors of the command layer: each wraps the error of the layer it called.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] crate::config::Error),
+    #[error(transparent)]
+    Project(#[from] crate::project::Error),
+    #[error(transparent)]
+    Python(#[from] crate::python_target::Error),
+    #[error(transparent)]
+    Wheel(#[from] crate::wheel::Error),
+    #[error("{context}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Config(args) => config::run(args),
+        Command::Wheel(args) => wheel::run(args),
+    }
+}

@@ -1,0 +1,29 @@
+//! `py-build-cmake`: the helper that CMake calls to resolve a py-build-cmake
+//! configuration, describe the target Python and pack wheels.
+
+mod cli;
+mod commands;
+mod config;
+mod project;
+mod python_target;
+mod wheel;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("py-build-cmake: error: {err}");
+            let mut source = std::error::Error::source(&err);
+            while let Some(cause) = source {
+                eprintln!("  caused by: {cause}");
+                source = cause.source();
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
