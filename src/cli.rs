@@ -65,6 +65,9 @@ pub struct WheelArgs {
     /// Staged install tree (its root becomes platlib, or purelib for pure wheels).
     #[arg(long)]
     pub staging: PathBuf,
+    /// Target interpreter of a native build (default: PY_BUILD_CMAKE_PYTHON, else python3 on PATH).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
     /// Where the wheel is written (default: <project>/dist).
     #[arg(long)]
     pub out_dir: Option<PathBuf>,

@@ -6,6 +6,7 @@ mod commands;
 mod config;
 mod project;
 mod python_target;
+mod tags;
 mod wheel;
 
 use std::process::ExitCode;

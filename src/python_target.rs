@@ -82,3 +82,22 @@ pub struct PythonTarget {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {}
+
+/// The interpreter a native build targets: `PY_BUILD_CMAKE_PYTHON`, else
+/// `python3` on PATH.
+pub fn default_interpreter() -> PathBuf {
+    todo!("issue 4")
+}
+
+/// Asks a native interpreter about itself.
+pub fn resolve_native(interpreter: &std::path::Path) -> Result<PythonTarget, Error> {
+    let _ = interpreter;
+    todo!("issue 4")
+}
+
+/// Resolves a cross config, filling in what it leaves out from its sysroot
+/// or prefix and checking that both agree.
+pub fn resolve_cross(spec: &CrossSpec, os: Os) -> Result<PythonTarget, Error> {
+    let _ = (spec, os);
+    todo!("issue 5")
+}

@@ -16,6 +16,8 @@ pub enum Error {
     #[error(transparent)]
     Python(#[from] crate::python_target::Error),
     #[error(transparent)]
+    Tags(#[from] crate::tags::Error),
+    #[error(transparent)]
     Wheel(#[from] crate::wheel::Error),
     #[error("{context}")]
     Io {
