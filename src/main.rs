@@ -2,8 +2,10 @@
 //! configuration, describe the target Python and pack wheels.
 
 mod cli;
+mod cmake_output;
 mod commands;
 mod config;
+mod fs_atomic;
 mod project;
 mod python_target;
 mod tags;

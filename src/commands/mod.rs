@@ -1,10 +1,13 @@
 //! One file per subcommand; each turns parsed arguments into calls on the
 //! library modules and prints the result.
 
+mod cmake_vars;
 mod config;
+mod install;
 mod wheel;
 
 use crate::cli::{Cli, Command};
+use crate::config::model::Os;
 
 /// Errors of the command layer: each wraps the error of the layer it called.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +22,8 @@ pub enum Error {
     Tags(#[from] crate::tags::Error),
     #[error(transparent)]
     Wheel(#[from] crate::wheel::Error),
+    #[error(transparent)]
+    CmakeOutput(#[from] crate::cmake_output::Error),
     #[error("{context}")]
     Io {
         context: String,
@@ -31,5 +36,18 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Config(args) => config::run(args),
         Command::Wheel(args) => wheel::run(args),
+        Command::CmakeVars(args) => cmake_vars::run(args),
+        Command::Install(args) => install::run(args),
+    }
+}
+
+/// The OS this helper runs on: whose section a native build selects.
+pub fn host_os() -> Os {
+    if cfg!(windows) {
+        Os::Windows
+    } else if cfg!(target_os = "macos") {
+        Os::Mac
+    } else {
+        Os::Linux
     }
 }
