@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "py-build-cmake", version, about = "Build Python wheels from inside CMake")]
+#[command(
+    name = "py-build-cmake",
+    version,
+    about = "Build Python wheels from inside CMake"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -17,6 +21,8 @@ pub enum Command {
     Config(ConfigArgs),
     /// Pack a staged install tree into a wheel.
     Wheel(WheelArgs),
+    /// Write CMake presets: one configure, build and workflow preset per target.
+    Presets(PresetsArgs),
 }
 
 /// The inputs every command that resolves a configuration shares.
@@ -32,7 +38,12 @@ pub struct ConfigInputs {
     #[arg(long = "cross", value_name = "FILE")]
     pub cross: Vec<PathBuf>,
     /// Override of the form `KEY OP VALUE`, e.g. `cmake.build_type=Debug`.
-    #[arg(short = 'o', long = "override", value_name = "OVERRIDE", allow_hyphen_values = true)]
+    #[arg(
+        short = 'o',
+        long = "override",
+        value_name = "OVERRIDE",
+        allow_hyphen_values = true
+    )]
     pub overrides: Vec<String>,
 }
 
@@ -82,4 +93,20 @@ pub struct WheelArgs {
     /// Compression threads (default: every core).
     #[arg(long)]
     pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct PresetsArgs {
+    /// Project directory (holds pyproject.toml).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Add a preset for the native target (the default when no --cross is given).
+    #[arg(long)]
+    pub native: bool,
+    /// A cross config; each gets its own presets.
+    #[arg(long = "cross", value_name = "FILE")]
+    pub cross: Vec<PathBuf>,
+    /// The presets file (default: <project>/CMakePresets.pybuildcmake.json).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }

@@ -4,6 +4,8 @@
 mod cli;
 mod commands;
 mod config;
+mod layout;
+mod presets;
 mod project;
 mod python_target;
 mod tags;
