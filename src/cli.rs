@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "py-build-cmake", version, about = "Build Python wheels from inside CMake")]
+#[command(
+    name = "py-build-cmake",
+    version,
+    about = "Build Python wheels from inside CMake"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -21,6 +25,8 @@ pub enum Command {
     CmakeVars(CmakeVarsArgs),
     /// Install this helper and the CMake package into a prefix.
     Install(InstallArgs),
+    /// Write CMake presets: one configure, build and workflow preset per target.
+    Presets(PresetsArgs),
 }
 
 /// The inputs every command that resolves a configuration shares.
@@ -36,7 +42,12 @@ pub struct ConfigInputs {
     #[arg(long = "cross", value_name = "FILE")]
     pub cross: Vec<PathBuf>,
     /// Override of the form `KEY OP VALUE`, e.g. `cmake.build_type=Debug`.
-    #[arg(short = 'o', long = "override", value_name = "OVERRIDE", allow_hyphen_values = true)]
+    #[arg(
+        short = 'o',
+        long = "override",
+        value_name = "OVERRIDE",
+        allow_hyphen_values = true
+    )]
     pub overrides: Vec<String>,
 }
 
@@ -108,4 +119,20 @@ pub struct InstallArgs {
     /// Installs `<prefix>/bin/py-build-cmake` and `<prefix>/lib/cmake/PyBuildCmake/`.
     #[arg(long)]
     pub prefix: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct PresetsArgs {
+    /// Project directory (holds pyproject.toml).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Add a preset for the native target (the default when no --cross is given).
+    #[arg(long)]
+    pub native: bool,
+    /// A cross config; each gets its own presets.
+    #[arg(long = "cross", value_name = "FILE")]
+    pub cross: Vec<PathBuf>,
+    /// The presets file (default: <project>/CMakePresets.pybuildcmake.json).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }

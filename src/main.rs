@@ -6,6 +6,8 @@ mod cmake_output;
 mod commands;
 mod config;
 mod fs_atomic;
+mod layout;
+mod presets;
 mod project;
 mod python_target;
 mod tags;

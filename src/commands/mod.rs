@@ -4,10 +4,10 @@
 mod cmake_vars;
 mod config;
 mod install;
+mod presets;
 mod wheel;
 
 use crate::cli::{Cli, Command};
-use crate::config::model::Os;
 
 /// Errors of the command layer: each wraps the error of the layer it called.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +24,10 @@ pub enum Error {
     Wheel(#[from] crate::wheel::Error),
     #[error(transparent)]
     CmakeOutput(#[from] crate::cmake_output::Error),
+    #[error(transparent)]
+    Presets(#[from] crate::presets::Error),
+    #[error("{0}")]
+    Usage(String),
     #[error("{context}")]
     Io {
         context: String,
@@ -38,11 +42,13 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Wheel(args) => wheel::run(args),
         Command::CmakeVars(args) => cmake_vars::run(args),
         Command::Install(args) => install::run(args),
+        Command::Presets(args) => presets::run(args),
     }
 }
 
-/// The OS this helper runs on: whose section a native build selects.
-pub fn host_os() -> Os {
+/// The OS this helper runs on: the default section for native builds.
+pub fn running_os() -> crate::config::model::Os {
+    use crate::config::model::Os;
     if cfg!(windows) {
         Os::Windows
     } else if cfg!(target_os = "macos") {
