@@ -435,8 +435,11 @@ function(py_build_cmake_add_wheel)
     VERBATIM)
   add_custom_target(${name} DEPENDS "${stamp}")
   set_property(TARGET ${name} PROPERTY _PY_BUILD_CMAKE_TARGET TRUE)
-  cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}"
-    CALL _py_build_cmake_depend_on_all "${name}")
+  # A deferred call expands its arguments when it runs, so EVAL bakes the
+  # target name in now.
+  _py_build_cmake_quote(quoted_dir "${CMAKE_SOURCE_DIR}")
+  _py_build_cmake_quote(quoted_name "${name}")
+  cmake_language(EVAL CODE "cmake_language(DEFER DIRECTORY ${quoted_dir} CALL _py_build_cmake_depend_on_all ${quoted_name})")
 endfunction()
 
 # py_build_cmake_add_sdist([TARGET name] [OUTPUT_DIR dir])
