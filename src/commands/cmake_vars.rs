@@ -28,9 +28,16 @@ pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
             python_target::resolve_native(&interpreter)?
         }
     };
-    let cmake = config.cmake.get(args.cmake_index).or_else(|| config.cmake.first());
+    let cmake = config
+        .cmake
+        .get(args.cmake_index)
+        .or_else(|| config.cmake.first());
     let pure = config.wheel.pure_python.unwrap_or(config.cmake.is_empty());
-    let tags = WheelTags::compute(&config, (!pure).then_some(&target), &TagOverrides::default())?;
+    let tags = WheelTags::compute(
+        &config,
+        (!pure).then_some(&target),
+        &TagOverrides::default(),
+    )?;
     let module = cmake_output::find_module(&config)?;
     let script = cmake_output::render(&Inputs {
         config: &config,
