@@ -60,12 +60,6 @@ pub enum Error {
     Merge { key: String, message: String },
     #[error("{0}")]
     Other(String),
-    #[error("while reading {}: {source}", path.display())]
-    Project {
-        path: PathBuf,
-        #[source]
-        source: crate::project::Error,
-    },
 }
 
 /// What to resolve: the project and every override source, in CLI order.
@@ -156,14 +150,35 @@ pub fn load(request: &LoadRequest) -> Result<Config, Error> {
     let Val::Section(tool) = tool else {
         return Err(Error::Other("[tool.py-build-cmake] was cleared".into()));
     };
+    let label = format!(
+        "while resolving the configuration of {}",
+        pyproject.display()
+    );
     resolve::resolve(resolve::Input {
         project_dir,
         pyproject,
         input_files,
         document,
+        document_raw,
         tool,
         os: request.os,
     })
+    .map_err(|e| e.with_label(&label))
+}
+
+impl Error {
+    /// Names the source of a problem found while combining values.
+    fn with_label(self, label: &str) -> Error {
+        match self {
+            Error::Merge { key, message } => Error::Invalid {
+                label: label.to_owned(),
+                line: None,
+                key,
+                message,
+            },
+            other => other,
+        }
+    }
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, Error> {
@@ -231,7 +246,8 @@ fn apply_raw(
     };
     let root = KeyPath::new(&source.key_prefix);
     let new = verify::verify(&schema::ROOT, &raw, &ctx, &root)?;
-    *tool = merge::merge(&schema::ROOT, Some(tool), &new, &root)?
+    *tool = merge::merge(&schema::ROOT, Some(tool), &new, &root)
+        .map_err(|e| e.with_label(&source.label))?
         .unwrap_or_else(|| Val::Section(Map::new()));
     Ok(())
 }

@@ -206,6 +206,12 @@ impl<'a> Parser<'a> {
                 }
                 let text = &self.rest()[..len];
                 self.pos += len;
+                if matches!(self.peek(), Some('"' | '[' | '{')) {
+                    return Err(self.error(
+                        "unexpected character after an unquoted value \
+                         (no space may come between the operator and a list, table or quoted string)",
+                    ));
+                }
                 Ok(scalar(text))
             }
         }

@@ -14,7 +14,7 @@ use super::model::{
     CmakeOption, CmakeOptions, Config, EditableMode, EditableOptions, Generated, ModuleOptions, Os,
     PythonAbi, SdistOptions, StubgenOptions, WheelOptions,
 };
-use super::raw::KeyPath;
+use super::raw::{KeyPath, Raw};
 use super::schema::{self, Default, Kind, Opt, PathKind};
 use super::value::{CmakeItem, Map, Scalar, Val};
 use super::Error;
@@ -26,6 +26,8 @@ pub struct Input {
     pub pyproject: PathBuf,
     pub input_files: Vec<PathBuf>,
     pub document: toml::Table,
+    /// The same document with line numbers, for `[project]` errors.
+    pub document_raw: Raw,
     pub tool: Map,
     pub os: Os,
 }
@@ -96,6 +98,7 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
         pyproject,
         input_files,
         document,
+        document_raw,
         mut tool,
         os,
     } = input;
@@ -184,9 +187,11 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
     let module = module_options(&module)?;
     let dynamic_source = dynamic_source(&document, &module)?;
     let project = Project::from_pyproject(&pyproject, &document, dynamic_source.as_deref())
-        .map_err(|source| Error::Project {
-            path: pyproject.clone(),
-            source,
+        .map_err(|e| Error::Invalid {
+            label: format!("while reading {}", pyproject.display()),
+            line: line_of(&document_raw, &e.key),
+            key: e.key,
+            message: e.message,
         })?;
 
     Ok(Config {
@@ -581,4 +586,22 @@ fn cross_spec(c: &Finals, cmake_options: Vec<(String, String)>) -> CrossSpec {
         emulator: c.list("emulator"),
         cmake_options,
     }
+}
+
+/// The line of the deepest table entry on a key path like
+/// `project.authors[0].email`.
+fn line_of(document: &Raw, key: &str) -> Option<usize> {
+    let mut node = document;
+    let mut line = None;
+    for part in key.split('.') {
+        let name = part.split('[').next().unwrap_or(part);
+        match node.get(name) {
+            Some(child) => {
+                line = child.line.or(line);
+                node = child;
+            }
+            None => break,
+        }
+    }
+    line
 }

@@ -209,7 +209,8 @@ fn verify_multi(
         .cloned()
         .partition(|(k, _)| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()));
     let mut out = Map::new();
-    if !shared.is_empty() {
+    // An empty `[cmake]` table still asks for one configuration.
+    if !shared.is_empty() || numbered.is_empty() {
         out.insert(
             "*".to_owned(),
             Val::Section(verify_entries(opt, raw, &shared, ctx, key)?),
