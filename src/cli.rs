@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "py-build-cmake", version, about = "Build Python wheels from inside CMake")]
+#[command(
+    name = "py-build-cmake",
+    version,
+    about = "Build Python wheels from inside CMake"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -32,7 +36,12 @@ pub struct ConfigInputs {
     #[arg(long = "cross", value_name = "FILE")]
     pub cross: Vec<PathBuf>,
     /// Override of the form `KEY OP VALUE`, e.g. `cmake.build_type=Debug`.
-    #[arg(short = 'o', long = "override", value_name = "OVERRIDE", allow_hyphen_values = true)]
+    #[arg(
+        short = 'o',
+        long = "override",
+        value_name = "OVERRIDE",
+        allow_hyphen_values = true
+    )]
     pub overrides: Vec<String>,
 }
 

@@ -4,9 +4,14 @@
 mod cli;
 mod commands;
 mod config;
+mod manylinux;
+mod metadata;
+mod normalize;
 mod project;
 mod python_target;
 mod tags;
+#[cfg(test)]
+mod test_support;
 mod wheel;
 
 use std::process::ExitCode;

@@ -19,6 +19,8 @@ pub enum Error {
     Tags(#[from] crate::tags::Error),
     #[error(transparent)]
     Wheel(#[from] crate::wheel::Error),
+    #[error("{0}")]
+    Usage(String),
     #[error("{context}")]
     Io {
         context: String,
