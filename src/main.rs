@@ -5,10 +5,15 @@ mod cli;
 mod commands;
 mod config;
 mod layout;
+mod manylinux;
+mod metadata;
+mod normalize;
 mod presets;
 mod project;
 mod python_target;
 mod tags;
+#[cfg(test)]
+mod test_support;
 mod wheel;
 
 use std::process::ExitCode;

@@ -39,15 +39,3 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Presets(args) => presets::run(args),
     }
 }
-
-/// The OS this helper runs on: the default section for native builds.
-pub fn running_os() -> crate::config::model::Os {
-    use crate::config::model::Os;
-    if cfg!(windows) {
-        Os::Windows
-    } else if cfg!(target_os = "macos") {
-        Os::Mac
-    } else {
-        Os::Linux
-    }
-}
