@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "py-build-cmake", version, about = "Build Python wheels from inside CMake")]
+#[command(
+    name = "py-build-cmake",
+    version,
+    about = "Build Python wheels from inside CMake"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -17,6 +21,8 @@ pub enum Command {
     Config(ConfigArgs),
     /// Pack a staged install tree into a wheel.
     Wheel(WheelArgs),
+    /// Describe the target Python (wheel tags, suffixes, paths) as JSON.
+    PythonTarget(PythonTargetArgs),
 }
 
 /// The inputs every command that resolves a configuration shares.
@@ -32,7 +38,12 @@ pub struct ConfigInputs {
     #[arg(long = "cross", value_name = "FILE")]
     pub cross: Vec<PathBuf>,
     /// Override of the form `KEY OP VALUE`, e.g. `cmake.build_type=Debug`.
-    #[arg(short = 'o', long = "override", value_name = "OVERRIDE", allow_hyphen_values = true)]
+    #[arg(
+        short = 'o',
+        long = "override",
+        value_name = "OVERRIDE",
+        allow_hyphen_values = true
+    )]
     pub overrides: Vec<String>,
 }
 
@@ -82,4 +93,17 @@ pub struct WheelArgs {
     /// Compression threads (default: every core).
     #[arg(long)]
     pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct PythonTargetArgs {
+    /// Native interpreter to describe (default: PY_BUILD_CMAKE_PYTHON, else python3 on PATH).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Where the interpreter's answer is cached (default: $XDG_CACHE_HOME/py-build-cmake).
+    #[arg(long)]
+    pub cache_dir: Option<PathBuf>,
+    /// Do not read or write the cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
 }

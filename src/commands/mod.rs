@@ -2,6 +2,7 @@
 //! library modules and prints the result.
 
 mod config;
+mod python_target;
 mod wheel;
 
 use crate::cli::{Cli, Command};
@@ -31,5 +32,6 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Config(args) => config::run(args),
         Command::Wheel(args) => wheel::run(args),
+        Command::PythonTarget(args) => python_target::run(args),
     }
 }

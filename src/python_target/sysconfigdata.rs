@@ -1,0 +1,1 @@
+//! Reading a target's `_sysconfigdata_*.py` without running it.
