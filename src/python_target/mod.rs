@@ -5,6 +5,7 @@ mod abi;
 mod cache;
 mod cross;
 mod native;
+mod prefix;
 mod sysconfigdata;
 
 use std::path::{Path, PathBuf};
