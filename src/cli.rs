@@ -21,6 +21,8 @@ pub enum Command {
     Config(ConfigArgs),
     /// Pack a staged install tree into a wheel.
     Wheel(WheelArgs),
+    /// Write CMake presets: one configure, build and workflow preset per target.
+    Presets(PresetsArgs),
     /// Describe the target Python (wheel tags, suffixes, paths) as JSON.
     PythonTarget(PythonTargetArgs),
 }
@@ -106,4 +108,20 @@ pub struct PythonTargetArgs {
     /// Do not read or write the cache.
     #[arg(long, conflicts_with = "cache_dir")]
     pub no_cache: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PresetsArgs {
+    /// Project directory (holds pyproject.toml).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Add a preset for the native target (the default when no --cross is given).
+    #[arg(long)]
+    pub native: bool,
+    /// A cross config; each gets its own presets.
+    #[arg(long = "cross", value_name = "FILE")]
+    pub cross: Vec<PathBuf>,
+    /// The presets file (default: <project>/CMakePresets.pybuildcmake.json).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }

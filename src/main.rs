@@ -5,6 +5,8 @@ mod atomic_file;
 mod cli;
 mod commands;
 mod config;
+mod layout;
+mod presets;
 mod project;
 mod python_target;
 mod tags;

@@ -2,6 +2,7 @@
 //! library modules and prints the result.
 
 mod config;
+mod presets;
 mod python_target;
 mod wheel;
 
@@ -20,6 +21,10 @@ pub enum Error {
     Tags(#[from] crate::tags::Error),
     #[error(transparent)]
     Wheel(#[from] crate::wheel::Error),
+    #[error(transparent)]
+    Presets(#[from] crate::presets::Error),
+    #[error("{0}")]
+    Usage(String),
     #[error("{context}")]
     Io {
         context: String,
@@ -32,6 +37,19 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Config(args) => config::run(args),
         Command::Wheel(args) => wheel::run(args),
+        Command::Presets(args) => presets::run(args),
         Command::PythonTarget(args) => python_target::run(args),
+    }
+}
+
+/// The OS this helper runs on: the default section for native builds.
+pub fn running_os() -> crate::config::model::Os {
+    use crate::config::model::Os;
+    if cfg!(windows) {
+        Os::Windows
+    } else if cfg!(target_os = "macos") {
+        Os::Mac
+    } else {
+        Os::Linux
     }
 }
