@@ -30,6 +30,15 @@ pub fn write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Writes `contents` only when the file does not already hold exactly them,
+/// so that its timestamp (which build tools watch) stays put otherwise.
+pub fn write_if_changed(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    match std::fs::read(path) {
+        Ok(existing) if existing == contents => Ok(()),
+        _ => write(path, contents),
+    }
+}
+
 /// A name no other writer uses at the same time: the process id and a
 /// per-process counter.
 fn temp_sibling(path: &Path) -> PathBuf {

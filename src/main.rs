@@ -5,6 +5,7 @@ mod atomic_file;
 mod cli;
 mod commands;
 mod config;
+mod cross_toolchain;
 mod layout;
 mod presets;
 mod project;

@@ -2,6 +2,7 @@
 //! library modules and prints the result.
 
 mod config;
+mod cross_toolchain;
 mod presets;
 mod python_target;
 mod wheel;
@@ -23,6 +24,8 @@ pub enum Error {
     Wheel(#[from] crate::wheel::Error),
     #[error(transparent)]
     Presets(#[from] crate::presets::Error),
+    #[error("while writing the cross toolchain script: {0}")]
+    CrossToolchain(#[from] crate::cross_toolchain::Error),
     #[error("{0}")]
     Usage(String),
     #[error("{context}")]
@@ -39,6 +42,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Wheel(args) => wheel::run(args),
         Command::Presets(args) => presets::run(args),
         Command::PythonTarget(args) => python_target::run(args),
+        Command::CrossToolchain(args) => cross_toolchain::run(args),
     }
 }
 
