@@ -1,9 +1,11 @@
 //! `py-build-cmake`: the helper that CMake calls to resolve a py-build-cmake
 //! configuration, describe the target Python and pack wheels.
 
+mod atomic_file;
 mod cli;
 mod commands;
 mod config;
+mod cross_toolchain;
 mod layout;
 mod manylinux;
 mod metadata;

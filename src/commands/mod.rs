@@ -2,7 +2,9 @@
 //! library modules and prints the result.
 
 mod config;
+mod cross_toolchain;
 mod presets;
+mod python_target;
 mod wheel;
 
 use crate::cli::{Cli, Command};
@@ -22,6 +24,8 @@ pub enum Error {
     Wheel(#[from] crate::wheel::Error),
     #[error(transparent)]
     Presets(#[from] crate::presets::Error),
+    #[error("while writing the cross toolchain script: {0}")]
+    CrossToolchain(#[from] crate::cross_toolchain::Error),
     #[error("{0}")]
     Usage(String),
     #[error("{context}")]
@@ -37,5 +41,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Config(args) => config::run(args),
         Command::Wheel(args) => wheel::run(args),
         Command::Presets(args) => presets::run(args),
+        Command::PythonTarget(args) => python_target::run(args),
+        Command::CrossToolchain(args) => cross_toolchain::run(args),
     }
 }
