@@ -27,6 +27,11 @@ pub enum Command {
     Install(InstallArgs),
     /// Write CMake presets: one configure, build and workflow preset per target.
     Presets(PresetsArgs),
+    /// Describe the target Python (wheel tags, suffixes, paths) as JSON.
+    PythonTarget(PythonTargetArgs),
+    /// Resolve the cross config for PyBuildCmakeToolchain.cmake and write the
+    /// CMake script it includes (emulator, the config's toolchain_file).
+    CrossToolchain(CrossToolchainArgs),
 }
 
 /// The inputs every command that resolves a configuration shares.
@@ -100,6 +105,19 @@ pub struct WheelArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct PythonTargetArgs {
+    /// Native interpreter to describe (default: PY_BUILD_CMAKE_PYTHON, else python3 on PATH).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Where the interpreter's answer is cached (default: $XDG_CACHE_HOME/py-build-cmake).
+    #[arg(long)]
+    pub cache_dir: Option<PathBuf>,
+    /// Do not read or write the cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct CmakeVarsArgs {
     #[command(flatten)]
     pub inputs: ConfigInputs,
@@ -135,4 +153,30 @@ pub struct PresetsArgs {
     /// The presets file (default: <project>/CMakePresets.pybuildcmake.json).
     #[arg(long)]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CrossToolchainArgs {
+    /// Where the CMake project's source is; pyproject.toml is looked for there
+    /// and in its parents. Relative --local/--cross files are relative to the
+    /// directory holding pyproject.toml.
+    #[arg(long)]
+    pub source_dir: PathBuf,
+    /// Extra local override file (.toml or .pbc), applied in order.
+    #[arg(long = "local", value_name = "FILE")]
+    pub local: Vec<PathBuf>,
+    /// Cross-compilation config file (.toml or .pbc), applied in order.
+    #[arg(long = "cross", value_name = "FILE")]
+    pub cross: Vec<PathBuf>,
+    /// Override of the form `KEY OP VALUE`.
+    #[arg(
+        short = 'o',
+        long = "override",
+        value_name = "OVERRIDE",
+        allow_hyphen_values = true
+    )]
+    pub overrides: Vec<String>,
+    /// The CMake script to write (rewritten only when its content changes).
+    #[arg(long)]
+    pub output: PathBuf,
 }

@@ -3,7 +3,8 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Writes `contents` to `path` atomically. `executable` sets mode 755 on Unix.
 pub fn write(path: &Path, contents: &[u8], executable: bool) -> io::Result<()> {
@@ -12,17 +13,12 @@ pub fn write(path: &Path, contents: &[u8], executable: bool) -> io::Result<()> {
         _ => Path::new("."),
     };
     fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
-    // The pid keeps concurrent writers of the same file from sharing a temp file.
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+    let tmp = temp_sibling(path);
     let result = (|| {
-        let mut file = fs::File::create(&tmp)?;
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         file.write_all(contents)?;
         file.sync_all()?;
         drop(file);
@@ -43,6 +39,20 @@ pub fn write_if_changed(path: &Path, contents: &[u8]) -> io::Result<bool> {
         Ok(existing) if existing == contents => Ok(false),
         _ => write(path, contents, false).map(|()| true),
     }
+}
+
+/// A name no other writer uses at the same time: the process id keeps
+/// concurrent processes apart, the counter concurrent threads.
+fn temp_sibling(path: &Path) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(format!(
+        ".{}-{}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    path.with_file_name(name)
 }
 
 #[cfg(unix)]

@@ -7,7 +7,7 @@ use crate::config::{self, LoadRequest};
 use crate::python_target;
 use crate::tags::{TagOverrides, WheelTags};
 
-use super::{running_os, Error};
+use super::Error;
 
 pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
     let request = LoadRequest {
@@ -15,7 +15,7 @@ pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
         local: args.inputs.local.clone(),
         cross: args.inputs.cross.clone(),
         overrides: args.inputs.overrides.clone(),
-        os: running_os(),
+        os: crate::config::model::Os::host(),
     };
     let config = config::load(&request)?;
     let target = match &config.cross {

@@ -3,8 +3,10 @@
 
 mod cmake_vars;
 mod config;
+mod cross_toolchain;
 mod install;
 mod presets;
+mod python_target;
 mod wheel;
 
 use crate::cli::{Cli, Command};
@@ -26,6 +28,8 @@ pub enum Error {
     CmakeOutput(#[from] crate::cmake_output::Error),
     #[error(transparent)]
     Presets(#[from] crate::presets::Error),
+    #[error("while writing the cross toolchain script: {0}")]
+    CrossToolchain(#[from] crate::cross_toolchain::Error),
     #[error("{0}")]
     Usage(String),
     #[error("{context}")]
@@ -43,17 +47,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::CmakeVars(args) => cmake_vars::run(args),
         Command::Install(args) => install::run(args),
         Command::Presets(args) => presets::run(args),
-    }
-}
-
-/// The OS this helper runs on: the default section for native builds.
-pub fn running_os() -> crate::config::model::Os {
-    use crate::config::model::Os;
-    if cfg!(windows) {
-        Os::Windows
-    } else if cfg!(target_os = "macos") {
-        Os::Mac
-    } else {
-        Os::Linux
+        Command::PythonTarget(args) => python_target::run(args),
+        Command::CrossToolchain(args) => cross_toolchain::run(args),
     }
 }
