@@ -25,17 +25,11 @@ from cmake_support import (
     helper,
     only_wheel,
     python_exe,
-    require_helper_ready,
     run,
     wheel_names,
 )
 
 GENERATORS = ["Ninja", "Ninja Multi-Config", "Unix Makefiles"]
-
-
-@pytest.fixture(autouse=True)
-def _helper_ready():
-    require_helper_ready()
 
 
 @pytest.fixture(scope="module")
