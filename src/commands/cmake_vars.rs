@@ -4,8 +4,9 @@
 use crate::cli::CmakeVarsArgs;
 use crate::cmake_output::{self, Inputs};
 use crate::config::{self, LoadRequest};
+use crate::module_source;
 use crate::python_target;
-use crate::tags::{TagOverrides, WheelTags};
+use crate::tags::{self, TagOverrides, WheelTags};
 
 use super::Error;
 
@@ -32,13 +33,13 @@ pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
         .cmake
         .get(args.cmake_index)
         .or_else(|| config.cmake.first());
-    let pure = config.wheel.pure_python.unwrap_or(config.cmake.is_empty());
+    let pure = tags::is_pure(&config);
     let tags = WheelTags::compute(
         &config,
         (!pure).then_some(&target),
         &TagOverrides::default(),
     )?;
-    let module = cmake_output::find_module(&config)?;
+    let module = module_source::find(&config)?;
     let script = cmake_output::render(&Inputs {
         config: &config,
         cmake,

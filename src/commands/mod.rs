@@ -7,6 +7,7 @@ mod cross_toolchain;
 mod install;
 mod presets;
 mod python_target;
+mod sdist;
 mod wheel;
 
 use crate::cli::{Cli, Command};
@@ -25,7 +26,9 @@ pub enum Error {
     #[error(transparent)]
     Wheel(#[from] crate::wheel::Error),
     #[error(transparent)]
-    CmakeOutput(#[from] crate::cmake_output::Error),
+    Module(#[from] crate::module_source::Error),
+    #[error(transparent)]
+    Sdist(#[from] crate::sdist::Error),
     #[error(transparent)]
     Presets(#[from] crate::presets::Error),
     #[error("while writing the cross toolchain script: {0}")]
@@ -48,6 +51,25 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Install(args) => install::run(args),
         Command::Presets(args) => presets::run(args),
         Command::PythonTarget(args) => python_target::run(args),
+        Command::Sdist(args) => sdist::run(args),
         Command::CrossToolchain(args) => cross_toolchain::run(args),
+    }
+}
+
+/// Entry timestamp without SOURCE_DATE_EPOCH: the earliest zip can hold, so
+/// that two builds give the same bytes by default.
+const DEFAULT_EPOCH: u64 = 315_532_800;
+
+/// SOURCE_DATE_EPOCH (clamped to what zip can hold by the writer), else
+/// DEFAULT_EPOCH.
+pub fn source_date_epoch() -> Result<u64, Error> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) if !value.trim().is_empty() => value.trim().parse().map_err(|_| {
+            Error::Usage(format!(
+                "SOURCE_DATE_EPOCH={value:?} is not a number of seconds since 1970; \
+                 unset it or set it to e.g. 1700000000"
+            ))
+        }),
+        _ => Ok(DEFAULT_EPOCH),
     }
 }

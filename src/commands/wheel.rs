@@ -6,11 +6,7 @@ use crate::python_target;
 use crate::tags::{self, TagOverrides, WheelTags};
 use crate::wheel::{self, PackRequest};
 
-use super::Error;
-
-/// Entry timestamp without SOURCE_DATE_EPOCH: the earliest zip can hold, so
-/// that two builds give the same bytes by default.
-const DEFAULT_EPOCH: u64 = 315_532_800;
+use super::{source_date_epoch, Error};
 
 pub fn run(args: WheelArgs) -> Result<(), Error> {
     let jobs = match args.jobs {
@@ -60,18 +56,4 @@ pub fn run(args: WheelArgs) -> Result<(), Error> {
     })?;
     println!("{}", path.display());
     Ok(())
-}
-
-/// SOURCE_DATE_EPOCH (clamped to what zip can hold by the writer), else
-/// DEFAULT_EPOCH.
-fn source_date_epoch() -> Result<u64, Error> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(value) if !value.trim().is_empty() => value.trim().parse().map_err(|_| {
-            Error::Usage(format!(
-                "SOURCE_DATE_EPOCH={value:?} is not a number of seconds since 1970; \
-                 unset it or set it to e.g. 1700000000"
-            ))
-        }),
-        _ => Ok(DEFAULT_EPOCH),
-    }
 }
