@@ -11,9 +11,15 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 reps="${1:-3}"
+# CMake and Ninja from the project venv (the real binaries, no launchers),
+# the PEP 517 backends in a venv of their own (PyPI's py-build-cmake also
+# installs a `py-build-cmake` command, which must not shadow this helper).
 "$root/tests/venv.sh"
-venv="$root/.venv"
-export PATH="$venv/opt/bin:$venv/bin:$PATH"
+export PATH="$root/.venv/opt/bin:$PATH"
+venv="$root/bench/.venv"
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
 "$venv/bin/python" -m pip install --quiet -r "$root/bench/requirements.txt"
 
 echo "bench: building the helper (cargo build --release, not timed)"

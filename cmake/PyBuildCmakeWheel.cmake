@@ -73,10 +73,14 @@ foreach(config IN LISTS configs)
     execute_process(COMMAND ${command}
       RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
     if(NOT result EQUAL 0)
+      set(hint "")
+      list(LENGTH configs config_count)
+      if(config_count GREATER 1)
+        string(REPLACE ";" ", " names "${configs}")
+        set(hint "\nThe wheel installs the configurations ${names}: build each of them first (cmake --build <dir> --config <config>).")
+      endif()
       message(FATAL_ERROR "PyBuildCmake: installing into the wheel's staging dir failed "
-        "(config '${config}', component '${component}'):\n${output}\n"
-        "When the wheel includes a configuration other than the one being built, "
-        "build it first (cmake --build <dir> --config <config>).")
+        "(config '${config}', component '${component}'):\n${output}${hint}")
     endif()
   endforeach()
 endforeach()
@@ -175,9 +179,13 @@ if(PBC_STUBGEN)
 endif()
 
 # --- 4. Pack ----------------------------------------------------------------------
+set(python_args "")
+if(PBC_PYTHON)
+  set(python_args --python "${PBC_PYTHON}")
+endif()
 execute_process(
   COMMAND "${PBC_HELPER}" wheel ${PBC_HELPER_ARGS} --staging "${PBC_STAGING_DIR}"
-          --out-dir "${PBC_OUTPUT_DIR}" --python "${PBC_PYTHON}"
+          --out-dir "${PBC_OUTPUT_DIR}" ${python_args}
   RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE error)
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "PyBuildCmake: packing the wheel failed:\n${error}")
