@@ -22,7 +22,7 @@ pub enum Os {
 }
 
 impl Os {
-    /// The OS this program runs on.
+    /// The OS this program runs on (its section applies to native builds).
     pub fn host() -> Os {
         if cfg!(windows) {
             Os::Windows
