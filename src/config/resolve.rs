@@ -187,7 +187,11 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
     let module = module_options(&module)?;
     let wrapper = editable.text("mode").as_deref() == Some("wrapper");
     if wrapper && (module.namespace || module.generated.is_some()) {
-        let what = if module.namespace { "a namespace package" } else { "a generated module" };
+        let what = if module.namespace {
+            "a namespace package"
+        } else {
+            "a generated module"
+        };
         return Err(Error::Merge {
             key: "editable.mode".into(),
             message: format!("{what} cannot use editable mode 'wrapper'; use 'symlink' or 'hook'"),
