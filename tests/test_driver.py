@@ -7,24 +7,14 @@ same sources: both wheels must have the same file name and the same files.
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
-import pytest
-
-from cmake_support import REPO, Venv, copy_example, helper, python_exe, run
+from cmake_support import Venv, copy_example, helper, python_exe, run
+from conftest import REFERENCE
 
 EXAMPLE = "driver-c-module"
-
-
-@pytest.fixture(scope="module")
-def reference_python(tmp_path_factory) -> Path:
-    """A venv with py-build-cmake 0.5 and PyPA build, kept apart from the
-    project venv so its `py-build-cmake` script shadows nothing."""
-    root = tmp_path_factory.mktemp("pbc05")
-    env = Venv(root / "venv")
-    run([env.python, "-m", "pip", "install", "--quiet", "py-build-cmake==0.5.1", "build"])
-    return env.python
 
 
 def names(wheel: Path) -> list[str]:
@@ -41,11 +31,16 @@ def driver_build(project: Path, out_dir: Path, *args: str) -> Path:
     return wheel
 
 
-def test_driver_matches_py_build_cmake(tmp_path, reference_python):
+def test_driver_matches_py_build_cmake(tmp_path):
     ours = driver_build(copy_example(EXAMPLE, tmp_path / "ours"), tmp_path / "ours-dist")
 
     theirs_src = copy_example(EXAMPLE, tmp_path / "theirs")
-    run([reference_python, "-m", "build", "--wheel", "--no-isolation", "-o", tmp_path / "theirs-dist", theirs_src])
+    assert (REFERENCE / "py_build_cmake").is_dir(), f"py-build-cmake 0.5 is not in {REFERENCE}; run tests/venv.sh"
+    env = dict(os.environ, PYTHONPATH=str(REFERENCE))
+    run(
+        [python_exe(), "-m", "build", "--wheel", "--no-isolation", "-o", tmp_path / "theirs-dist", theirs_src],
+        env=env,
+    )
     (theirs,) = (tmp_path / "theirs-dist").glob("*.whl")
 
     assert ours.name == theirs.name
