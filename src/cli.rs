@@ -21,6 +21,10 @@ pub enum Command {
     Config(ConfigArgs),
     /// Pack a staged install tree into a wheel.
     Wheel(WheelArgs),
+    /// Write the CMake script PyBuildCmakeConfig.cmake includes (variables and hints).
+    CmakeVars(CmakeVarsArgs),
+    /// Install this helper and the CMake package into a prefix.
+    Install(InstallArgs),
     /// Write CMake presets: one configure, build and workflow preset per target.
     Presets(PresetsArgs),
     /// Describe the target Python (wheel tags, suffixes, paths) as JSON.
@@ -134,6 +138,28 @@ pub struct PythonTargetArgs {
     /// Operating system whose section is selected (default: the running OS).
     #[arg(long = "os", value_enum, requires = "project")]
     pub os: Option<TargetOs>,
+}
+
+#[derive(Debug, Args)]
+pub struct CmakeVarsArgs {
+    #[command(flatten)]
+    pub inputs: ConfigInputs,
+    /// Target interpreter of a native build (default: PY_BUILD_CMAKE_PYTHON, else python3 on PATH).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Which numbered CMake configuration (`cmake.N`) the build uses.
+    #[arg(long, default_value_t = 0)]
+    pub cmake_index: usize,
+    /// The CMake script to write (rewritten only when its content changes).
+    #[arg(long)]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Installs `<prefix>/bin/py-build-cmake` and `<prefix>/lib/cmake/PyBuildCmake/`.
+    #[arg(long)]
+    pub prefix: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -1,16 +1,22 @@
 //! `py-build-cmake`: the helper that CMake calls to resolve a py-build-cmake
 //! configuration, describe the target Python and pack wheels.
 
-mod atomic_file;
 mod cli;
+mod cmake_output;
 mod commands;
 mod config;
 mod cross_toolchain;
+mod fs_atomic;
 mod layout;
+mod manylinux;
+mod metadata;
+mod normalize;
 mod presets;
 mod project;
 mod python_target;
 mod tags;
+#[cfg(test)]
+mod test_support;
 mod wheel;
 
 use std::process::ExitCode;

@@ -242,35 +242,13 @@ pub fn pretty(doc: &Value) -> String {
     text
 }
 
-/// Writes `text` to `path` through a temporary file in the same directory,
-/// and only when it differs, so rerunning changes no timestamps.
+/// Writes `text` atomically, and only when it differs, so rerunning changes
+/// no timestamps.
 pub fn write_if_changed(path: &Path, text: &str) -> Result<bool, Error> {
-    let write_error = |source| Error::Write {
+    crate::fs_atomic::write_if_changed(path, text.as_bytes()).map_err(|source| Error::Write {
         path: path.to_path_buf(),
         source,
-    };
-    match std::fs::read_to_string(path) {
-        Ok(old) if old == text => return Ok(false),
-        Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(source) => {
-            return Err(Error::Read {
-                path: path.to_path_buf(),
-                source,
-            })
-        }
-    }
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, text).map_err(write_error)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        write_error(e)
-    })?;
-    Ok(true)
+    })
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ pub fn run(args: CrossToolchainArgs) -> Result<(), Error> {
         local: in_project(&args.local),
         cross: in_project(&args.cross),
         overrides: args.overrides.clone(),
-        os: super::running_os(),
+        os: crate::config::model::Os::host(),
     })?;
     let spec = config.cross.as_ref().ok_or_else(|| {
         Error::Usage(format!(
@@ -29,7 +29,7 @@ pub fn run(args: CrossToolchainArgs) -> Result<(), Error> {
     })?;
     let target = python_target::resolve_cross(spec, spec.os.unwrap_or(config.os))?;
     let script = cross_toolchain::render(spec, &target, &config.input_files)?;
-    crate::atomic_file::write_if_changed(&args.output, script.as_bytes()).map_err(|source| {
+    crate::fs_atomic::write_if_changed(&args.output, script.as_bytes()).map_err(|source| {
         Error::Io {
             context: format!("while writing {}", args.output.display()),
             source,

@@ -1,8 +1,10 @@
 //! One file per subcommand; each turns parsed arguments into calls on the
 //! library modules and prints the result.
 
+mod cmake_vars;
 mod config;
 mod cross_toolchain;
+mod install;
 mod presets;
 mod python_target;
 mod wheel;
@@ -23,6 +25,8 @@ pub enum Error {
     #[error(transparent)]
     Wheel(#[from] crate::wheel::Error),
     #[error(transparent)]
+    CmakeOutput(#[from] crate::cmake_output::Error),
+    #[error(transparent)]
     Presets(#[from] crate::presets::Error),
     #[error("while writing the cross toolchain script: {0}")]
     CrossToolchain(#[from] crate::cross_toolchain::Error),
@@ -40,20 +44,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Config(args) => config::run(args),
         Command::Wheel(args) => wheel::run(args),
+        Command::CmakeVars(args) => cmake_vars::run(args),
+        Command::Install(args) => install::run(args),
         Command::Presets(args) => presets::run(args),
         Command::PythonTarget(args) => python_target::run(args),
         Command::CrossToolchain(args) => cross_toolchain::run(args),
-    }
-}
-
-/// The OS this helper runs on: the default section for native builds.
-pub fn running_os() -> crate::config::model::Os {
-    use crate::config::model::Os;
-    if cfg!(windows) {
-        Os::Windows
-    } else if cfg!(target_os = "macos") {
-        Os::Mac
-    } else {
-        Os::Linux
     }
 }

@@ -15,7 +15,7 @@ const USER_PRESETS: &str = "CMakeUserPresets.json";
 
 pub fn run(args: PresetsArgs) -> Result<(), Error> {
     let project = absolute(&args.project)?;
-    let os = super::running_os();
+    let os = crate::config::model::Os::host();
     let load = |cross: Option<&Path>| {
         config::load(&LoadRequest {
             project_dir: project.clone(),

@@ -21,6 +21,19 @@ pub enum Os {
     Mac,
 }
 
+impl Os {
+    /// The OS this program runs on (its section applies to native builds).
+    pub fn host() -> Os {
+        if cfg!(windows) {
+            Os::Windows
+        } else if cfg!(target_os = "macos") {
+            Os::Mac
+        } else {
+            Os::Linux
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Config {
     pub project_dir: PathBuf,

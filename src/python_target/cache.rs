@@ -95,7 +95,7 @@ pub fn store(dir: &Path, stamp: &Stamp, output: &str) -> std::io::Result<()> {
         output: output.to_owned(),
     };
     let text = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
-    crate::atomic_file::write(&entry_path(dir, stamp), &text)
+    crate::fs_atomic::write(&entry_path(dir, stamp), &text, false)
 }
 
 #[cfg(test)]

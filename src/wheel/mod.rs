@@ -1,4 +1,169 @@
-//! Packing a staged install tree into a wheel.
+//! Packing a staged install tree into a wheel: the walk (staging), the
+//! destination (writer), the zip container, parallel deflate and RECORD.
+
+mod deflate;
+mod record;
+mod staging;
+mod writer;
+mod zip;
+
+use std::path::{Path, PathBuf};
+
+use crate::manylinux;
+use crate::metadata;
+use crate::normalize;
+use crate::project::Project;
+use crate::tags::WheelTags;
+
+use writer::{ModuleWriter, WheelWriter};
+pub use zip::DosTime;
 
 #[derive(Debug, thiserror::Error)]
-pub enum Error {}
+pub enum Error {
+    #[error("cannot read the staging directory {path} (run the CMake install step into it first)")]
+    Staging {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the staging path {0} is not a directory")]
+    StagingNotDir(PathBuf),
+    #[error("the staging directory {0} holds no files to pack (did the CMake install step run?)")]
+    StagingEmpty(PathBuf),
+    #[error("cannot pack {path}: {reason}; rename it")]
+    BadFileName { path: PathBuf, reason: String },
+    #[error("cannot put {path:?} into the wheel: {reason}")]
+    BadArchivePath { path: String, reason: String },
+    #[error("{path}: {reason}")]
+    DataLayout { path: PathBuf, reason: String },
+    #[error(
+        "symlink {link} points to {target}, outside the staging directory; install the file \
+         itself into the staging tree instead"
+    )]
+    SymlinkEscapes { link: PathBuf, target: PathBuf },
+    #[error("symlink {link} is broken")]
+    BrokenSymlink {
+        link: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("symlink {0} points to a directory that contains it (a loop)")]
+    SymlinkLoop(PathBuf),
+    #[error("{0} is neither a regular file nor a directory")]
+    SpecialFile(PathBuf),
+    #[error("two files would be packed as {0}")]
+    Duplicate(String),
+    #[error("license file {path} (from project.license-files) does not exist")]
+    LicenseMissing {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "platform_tag = 'guess' found no ELF files to guess from and there is no target \
+         Python whose platform tag could be used; pass --platform-tag"
+    )]
+    NothingToGuessFrom,
+    #[error("cannot write the wheel into {path}")]
+    OutDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{context}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Read(#[from] deflate::ReadError),
+    #[error("invalid project name or version")]
+    Normalize(#[from] normalize::Error),
+    #[error(transparent)]
+    Metadata(#[from] metadata::Error),
+    #[error("while guessing the platform tag from the ELF files")]
+    Manylinux(#[from] manylinux::Error),
+}
+
+/// Everything one pack needs.
+pub struct PackRequest<'a> {
+    pub project: &'a Project,
+    pub tags: WheelTags,
+    /// Pure wheels put the tree root in purelib, others in platlib.
+    pub pure: bool,
+    pub staging: &'a Path,
+    pub out_dir: &'a Path,
+    pub jobs: usize,
+    /// Timestamp of every entry (SOURCE_DATE_EPOCH).
+    pub timestamp: u64,
+    /// What `guess` becomes when the wheel holds no ELF file: the target
+    /// Python's platform tag.
+    pub fallback_platform: Option<String>,
+}
+
+/// Packs the staged tree into `<out_dir>/<name>-<version>[-<build>]-<tags>.whl`
+/// and returns its path.
+pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
+    let project = request.project;
+    let dist = normalize::wheel_name(&project.name)?;
+    let version = normalize::version(&project.version)?;
+    let dist_info = format!("{dist}-{version}.dist-info");
+    let files = staging::collect(request.staging, &format!("{dist}-{version}.data"))?;
+
+    let mut tags = request.tags;
+    if tags.needs_guess() {
+        let elf_candidates: Vec<(&str, &Path)> = files
+            .iter()
+            .map(|f| (f.archive_path.as_str(), f.source.as_path()))
+            .collect();
+        let guessed = match manylinux::guess(&elf_candidates)? {
+            Some(tags) => tags,
+            None => vec![request
+                .fallback_platform
+                .clone()
+                .ok_or(Error::NothingToGuessFrom)?],
+        };
+        tags.resolve_guess(&guessed);
+    }
+
+    let mut writer = WheelWriter::new(dist_info.clone());
+    for file in &files {
+        writer.add_file(&file.archive_path, &file.source, file.size, file.executable)?;
+    }
+    let mut license_paths = Vec::new();
+    for license in &project.license_files {
+        let meta = std::fs::metadata(&license.source).map_err(|source| Error::LicenseMissing {
+            path: license.source.clone(),
+            source,
+        })?;
+        let target = format!("{dist_info}/licenses/{}", license.relative);
+        writer.add_file(&target, &license.source, meta.len(), false)?;
+        license_paths.push(license.relative.clone());
+    }
+    let mut normalized = project.clone();
+    normalized.version = version.clone();
+    let metadata = metadata::render_metadata(&normalized, &license_paths)?;
+    writer.add_bytes(&format!("{dist_info}/METADATA"), metadata.into_bytes())?;
+    let wheel = metadata::render_wheel(&tags, request.pure);
+    writer.add_bytes(&format!("{dist_info}/WHEEL"), wheel.into_bytes())?;
+    if let Some(entry_points) = metadata::render_entry_points(project) {
+        writer.add_bytes(
+            &format!("{dist_info}/entry_points.txt"),
+            entry_points.into_bytes(),
+        )?;
+    }
+
+    let build = tags
+        .build
+        .as_ref()
+        .map(|b| format!("-{b}"))
+        .unwrap_or_default();
+    let file_name = format!("{dist}-{version}{build}-{}.whl", tags.file_tag());
+    writer.finish(
+        request.out_dir,
+        &file_name,
+        request.jobs.max(1),
+        DosTime::from_unix(request.timestamp),
+    )
+}

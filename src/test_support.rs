@@ -1,0 +1,134 @@
+//! Builders for the contract types, for unit tests of the modules that read
+//! them (the loader and the interpreter probe live in other modules).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::config::model::{
+    CmakeOptions, Config, EditableMode, EditableOptions, ModuleOptions, Os, PythonAbi,
+    SdistOptions, WheelOptions,
+};
+use crate::project::Project;
+use crate::python_target::{Implementation, PythonTarget};
+
+pub fn project(name: &str, version: &str) -> Project {
+    Project {
+        name: name.to_string(),
+        normalized_name: name.to_lowercase().replace(['_', '.'], "-"),
+        version: version.to_string(),
+        description: None,
+        readme: None,
+        requires_python: None,
+        license: None,
+        license_files: Vec::new(),
+        authors: Vec::new(),
+        maintainers: Vec::new(),
+        keywords: Vec::new(),
+        classifiers: Vec::new(),
+        urls: Vec::new(),
+        dependencies: Vec::new(),
+        optional_dependencies: BTreeMap::new(),
+        scripts: BTreeMap::new(),
+        gui_scripts: BTreeMap::new(),
+        entry_points: BTreeMap::new(),
+        dynamic: Vec::new(),
+    }
+}
+
+fn cmake_options() -> CmakeOptions {
+    CmakeOptions {
+        minimum_version: "3.17".into(),
+        build_type: None,
+        config: Vec::new(),
+        preset: None,
+        build_presets: None,
+        generator: None,
+        source_path: PathBuf::from("/project"),
+        build_path: "/project/.py-build-cmake_cache/{build_config}".into(),
+        options: Vec::new(),
+        args: Vec::new(),
+        find_python: false,
+        find_python3: true,
+        build_args: Vec::new(),
+        build_tool_args: Vec::new(),
+        install_config: Vec::new(),
+        install_args: Vec::new(),
+        install_components: vec![String::new()],
+        env: BTreeMap::new(),
+    }
+}
+
+/// A configuration with default wheel options; `pure` leaves out the cmake section.
+pub fn config(pure: bool) -> Config {
+    Config {
+        project_dir: PathBuf::from("/project"),
+        pyproject: PathBuf::from("/project/pyproject.toml"),
+        input_files: Vec::new(),
+        os: Os::Linux,
+        project: project("pkg", "1.0"),
+        module: ModuleOptions {
+            name: "pkg".into(),
+            directory: PathBuf::from("/project"),
+            namespace: false,
+            generated: None,
+        },
+        editable: EditableOptions {
+            mode: EditableMode::Wrapper,
+            build_hook: false,
+        },
+        sdist: SdistOptions {
+            include: Vec::new(),
+            exclude: Vec::new(),
+        },
+        cmake: if pure {
+            Vec::new()
+        } else {
+            vec![cmake_options()]
+        },
+        wheel: WheelOptions {
+            pure_python: None,
+            python_tag: vec!["auto".into()],
+            python_abi: PythonAbi::Auto,
+            abi3_minimum_cpython_version: 32,
+            abi_tag: None,
+            platform_tag: None,
+            build_tag: None,
+        },
+        stubgen: None,
+        cross: None,
+    }
+}
+
+/// A Linux x86_64 target: `implementation` is `cp` or `pp`.
+pub fn target(implementation: &str, major: u32, minor: u32, free_threaded: bool) -> PythonTarget {
+    let (kind, abi_tag) = match implementation {
+        "cp" => (
+            Implementation::CPython,
+            format!("cp{major}{minor}{}", if free_threaded { "t" } else { "" }),
+        ),
+        _ => (Implementation::PyPy, format!("pypy{major}{minor}_pp73")),
+    };
+    PythonTarget {
+        implementation: kind,
+        implementation_tag: implementation.to_string(),
+        major,
+        minor,
+        version: format!("{major}.{minor}"),
+        abi_tag,
+        platform_tag: "linux_x86_64".into(),
+        free_threaded,
+        debug: false,
+        soabi: format!("cpython-{major}{minor}-x86_64-linux-gnu"),
+        ext_suffix: format!(".cpython-{major}{minor}-x86_64-linux-gnu.so"),
+        sosabi: Some("abi3".into()),
+        os: Os::Linux,
+        cross: false,
+        interpreter: None,
+        root_dir: None,
+        include_dirs: Vec::new(),
+        library: None,
+        sabi_library: None,
+        toolchain_file: None,
+        emulator: None,
+    }
+}

@@ -1,0 +1,347 @@
+//! Walking the staged install tree: which files go into the wheel, under
+//! which archive path, with which mode.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::Error;
+
+/// The `.data` subdirectories installers know.
+const DATA_KEYS: [&str; 5] = ["data", "headers", "platlib", "purelib", "scripts"];
+
+/// Files a build leaves in the tree that never belong in a wheel: local
+/// override files hold paths of the build machine.
+const LEFT_OUT_FILES: [&str; 4] = [
+    "py-build-cmake.local.toml",
+    "py-build-cmake.local.pbc",
+    "py-build-cmake.cross.toml",
+    "py-build-cmake.cross.pbc",
+];
+
+#[derive(Debug, Clone)]
+pub struct StagedFile {
+    pub archive_path: String,
+    /// The file to read (symlinks already dereferenced).
+    pub source: PathBuf,
+    pub size: u64,
+    pub executable: bool,
+}
+
+fn io_error(context: String) -> impl FnOnce(std::io::Error) -> Error {
+    move |source| Error::Io { context, source }
+}
+
+/// Lists every file under `root`. `data_dir` is the exact `.data` spelling
+/// (`name-1.0.data`); a staged `.data` directory spelled differently but
+/// meaning the same project and version is renamed to it.
+pub fn collect(root: &Path, data_dir: &str) -> Result<Vec<StagedFile>, Error> {
+    let meta = fs::metadata(root).map_err(|source| Error::Staging {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Err(Error::StagingNotDir(root.to_path_buf()));
+    }
+    let canonical_root =
+        fs::canonicalize(root).map_err(io_error(format!("cannot resolve {}", root.display())))?;
+    let mut walk = Walk {
+        root: canonical_root.clone(),
+        data_dir,
+        files: Vec::new(),
+        stack: vec![canonical_root.clone()],
+    };
+    walk.dir(&canonical_root, "")?;
+    if walk.files.is_empty() {
+        return Err(Error::StagingEmpty(root.to_path_buf()));
+    }
+    walk.files
+        .sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
+    Ok(walk.files)
+}
+
+struct Walk<'a> {
+    root: PathBuf,
+    data_dir: &'a str,
+    files: Vec<StagedFile>,
+    /// Canonical directories being walked, to detect symlink loops.
+    stack: Vec<PathBuf>,
+}
+
+impl Walk<'_> {
+    fn dir(&mut self, dir: &Path, prefix: &str) -> Result<(), Error> {
+        let entries =
+            fs::read_dir(dir).map_err(io_error(format!("cannot list {}", dir.display())))?;
+        for entry in entries {
+            let entry = entry.map_err(io_error(format!("cannot list {}", dir.display())))?;
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_str().ok_or_else(|| Error::BadFileName {
+                path: path.clone(),
+                reason: "it is not valid UTF-8, which RECORD and zip names require".into(),
+            })?;
+            check_name(&path, name)?;
+            let mut meta = fs::symlink_metadata(&path)
+                .map_err(io_error(format!("cannot read {}", path.display())))?;
+            let mut source = path.clone();
+            if meta.file_type().is_symlink() {
+                source = self.resolve_symlink(&path)?;
+                meta = fs::metadata(&source)
+                    .map_err(io_error(format!("cannot read {}", source.display())))?;
+            }
+            let archive_path = self.archive_path(prefix, name, &path, meta.is_dir())?;
+            if meta.is_dir() {
+                if name == "__pycache__" {
+                    continue;
+                }
+                if self.stack.contains(&source) {
+                    return Err(Error::SymlinkLoop(path));
+                }
+                // Canonical already: a child of a canonical directory, or a
+                // resolved symlink.
+                self.stack.push(source.clone());
+                self.dir(&source, &archive_path)?;
+                self.stack.pop();
+            } else if meta.is_file() {
+                if name.ends_with(".pyc") || LEFT_OUT_FILES.contains(&name) {
+                    continue;
+                }
+                if prefix.is_empty() && archive_path == self.data_dir {
+                    return Err(Error::DataLayout {
+                        path,
+                        reason: "it must be a directory".into(),
+                    });
+                }
+                self.check_data_file(&archive_path, &path)?;
+                self.files.push(StagedFile {
+                    archive_path,
+                    source,
+                    size: meta.len(),
+                    executable: is_executable(&meta),
+                });
+            } else {
+                return Err(Error::SpecialFile(path));
+            }
+        }
+        Ok(())
+    }
+
+    /// The archive path of `name` in `prefix`, with a top-level `.data`
+    /// directory respelled and a staged `.dist-info` refused.
+    fn archive_path(
+        &self,
+        prefix: &str,
+        name: &str,
+        path: &Path,
+        is_dir: bool,
+    ) -> Result<String, Error> {
+        if !prefix.is_empty() {
+            return Ok(format!("{prefix}/{name}"));
+        }
+        if is_dir && name.ends_with(".dist-info") {
+            return Err(Error::DataLayout {
+                path: path.to_path_buf(),
+                reason: "the staging tree must not hold a .dist-info directory: \
+                         py-build-cmake writes it"
+                    .into(),
+            });
+        }
+        let Some(stem) = name.strip_suffix(".data").filter(|_| is_dir) else {
+            return Ok(name.to_string());
+        };
+        let Some((dist, version)) = stem.rsplit_once('-') else {
+            return Ok(name.to_string());
+        };
+        let expected_stem = self.data_dir.trim_end_matches(".data");
+        let (expected_dist, expected_version) = expected_stem
+            .rsplit_once('-')
+            .unwrap_or((expected_stem, ""));
+        let same_dist = crate::normalize::wheel_name(dist).ok().as_deref() == Some(expected_dist);
+        let same_version =
+            crate::normalize::version(version).ok().as_deref() == Some(expected_version);
+        if same_dist && same_version {
+            Ok(self.data_dir.to_string())
+        } else {
+            Err(Error::DataLayout {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "a staged .data directory must belong to this project; rename it to {}",
+                    self.data_dir
+                ),
+            })
+        }
+    }
+
+    /// Files under `.data` must be in one of the directories installers know.
+    fn check_data_file(&self, archive_path: &str, path: &Path) -> Result<(), Error> {
+        let Some(rest) = archive_path
+            .strip_prefix(self.data_dir)
+            .and_then(|r| r.strip_prefix('/'))
+        else {
+            return Ok(());
+        };
+        match rest.split_once('/') {
+            Some((key, _)) if DATA_KEYS.contains(&key) => Ok(()),
+            _ => Err(Error::DataLayout {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "files in {} must be in one of its subdirectories {}",
+                    self.data_dir,
+                    DATA_KEYS.join(", ")
+                ),
+            }),
+        }
+    }
+
+    /// Dereferences a symlink that stays inside the staging tree.
+    fn resolve_symlink(&self, link: &Path) -> Result<PathBuf, Error> {
+        let target = fs::canonicalize(link).map_err(|source| Error::BrokenSymlink {
+            link: link.to_path_buf(),
+            source,
+        })?;
+        if !target.starts_with(&self.root) {
+            return Err(Error::SymlinkEscapes {
+                link: link.to_path_buf(),
+                target,
+            });
+        }
+        Ok(target)
+    }
+}
+
+/// Refuses names RECORD or the zip format cannot carry faithfully.
+fn check_name(path: &Path, name: &str) -> Result<(), Error> {
+    let reason = if name.chars().any(char::is_control) {
+        "it contains a control character (such as a newline), which RECORD cannot hold"
+    } else if name.contains('\\') {
+        "it contains a backslash, which installers on Windows read as a path separator"
+    } else {
+        return Ok(());
+    };
+    Err(Error::BadFileName {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    })
+}
+
+#[cfg(unix)]
+fn is_executable(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_meta: &fs::Metadata) -> bool {
+    false
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::{symlink, PermissionsExt};
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    fn paths(files: &[StagedFile]) -> Vec<&str> {
+        files.iter().map(|f| f.archive_path.as_str()).collect()
+    }
+
+    #[test]
+    fn walks_filters_and_respells() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "pkg/__init__.py", "");
+        write(root, "pkg/__pycache__/x.cpython-311.pyc", "");
+        write(root, "pkg/old.pyc", "");
+        write(root, "py-build-cmake.local.toml", "");
+        write(root, "My.Pkg-1.0.0.data/scripts/tool", "#!python\n");
+        write(root, "pkg/libfoo.so.1.2", "elf");
+        fs::set_permissions(
+            root.join("pkg/libfoo.so.1.2"),
+            fs::Permissions::from_mode(0o775),
+        )
+        .unwrap();
+        symlink("libfoo.so.1.2", root.join("pkg/libfoo.so.1")).unwrap();
+        symlink("pkg", root.join("alias")).unwrap();
+        let files = collect(root, "my_pkg-1.0.0.data").unwrap();
+        assert_eq!(
+            paths(&files),
+            [
+                "alias/__init__.py",
+                "alias/libfoo.so.1",
+                "alias/libfoo.so.1.2",
+                "my_pkg-1.0.0.data/scripts/tool",
+                "pkg/__init__.py",
+                "pkg/libfoo.so.1",
+                "pkg/libfoo.so.1.2"
+            ]
+        );
+        let lib = files
+            .iter()
+            .find(|f| f.archive_path == "pkg/libfoo.so.1")
+            .unwrap();
+        assert!(lib.executable);
+        assert_eq!(lib.size, 3);
+        assert!(!files[0].executable);
+    }
+
+    #[test]
+    fn bad_trees_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("stage");
+        assert!(matches!(
+            collect(&root, "a-1.data"),
+            Err(Error::Staging { .. })
+        ));
+        fs::create_dir(&root).unwrap();
+        write(&root, "__pycache__/a.pyc", "");
+        assert!(matches!(
+            collect(&root, "a-1.data"),
+            Err(Error::StagingEmpty(_))
+        ));
+
+        let outside = dir.path().join("outside.txt");
+        fs::write(&outside, "x").unwrap();
+        symlink(&outside, root.join("escape")).unwrap();
+        let err = collect(&root, "a-1.data").unwrap_err();
+        assert!(matches!(err, Error::SymlinkEscapes { .. }), "{err}");
+        fs::remove_file(root.join("escape")).unwrap();
+
+        symlink(".", root.join("loop")).unwrap();
+        assert!(matches!(
+            collect(&root, "a-1.data"),
+            Err(Error::SymlinkLoop(_))
+        ));
+        fs::remove_file(root.join("loop")).unwrap();
+
+        symlink("missing", root.join("dangling")).unwrap();
+        assert!(matches!(
+            collect(&root, "a-1.data"),
+            Err(Error::BrokenSymlink { .. })
+        ));
+        fs::remove_file(root.join("dangling")).unwrap();
+
+        write(&root, "bad\nname.py", "");
+        assert!(matches!(
+            collect(&root, "a-1.data"),
+            Err(Error::BadFileName { .. })
+        ));
+        fs::remove_file(root.join("bad\nname.py")).unwrap();
+
+        write(&root, "other-2.0.data/data/x", "");
+        assert!(matches!(
+            collect(&root, "a-1.data"),
+            Err(Error::DataLayout { .. })
+        ));
+        fs::remove_dir_all(root.join("other-2.0.data")).unwrap();
+
+        write(&root, "a-1.data/stray.txt", "");
+        assert!(matches!(
+            collect(&root, "a-1.data"),
+            Err(Error::DataLayout { .. })
+        ));
+    }
+}
