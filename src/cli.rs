@@ -118,6 +118,29 @@ pub struct PythonTargetArgs {
     /// Do not read or write the cache.
     #[arg(long, conflicts_with = "cache_dir")]
     pub no_cache: bool,
+    /// Resolve the target of this project's configuration instead (its
+    /// `cross` section, cross files or automatic cross compilation), and
+    /// print the wheel tags and CMake cache entries it implies too.
+    #[arg(long)]
+    pub project: Option<PathBuf>,
+    /// Extra local override file, applied in order (with --project).
+    #[arg(long = "local", value_name = "FILE", requires = "project")]
+    pub local: Vec<PathBuf>,
+    /// Cross-compilation config file, applied in order (with --project).
+    #[arg(long = "cross", value_name = "FILE", requires = "project")]
+    pub cross: Vec<PathBuf>,
+    /// Override of the form `KEY OP VALUE` (with --project).
+    #[arg(
+        short = 'o',
+        long = "override",
+        value_name = "OVERRIDE",
+        allow_hyphen_values = true,
+        requires = "project"
+    )]
+    pub overrides: Vec<String>,
+    /// Operating system whose section is selected (default: the running OS).
+    #[arg(long = "os", value_enum, requires = "project")]
+    pub os: Option<TargetOs>,
 }
 
 #[derive(Debug, Args)]
