@@ -175,9 +175,14 @@ if(PBC_STUBGEN)
 endif()
 
 # --- 4. Pack ----------------------------------------------------------------------
+# A cross build has no interpreter that runs here: the cross config gives the target.
+set(python_args "")
+if(PBC_PYTHON)
+  set(python_args --python "${PBC_PYTHON}")
+endif()
 execute_process(
   COMMAND "${PBC_HELPER}" wheel ${PBC_HELPER_ARGS} --staging "${PBC_STAGING_DIR}"
-          --out-dir "${PBC_OUTPUT_DIR}" --python "${PBC_PYTHON}"
+          --out-dir "${PBC_OUTPUT_DIR}" ${python_args}
   RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE error)
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "PyBuildCmake: packing the wheel failed:\n${error}")
