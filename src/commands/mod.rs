@@ -77,12 +77,6 @@ fn load_config(inputs: &ConfigInputs, os: Os) -> Result<Config, Error> {
 /// The inputs with absolute paths, for commands that hand them on to CMake,
 /// which runs elsewhere.
 fn absolute_inputs(inputs: ConfigInputs) -> Result<ConfigInputs, Error> {
-    let absolute = |path: &Path| {
-        std::path::absolute(path).map_err(|source| Error::Io {
-            context: format!("cannot resolve the path {}", path.display()),
-            source,
-        })
-    };
     let all = |paths: &[PathBuf]| {
         paths
             .iter()
@@ -97,11 +91,30 @@ fn absolute_inputs(inputs: ConfigInputs) -> Result<ConfigInputs, Error> {
     })
 }
 
+fn absolute(path: &Path) -> Result<PathBuf, Error> {
+    std::path::absolute(path).map_err(|source| Error::Io {
+        context: format!("cannot resolve the path {}", path.display()),
+        source,
+    })
+}
+
+/// This helper's CMake package (PyBuildCmakeConfig.cmake, the wrapper
+/// toolchain), for commands that point CMake at it.
+fn package_dir() -> Result<PathBuf, Error> {
+    crate::layout::cmake_package_dir().ok_or_else(|| {
+        Error::Usage(
+            "cannot find this helper's CMake package (PyBuildCmakeConfig.cmake) next to the \
+             binary; install both with `py-build-cmake install --prefix DIR`"
+                .into(),
+        )
+    })
+}
+
 /// The Python a build targets: the cross config's when cross-compiling,
 /// else `python` or the default interpreter.
 fn resolve_target(config: &Config, python: Option<PathBuf>) -> Result<PythonTarget, Error> {
     Ok(match &config.cross {
-        Some(spec) => crate::python_target::resolve_cross(spec, config.os)?,
+        Some(spec) => crate::python_target::resolve_cross(spec, spec.os.unwrap_or(config.os))?,
         None => {
             let interpreter = python.unwrap_or_else(crate::python_target::default_interpreter);
             crate::python_target::resolve_native(&interpreter)?
