@@ -161,7 +161,6 @@ def run_on_target(arch: str, code: str, site: Path) -> str:
 
 
 def build_example(tmp_path: Path, cmake, example: str, arch: str, extra_config: str = "") -> Path:
-    cs.require_helper_ready()
     src = cs.copy_example(example, tmp_path)
     cross = write_cross_config(tmp_path, arch, extra_config)
     build = tmp_path / "build"
@@ -216,7 +215,6 @@ def test_guess_gives_the_manylinux_tag_of_the_cross_compiled_files(tmp_path):
 def test_interpreter_and_development_run_under_the_emulator(tmp_path):
     """CMP0190: with an emulator, Interpreter + Development are the target's,
     and an embedding program links against its libpython and runs."""
-    cs.require_helper_ready()
     cmake = cs.cmake_newest()
     src = tmp_path / "embed"
     src.mkdir()
@@ -255,7 +253,6 @@ def test_interpreter_and_development_run_under_the_emulator(tmp_path):
 
 
 def test_a_config_that_disagrees_with_the_sysroot_is_refused(tmp_path):
-    cs.require_helper_ready()
     src = cs.copy_example("c-extension", tmp_path)
     _, config = sysroot("arm64")
     cross = tmp_path / "wrong.cross.toml"
@@ -267,7 +264,6 @@ def test_a_config_that_disagrees_with_the_sysroot_is_refused(tmp_path):
 
 
 def test_cross_config_without_the_wrapper_toolchain_is_an_error(tmp_path):
-    cs.require_helper_ready()
     src = cs.copy_example("c-extension", tmp_path)
     cross = write_cross_config(tmp_path, "arm64")
     result = cs.configure(
@@ -305,7 +301,6 @@ def native_abi() -> str:
 
 
 def test_archflags_select_a_macos_cross_target(tmp_path):
-    cs.require_helper_ready()
     result = python_target(minimal_project(tmp_path), "mac", {
         "ARCHFLAGS": "-arch arm64", "MACOSX_DEPLOYMENT_TARGET": "12.3",
     })
@@ -321,7 +316,6 @@ def test_archflags_select_a_macos_cross_target(tmp_path):
 
 
 def test_dist_extra_config_selects_a_windows_cross_target(tmp_path):
-    cs.require_helper_ready()
     python = tmp_path / "python-arm64"
     (python / "include").mkdir(parents=True)
     (python / "include" / "Python.h").write_text("")
@@ -346,7 +340,6 @@ def test_dist_extra_config_selects_a_windows_cross_target(tmp_path):
 @pytest.mark.parametrize("arch", ["arm64", "armhf"])
 def test_shipped_cross_configs(tmp_path, arch):
     """toolchains/<triple>.cp311.cross.toml, with the sysroot in <repo>/.sysroots."""
-    cs.require_helper_ready()
     sysroot(arch)
     info = ARCHES[arch]
     shipped = cs.REPO / "toolchains" / f"{info['triple']}.cp311.cross.toml"
