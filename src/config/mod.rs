@@ -32,7 +32,7 @@ use verify::Ctx;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("while reading {}: {source}", path.display())]
+    #[error("while reading {}", path.display())]
     Io {
         path: PathBuf,
         #[source]
