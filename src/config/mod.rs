@@ -310,6 +310,47 @@ mod tests {
         prop::sample::select(vec!["=", "+=", "=+", "-=", "=!", "+=(path)", "=+(path)"])
     }
 
+    /// CMake re-runs the helper when any file the configuration came from
+    /// changes, the module that holds a dynamic version included.
+    #[test]
+    fn input_files_list_every_source() {
+        let dir = project();
+        let root = dir.path();
+        std::fs::write(
+            root.join("pyproject.toml"),
+            "[project]\nname = \"p\"\ndynamic = [\"version\"]\n",
+        )
+        .expect("write");
+        std::fs::write(root.join("p.py"), "__version__ = '2'\n").expect("write");
+        std::fs::write(
+            root.join("py-build-cmake.local.pbc"),
+            "cmake.args+=[\"-x\"]\n",
+        )
+        .expect("write");
+        std::fs::write(root.join("extra.toml"), "").expect("write");
+        let config = load(&LoadRequest {
+            project_dir: root.to_owned(),
+            local: vec![root.join("extra.toml")],
+            cross: Vec::new(),
+            overrides: Vec::new(),
+            os: Os::Linux,
+        })
+        .expect("valid project");
+        let names: Vec<_> = config
+            .input_files
+            .iter()
+            .map(|p| p.strip_prefix(root).expect("in the project").to_owned())
+            .collect();
+        let expected = [
+            "pyproject.toml",
+            "py-build-cmake.local.pbc",
+            "extra.toml",
+            "p.py",
+        ];
+        assert_eq!(names, expected.map(PathBuf::from));
+        assert_eq!(config.project.version, "2");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
 

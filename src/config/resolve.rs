@@ -96,7 +96,7 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
     let Input {
         project_dir,
         pyproject,
-        input_files,
+        mut input_files,
         document,
         document_raw,
         mut tool,
@@ -198,6 +198,8 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
         });
     }
     let dynamic_source = dynamic_source(&document, &module)?;
+    // A new __version__ must reach the build as well.
+    input_files.extend(dynamic_source.iter().cloned());
     let project = Project::from_pyproject(&pyproject, &document, dynamic_source.as_deref())
         .map_err(|e| Error::Invalid {
             label: format!("while reading {}", pyproject.display()),
