@@ -3,36 +3,18 @@
 
 use crate::cli::CmakeVarsArgs;
 use crate::cmake_output::{self, Inputs};
-use crate::config::{self, LoadRequest};
-use crate::python_target;
 use crate::tags::{TagOverrides, WheelTags};
 
 use super::Error;
 
 pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
-    let request = LoadRequest {
-        project_dir: args.inputs.project.clone(),
-        local: args.inputs.local.clone(),
-        cross: args.inputs.cross.clone(),
-        overrides: args.inputs.overrides.clone(),
-        os: crate::config::model::Os::host(),
-    };
-    let config = config::load(&request)?;
-    let target = match &config.cross {
-        Some(spec) => python_target::resolve_cross(spec, config.os)?,
-        None => {
-            let interpreter = args
-                .python
-                .clone()
-                .unwrap_or_else(python_target::default_interpreter);
-            python_target::resolve_native(&interpreter)?
-        }
-    };
+    let config = super::load_config(&args.inputs)?;
+    let target = super::resolve_target(&config, args.python.clone())?;
     let cmake = config
         .cmake
         .get(args.cmake_index)
         .or_else(|| config.cmake.first());
-    let pure = config.wheel.pure_python.unwrap_or(config.cmake.is_empty());
+    let pure = crate::tags::is_pure(&config);
     let tags = WheelTags::compute(
         &config,
         (!pure).then_some(&target),
