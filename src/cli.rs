@@ -66,6 +66,16 @@ pub enum TargetOs {
     Mac,
 }
 
+impl From<TargetOs> for crate::config::model::Os {
+    fn from(os: TargetOs) -> Self {
+        match os {
+            TargetOs::Linux => Self::Linux,
+            TargetOs::Windows => Self::Windows,
+            TargetOs::Mac => Self::Mac,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
     #[command(flatten)]

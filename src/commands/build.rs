@@ -11,7 +11,7 @@ use super::Error;
 
 pub fn run(args: BuildArgs) -> Result<(), Error> {
     let inputs = super::absolute_inputs(args.inputs)?;
-    let config = super::load_config(&inputs)?;
+    let config = super::load_config(&inputs, crate::config::model::Os::host())?;
     let target = super::resolve_target(&config, args.python)?;
     let package_dir = crate::layout::cmake_package_dir().ok_or_else(|| {
         Error::Usage(

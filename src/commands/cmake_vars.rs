@@ -8,7 +8,7 @@ use crate::tags::{TagOverrides, WheelTags};
 use super::Error;
 
 pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
-    let config = super::load_config(&args.inputs)?;
+    let config = super::load_config(&args.inputs, crate::config::model::Os::host())?;
     let target = super::resolve_target(&config, args.python.clone())?;
     let cmake = config
         .cmake

@@ -63,14 +63,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
-/// The configuration the inputs select, for the running OS.
-fn load_config(inputs: &ConfigInputs) -> Result<Config, Error> {
+/// The configuration the inputs select for `os`'s section.
+fn load_config(inputs: &ConfigInputs, os: Os) -> Result<Config, Error> {
     Ok(crate::config::load(&LoadRequest {
         project_dir: inputs.project.clone(),
         local: inputs.local.clone(),
         cross: inputs.cross.clone(),
         overrides: inputs.overrides.clone(),
-        os: Os::host(),
+        os,
     })?)
 }
 
