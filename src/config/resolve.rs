@@ -462,7 +462,8 @@ fn dynamic_source(
         .and_then(|p| p.get("dynamic"))
         .and_then(|d| d.as_array())
         .is_some_and(|d| !d.is_empty());
-    if !dynamic {
+    // Without a name there is no module to look for; [project] reports why.
+    if !dynamic || module.name.is_empty() {
         return Ok(None);
     }
     let fail = |message: String| Error::Merge {
