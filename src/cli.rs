@@ -21,6 +21,20 @@ pub enum Command {
     Config(ConfigArgs),
     /// Pack a staged install tree into a wheel.
     Wheel(WheelArgs),
+    /// Write the CMake script PyBuildCmakeConfig.cmake includes (variables and hints).
+    CmakeVars(CmakeVarsArgs),
+    /// Install this helper and the CMake package into a prefix.
+    Install(InstallArgs),
+    /// Write CMake presets: one configure, build and workflow preset per target.
+    Presets(PresetsArgs),
+    /// Build the wheel of a project that does not call find_package(PyBuildCmake),
+    /// the way py-build-cmake does: configure, build, install, pack.
+    Build(BuildArgs),
+    /// Describe the target Python (wheel tags, suffixes, paths) as JSON.
+    PythonTarget(PythonTargetArgs),
+    /// Resolve the cross config for PyBuildCmakeToolchain.cmake and write the
+    /// CMake script it includes (emulator, the config's toolchain_file).
+    CrossToolchain(CrossToolchainArgs),
 }
 
 /// The inputs every command that resolves a configuration shares.
@@ -91,4 +105,93 @@ pub struct WheelArgs {
     /// Compression threads (default: every core).
     #[arg(long)]
     pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct PythonTargetArgs {
+    /// Native interpreter to describe (default: PY_BUILD_CMAKE_PYTHON, else python3 on PATH).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Where the interpreter's answer is cached (default: $XDG_CACHE_HOME/py-build-cmake).
+    #[arg(long)]
+    pub cache_dir: Option<PathBuf>,
+    /// Do not read or write the cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CmakeVarsArgs {
+    #[command(flatten)]
+    pub inputs: ConfigInputs,
+    /// Target interpreter of a native build (default: PY_BUILD_CMAKE_PYTHON, else python3 on PATH).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Which numbered CMake configuration (`cmake.N`) the build uses.
+    #[arg(long, default_value_t = 0)]
+    pub cmake_index: usize,
+    /// The CMake script to write (rewritten only when its content changes).
+    #[arg(long)]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Installs `<prefix>/bin/py-build-cmake` and `<prefix>/lib/cmake/PyBuildCmake/`.
+    #[arg(long)]
+    pub prefix: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct PresetsArgs {
+    /// Project directory (holds pyproject.toml).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Add a preset for the native target (the default when no --cross is given).
+    #[arg(long)]
+    pub native: bool,
+    /// A cross config; each gets its own presets.
+    #[arg(long = "cross", value_name = "FILE")]
+    pub cross: Vec<PathBuf>,
+    /// The presets file (default: <project>/CMakePresets.pybuildcmake.json).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CrossToolchainArgs {
+    /// Where the CMake project's source is; pyproject.toml is looked for there
+    /// and in its parents. Relative --local/--cross files are relative to the
+    /// directory holding pyproject.toml.
+    #[arg(long)]
+    pub source_dir: PathBuf,
+    /// Extra local override file (.toml or .pbc), applied in order.
+    #[arg(long = "local", value_name = "FILE")]
+    pub local: Vec<PathBuf>,
+    /// Cross-compilation config file (.toml or .pbc), applied in order.
+    #[arg(long = "cross", value_name = "FILE")]
+    pub cross: Vec<PathBuf>,
+    /// Override of the form `KEY OP VALUE`.
+    #[arg(
+        short = 'o',
+        long = "override",
+        value_name = "OVERRIDE",
+        allow_hyphen_values = true
+    )]
+    pub overrides: Vec<String>,
+    /// The CMake script to write (rewritten only when its content changes).
+    #[arg(long)]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub inputs: ConfigInputs,
+    /// Target interpreter of a native build (default: PY_BUILD_CMAKE_PYTHON, else python3 on PATH).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Where the wheel is written (default: <project>/dist).
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
 }

@@ -2,11 +2,17 @@
 //! configuration, describe the target Python and pack wheels.
 
 mod cli;
+mod cmake_output;
 mod commands;
 mod config;
+mod cross_toolchain;
+mod driver;
+mod fs_atomic;
+mod layout;
 mod manylinux;
 mod metadata;
 mod normalize;
+mod presets;
 mod project;
 mod python_target;
 mod tags;

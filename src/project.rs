@@ -1,4 +1,8 @@
-//! The `[project]` table (PEP 621), normalized.
+//! The `[project]` table (PEP 621), checked and normalized.
+
+mod dynamic;
+mod license;
+mod pep440;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -64,8 +68,156 @@ pub struct Contact {
     pub email: Option<String>,
 }
 
+/// A `[project]` problem: the key and what is wrong with it.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {}
+#[error("key {key}: {message}")]
+pub struct Error {
+    pub key: String,
+    pub message: String,
+}
+
+fn err(key: impl Into<String>, message: impl Into<String>) -> Error {
+    Error {
+        key: key.into(),
+        message: message.into(),
+    }
+}
+
+/// Every `[project]` key PEP 621 defines.
+const FIELDS: &[&str] = &[
+    "name",
+    "version",
+    "description",
+    "readme",
+    "requires-python",
+    "license",
+    "license-files",
+    "authors",
+    "maintainers",
+    "keywords",
+    "classifiers",
+    "urls",
+    "dependencies",
+    "optional-dependencies",
+    "scripts",
+    "gui-scripts",
+    "entry-points",
+    "dynamic",
+];
+
+/// What py-build-cmake can fill in from the module.
+const DYNAMIC_FIELDS: &[&str] = &["version", "description"];
+
+/// PEP 503: lowercase, runs of `-`, `_` and `.` become one `-`.
+pub fn normalize_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut in_run = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !in_run {
+                out.push('-');
+            }
+            in_run = true;
+        } else {
+            out.push(c.to_ascii_lowercase());
+            in_run = false;
+        }
+    }
+    out
+}
+
+/// The `[project]` table, read key by key.
+struct Table<'a> {
+    table: &'a toml::Table,
+}
+
+impl<'a> Table<'a> {
+    fn key(name: &str) -> String {
+        format!("project.{name}")
+    }
+
+    fn string(&self, name: &str) -> Result<Option<String>, Error> {
+        match self.table.get(name) {
+            None => Ok(None),
+            Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(err(
+                Self::key(name),
+                format!("expected a string, got {}", other.type_str()),
+            )),
+        }
+    }
+
+    fn strings(&self, name: &str) -> Result<Vec<String>, Error> {
+        match self.table.get(name) {
+            None => Ok(Vec::new()),
+            Some(value) => string_list(value, &Self::key(name)),
+        }
+    }
+
+    fn table(&self, name: &str) -> Result<Option<&'a toml::Table>, Error> {
+        match self.table.get(name) {
+            None => Ok(None),
+            Some(toml::Value::Table(t)) => Ok(Some(t)),
+            Some(other) => Err(err(
+                Self::key(name),
+                format!("expected a table, got {}", other.type_str()),
+            )),
+        }
+    }
+
+    fn string_table(&self, name: &str) -> Result<BTreeMap<String, String>, Error> {
+        let Some(table) = self.table(name)? else {
+            return Ok(BTreeMap::new());
+        };
+        string_map(table, &Self::key(name))
+    }
+}
+
+fn string_list(value: &toml::Value, key: &str) -> Result<Vec<String>, Error> {
+    let toml::Value::Array(items) = value else {
+        return Err(err(
+            key,
+            format!("expected a list of strings, got {}", value.type_str()),
+        ));
+    };
+    items
+        .iter()
+        .map(|item| match item {
+            toml::Value::String(s) => Ok(s.clone()),
+            other => Err(err(
+                key,
+                format!(
+                    "expected a list of strings, but an element is {}",
+                    other.type_str()
+                ),
+            )),
+        })
+        .collect()
+}
+
+fn string_map(table: &toml::Table, key: &str) -> Result<BTreeMap<String, String>, Error> {
+    table
+        .iter()
+        .map(|(k, v)| match v {
+            toml::Value::String(s) => Ok((k.clone(), s.clone())),
+            other => Err(err(
+                format!("{key}.{k}"),
+                format!("expected a string, got {}", other.type_str()),
+            )),
+        })
+        .collect()
+}
+
+fn valid_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let edge = |b: &u8| b.is_ascii_alphanumeric();
+    !bytes.is_empty()
+        && bytes.first().is_some_and(edge)
+        && bytes.last().is_some_and(edge)
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
 
 impl Project {
     /// Reads `[project]` from an already parsed pyproject.toml. `dynamic_source`
@@ -76,7 +228,305 @@ impl Project {
         document: &toml::Table,
         dynamic_source: Option<&Path>,
     ) -> Result<Project, Error> {
-        let _ = (pyproject, document, dynamic_source);
-        todo!("issue 2")
+        let project_dir = pyproject.parent().unwrap_or(Path::new("."));
+        let table = match document.get("project") {
+            Some(toml::Value::Table(t)) => t,
+            Some(other) => {
+                return Err(err(
+                    "project",
+                    format!("expected a table, got {}", other.type_str()),
+                ))
+            }
+            None => {
+                return Err(err(
+                    "project",
+                    "pyproject.toml has no [project] table; add one with name and version",
+                ))
+            }
+        };
+        for key in table.keys() {
+            if !FIELDS.contains(&key.as_str()) {
+                let close = crate::config::suggest(key, FIELDS);
+                let hint = match close.first() {
+                    Some(c) => format!("did you mean '{c}'?"),
+                    None => "it is not a PEP 621 field".to_owned(),
+                };
+                return Err(err(
+                    Table::key(key),
+                    format!("unknown field '{key}'; {hint}"),
+                ));
+            }
+        }
+        let t = Table { table };
+
+        let dynamic = t.strings("dynamic")?;
+        for field in &dynamic {
+            if field == "name" {
+                return Err(err("project.dynamic", "name cannot be dynamic"));
+            }
+            if !DYNAMIC_FIELDS.contains(&field.as_str()) {
+                return Err(err(
+                    "project.dynamic",
+                    format!("'{field}' cannot be dynamic here: only version and description are read from the module"),
+                ));
+            }
+            if table.contains_key(field) {
+                return Err(err(
+                    Table::key(field),
+                    format!("'{field}' is listed in project.dynamic, so it must not also be given"),
+                ));
+            }
+        }
+        let info = match (dynamic.is_empty(), dynamic_source) {
+            (true, _) => dynamic::ModuleInfo::default(),
+            (false, Some(source)) => dynamic::read(source, &dynamic)?,
+            (false, None) => {
+                return Err(err(
+                    "project.dynamic",
+                    "dynamic metadata needs a module to read it from",
+                ));
+            }
+        };
+
+        let name = t
+            .string("name")?
+            .ok_or_else(|| err("project.name", "missing; every project needs a name"))?;
+        if !valid_name(&name) {
+            return Err(err(
+                "project.name",
+                format!("{name:?} is not a valid name: use ASCII letters, digits, '.', '_' and '-', starting and ending with a letter or digit"),
+            ));
+        }
+        let raw_version = match info.version {
+            Some(v) => v,
+            None => t.string("version")?.ok_or_else(|| {
+                err(
+                    "project.version",
+                    "missing; give a version, or list \"version\" in project.dynamic",
+                )
+            })?,
+        };
+        let version = pep440::normalize(&raw_version).ok_or_else(|| {
+            err(
+                "project.version",
+                format!("{raw_version:?} is not a valid PEP 440 version"),
+            )
+        })?;
+        let description = match info.description {
+            Some(d) => Some(d),
+            None => t.string("description")?,
+        };
+        if description.as_deref().is_some_and(|d| d.contains('\n')) {
+            return Err(err(
+                "project.description",
+                "must be a single line (it becomes the Summary)",
+            ));
+        }
+
+        let classifiers = t.strings("classifiers")?;
+        let (license, legacy_file) =
+            license::read(table.get("license"), project_dir, &classifiers)?;
+        let mut license_files = license::files(table.get("license-files"), project_dir)?;
+        if let Some(file) = legacy_file {
+            if table.contains_key("license-files") {
+                return Err(err(
+                    "project.license-files",
+                    "cannot be combined with license = { file = ... }",
+                ));
+            }
+            license_files.push(file);
+        }
+
+        let optional_dependencies = match t.table("optional-dependencies")? {
+            None => BTreeMap::new(),
+            Some(groups) => groups
+                .iter()
+                .map(|(extra, deps)| {
+                    let key = format!("project.optional-dependencies.{extra}");
+                    if !valid_name(extra) {
+                        return Err(err(key, format!("{extra:?} is not a valid extra name")));
+                    }
+                    Ok((extra.clone(), string_list(deps, &key)?))
+                })
+                .collect::<Result<_, Error>>()?,
+        };
+        let entry_points = match t.table("entry-points")? {
+            None => BTreeMap::new(),
+            Some(groups) => groups
+                .iter()
+                .map(|(group, points)| {
+                    let key = format!("project.entry-points.{group}");
+                    if group == "console_scripts" || group == "gui_scripts" {
+                        let field = if group == "console_scripts" {
+                            "scripts"
+                        } else {
+                            "gui-scripts"
+                        };
+                        return Err(err(
+                            key,
+                            format!("use project.{field} instead of this entry point group"),
+                        ));
+                    }
+                    let toml::Value::Table(points) = points else {
+                        return Err(err(
+                            key,
+                            format!("expected a table, got {}", points.type_str()),
+                        ));
+                    };
+                    Ok((group.clone(), string_map(points, &key)?))
+                })
+                .collect::<Result<_, Error>>()?,
+        };
+        let urls = match t.table("urls")? {
+            None => Vec::new(),
+            // In the order written: the first URL is shown first.
+            Some(urls) => urls
+                .iter()
+                .map(|(label, url)| match url {
+                    toml::Value::String(u) => Ok((label.clone(), u.clone())),
+                    other => Err(err(
+                        format!("project.urls.{label}"),
+                        format!("expected a string, got {}", other.type_str()),
+                    )),
+                })
+                .collect::<Result<_, Error>>()?,
+        };
+        Ok(Project {
+            normalized_name: normalize_name(&name),
+            name,
+            version,
+            description,
+            readme: readme(table.get("readme"), project_dir)?,
+            requires_python: t.string("requires-python")?,
+            license,
+            license_files,
+            authors: contacts(table.get("authors"), "project.authors")?,
+            maintainers: contacts(table.get("maintainers"), "project.maintainers")?,
+            keywords: t.strings("keywords")?,
+            classifiers,
+            urls,
+            dependencies: t.strings("dependencies")?,
+            optional_dependencies,
+            scripts: t.string_table("scripts")?,
+            gui_scripts: t.string_table("gui-scripts")?,
+            entry_points,
+            dynamic,
+        })
+    }
+}
+
+fn contacts(value: Option<&toml::Value>, key: &str) -> Result<Vec<Contact>, Error> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    let toml::Value::Array(items) = value else {
+        return Err(err(
+            key,
+            format!("expected a list of tables, got {}", value.type_str()),
+        ));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let key = format!("{key}[{i}]");
+            let toml::Value::Table(t) = item else {
+                return Err(err(
+                    key,
+                    format!(
+                        "expected a table with name and/or email, got {}",
+                        item.type_str()
+                    ),
+                ));
+            };
+            let fields = string_map(t, &key)?;
+            if let Some(other) = fields.keys().find(|k| *k != "name" && *k != "email") {
+                return Err(err(
+                    format!("{key}.{other}"),
+                    "unknown field; a contact has only name and email",
+                ));
+            }
+            let contact = Contact {
+                name: fields.get("name").cloned(),
+                email: fields.get("email").cloned(),
+            };
+            if contact.name.is_none() && contact.email.is_none() {
+                return Err(err(key, "a contact needs a name or an email"));
+            }
+            if contact.email.as_deref().is_some_and(|e| !e.contains('@')) {
+                return Err(err(format!("{key}.email"), "not an email address"));
+            }
+            Ok(contact)
+        })
+        .collect()
+}
+
+fn content_type_of(file: &str) -> Option<&'static str> {
+    let lower = file.to_ascii_lowercase();
+    if lower.ends_with(".md") || lower.ends_with(".markdown") {
+        Some("text/markdown")
+    } else if lower.ends_with(".rst") {
+        Some("text/x-rst")
+    } else if lower.ends_with(".txt") {
+        Some("text/plain")
+    } else {
+        None
+    }
+}
+
+fn read_file(project_dir: &Path, file: &str, key: &str) -> Result<String, Error> {
+    let path = project_dir.join(file);
+    std::fs::read_to_string(&path)
+        .map_err(|e| err(key, format!("cannot read {}: {e}", path.display())))
+}
+
+fn readme(value: Option<&toml::Value>, project_dir: &Path) -> Result<Option<Readme>, Error> {
+    let key = "project.readme";
+    match value {
+        None => Ok(None),
+        Some(toml::Value::String(file)) => {
+            let content_type = content_type_of(file).ok_or_else(|| {
+                err(key, format!("cannot tell the content type of {file:?} (use .md, .rst or .txt, or a table with content-type)"))
+            })?;
+            Ok(Some(Readme {
+                text: read_file(project_dir, file, key)?,
+                content_type: content_type.to_owned(),
+            }))
+        }
+        Some(toml::Value::Table(t)) => {
+            let fields = string_map(t, key)?;
+            if let Some(other) = fields
+                .keys()
+                .find(|k| !["file", "text", "content-type"].contains(&k.as_str()))
+            {
+                return Err(err(
+                    format!("{key}.{other}"),
+                    "unknown field; expected file or text, and content-type",
+                ));
+            }
+            let text = match (fields.get("file"), fields.get("text")) {
+                (Some(file), None) => read_file(project_dir, file, &format!("{key}.file"))?,
+                (None, Some(text)) => text.clone(),
+                _ => return Err(err(key, "give exactly one of file and text")),
+            };
+            let content_type = fields
+                .get("content-type")
+                .ok_or_else(|| err(key, "content-type is required in the table form"))?;
+            let base = content_type.split(';').next().unwrap_or_default().trim();
+            if !["text/markdown", "text/x-rst", "text/plain"].contains(&base) {
+                return Err(err(
+                    format!("{key}.content-type"),
+                    format!("{content_type:?} is not text/markdown, text/x-rst or text/plain"),
+                ));
+            }
+            Ok(Some(Readme {
+                text,
+                content_type: content_type.clone(),
+            }))
+        }
+        Some(other) => Err(err(
+            key,
+            format!("expected a file name or a table, got {}", other.type_str()),
+        )),
     }
 }

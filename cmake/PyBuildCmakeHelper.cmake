@@ -1,0 +1,90 @@
+# Finding the py-build-cmake helper, shared by PyBuildCmakeConfig.cmake and
+# PyBuildCmakeToolchain.cmake (which runs before project(), so it cannot
+# use find_package(PyBuildCmake)).
+include_guard(GLOBAL)
+
+# Finds the py-build-cmake helper: PY_BUILD_CMAKE_EXECUTABLE, the installed
+# prefix's bin/, a source checkout's cargo target dir, PATH; else builds it
+# from the checkout with cargo.
+function(_py_build_cmake_find_helper out_var)
+  # A host program: CMAKE_EXECUTABLE_SUFFIX describes the target, and is not
+  # set yet when a toolchain file runs.
+  if(CMAKE_HOST_WIN32)
+    set(exe_name "py-build-cmake.exe")
+  else()
+    set(exe_name "py-build-cmake")
+  endif()
+  set(package_dir "${CMAKE_CURRENT_FUNCTION_LIST_DIR}")
+  if(PY_BUILD_CMAKE_EXECUTABLE)
+    if(NOT EXISTS "${PY_BUILD_CMAKE_EXECUTABLE}")
+      message(FATAL_ERROR "PyBuildCmake: PY_BUILD_CMAKE_EXECUTABLE is "
+        "'${PY_BUILD_CMAKE_EXECUTABLE}', which does not exist; point it at the "
+        "py-build-cmake helper or unset it to let PyBuildCmake find it")
+    endif()
+    set(${out_var} "${PY_BUILD_CMAKE_EXECUTABLE}" PARENT_SCOPE)
+    return()
+  endif()
+  if(DEFINED ENV{PY_BUILD_CMAKE_EXECUTABLE} AND EXISTS "$ENV{PY_BUILD_CMAKE_EXECUTABLE}")
+    set(${out_var} "$ENV{PY_BUILD_CMAKE_EXECUTABLE}" PARENT_SCOPE)
+    return()
+  endif()
+  # Installed: <prefix>/lib/cmake/PyBuildCmake/ and <prefix>/bin/.
+  get_filename_component(prefix "${package_dir}/../../.." ABSOLUTE)
+  if(EXISTS "${prefix}/bin/${exe_name}")
+    set(${out_var} "${prefix}/bin/${exe_name}" PARENT_SCOPE)
+    return()
+  endif()
+  # Source checkout: <checkout>/cmake/ next to Cargo.toml. The newest of the
+  # cargo builds wins, so a fresh `cargo build` is picked up.
+  get_filename_component(checkout "${package_dir}/.." ABSOLUTE)
+  set(cargo_target "${checkout}/target")
+  if(DEFINED ENV{CARGO_TARGET_DIR})
+    set(cargo_target "$ENV{CARGO_TARGET_DIR}")
+  endif()
+  if(EXISTS "${checkout}/Cargo.toml")
+    set(best "")
+    foreach(candidate IN ITEMS "${cargo_target}/release/${exe_name}"
+                               "${cargo_target}/debug/${exe_name}")
+      if(EXISTS "${candidate}" AND (best STREQUAL "" OR "${candidate}" IS_NEWER_THAN "${best}"))
+        set(best "${candidate}")
+      endif()
+    endforeach()
+    if(best)
+      set(${out_var} "${best}" PARENT_SCOPE)
+      return()
+    endif()
+  endif()
+  find_program(_PY_BUILD_CMAKE_HELPER_ON_PATH NAMES py-build-cmake)
+  set(on_path "${_PY_BUILD_CMAKE_HELPER_ON_PATH}")
+  unset(_PY_BUILD_CMAKE_HELPER_ON_PATH CACHE)
+  if(on_path)
+    set(${out_var} "${on_path}" PARENT_SCOPE)
+    return()
+  endif()
+  if(NOT EXISTS "${checkout}/Cargo.toml")
+    message(FATAL_ERROR "PyBuildCmake: the py-build-cmake helper was not found "
+      "(looked in ${prefix}/bin and on PATH). Install it with "
+      "`py-build-cmake install --prefix <prefix>` from a checkout, or set "
+      "PY_BUILD_CMAKE_EXECUTABLE to its path.")
+  endif()
+  find_program(_PY_BUILD_CMAKE_CARGO NAMES cargo HINTS "$ENV{HOME}/.cargo/bin")
+  set(cargo "${_PY_BUILD_CMAKE_CARGO}")
+  unset(_PY_BUILD_CMAKE_CARGO CACHE)
+  if(NOT cargo)
+    message(FATAL_ERROR "PyBuildCmake: the py-build-cmake helper is not built and "
+      "cargo was not found to build it. Install Rust (https://rustup.rs), then run "
+      "`cargo build --release --manifest-path ${checkout}/Cargo.toml`, or set "
+      "PY_BUILD_CMAKE_EXECUTABLE to a built helper.")
+  endif()
+  message(STATUS "PyBuildCmake: building the py-build-cmake helper "
+    "(cargo build --release in ${checkout}; once)")
+  execute_process(
+    COMMAND "${cargo}" build --release --quiet --manifest-path "${checkout}/Cargo.toml"
+    RESULT_VARIABLE result)
+  set(built "${cargo_target}/release/${exe_name}")
+  if(NOT result EQUAL 0 OR NOT EXISTS "${built}")
+    message(FATAL_ERROR "PyBuildCmake: building the helper failed (cargo exit "
+      "${result}); see the cargo output above, or set PY_BUILD_CMAKE_EXECUTABLE.")
+  endif()
+  set(${out_var} "${built}" PARENT_SCOPE)
+endfunction()

@@ -1,0 +1,196 @@
+# The step behind py_build_cmake_add_wheel()'s target, run as
+#   cmake -DPBC_SETTINGS=<settings.cmake> -P PyBuildCmakeWheel.cmake
+# It stages the Python sources and the install components into a fresh
+# staging dir, runs stubgen when configured, packs the wheel with the helper
+# and writes a depfile naming everything it read, so the build tool reruns
+# it only when one of those changes.
+
+cmake_minimum_required(VERSION 3.20...4.4)
+
+if(NOT PBC_SETTINGS OR NOT EXISTS "${PBC_SETTINGS}")
+  message(FATAL_ERROR "PyBuildCmakeWheel.cmake: run it with -DPBC_SETTINGS=<file>")
+endif()
+include("${PBC_SETTINGS}")
+
+set(deps "")
+
+# Adds a file or directory tree to the dependencies (directories too: their
+# timestamps change when files are added or removed).
+function(pbc_depend_on_tree path)
+  if(IS_DIRECTORY "${path}")
+    file(GLOB_RECURSE files LIST_DIRECTORIES TRUE "${path}/*")
+    list(FILTER files EXCLUDE REGEX "/__pycache__(/|$)|\\.pyc$")
+    set(deps ${deps} "${path}" ${files} PARENT_SCOPE)
+  elseif(EXISTS "${path}")
+    set(deps ${deps} "${path}" PARENT_SCOPE)
+  endif()
+endfunction()
+
+# --- 1. Fresh staging dir with the module's Python sources ------------------
+file(REMOVE_RECURSE "${PBC_STAGING_DIR}")
+file(MAKE_DIRECTORY "${PBC_STAGING_DIR}")
+set(module_dest "${PBC_STAGING_DIR}")
+if(PBC_MODULE_DESTINATION)
+  set(module_dest "${PBC_STAGING_DIR}/${PBC_MODULE_DESTINATION}")
+endif()
+if(PBC_MODULE_SOURCE_KIND STREQUAL "package")
+  file(COPY "${PBC_MODULE_SOURCE}" DESTINATION "${module_dest}"
+    PATTERN "__pycache__" EXCLUDE
+    PATTERN "*.pyc" EXCLUDE)
+  pbc_depend_on_tree("${PBC_MODULE_SOURCE}")
+elseif(PBC_MODULE_SOURCE_KIND STREQUAL "file")
+  file(COPY "${PBC_MODULE_SOURCE}" DESTINATION "${module_dest}")
+  pbc_depend_on_tree("${PBC_MODULE_SOURCE}")
+endif()
+
+# --- 2. cmake --install, once per configuration and component ----------------
+set(env_prefix "")
+if(PBC_ENV)
+  set(env_prefix "${CMAKE_COMMAND}" -E env ${PBC_ENV})
+endif()
+set(component_args "")
+if(PBC_DEFAULT_COMPONENT)
+  list(APPEND component_args "<default>")
+endif()
+foreach(component IN LISTS PBC_COMPONENTS)
+  list(APPEND component_args "${component}")
+endforeach()
+set(configs ${PBC_CONFIGS})
+if(NOT configs)
+  set(configs "<none>")
+endif()
+foreach(config IN LISTS configs)
+  foreach(component IN LISTS component_args)
+    set(command ${env_prefix} "${CMAKE_COMMAND}" --install "${PBC_BINARY_DIR}"
+        --prefix "${PBC_STAGING_DIR}")
+    if(NOT config STREQUAL "<none>")
+      list(APPEND command --config "${config}")
+    endif()
+    if(NOT component STREQUAL "<default>")
+      list(APPEND command --component "${component}")
+    endif()
+    list(APPEND command ${PBC_INSTALL_ARGS})
+    execute_process(COMMAND ${command}
+      RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+    if(NOT result EQUAL 0)
+      message(FATAL_ERROR "PyBuildCmake: installing into the wheel's staging dir failed "
+        "(config '${config}', component '${component}'):\n${output}\n"
+        "When the wheel includes a configuration other than the one being built, "
+        "build it first (cmake --build <dir> --config <config>).")
+    endif()
+  endforeach()
+endforeach()
+
+# The sources of everything installed, read from the generated install
+# scripts (the top-level one includes those of the subdirectories).
+set(scripts "${PBC_BINARY_DIR}/cmake_install.cmake")
+set(seen "")
+while(scripts)
+  list(POP_FRONT scripts install_script)
+  if(install_script IN_LIST seen OR NOT EXISTS "${install_script}")
+    continue()
+  endif()
+  list(APPEND seen "${install_script}")
+  list(APPEND deps "${install_script}")
+  file(READ "${install_script}" text)
+  string(REGEX MATCHALL "include\\(\"[^\"]*cmake_install\\.cmake\"\\)" includes "${text}")
+  foreach(include IN LISTS includes)
+    string(REGEX REPLACE "^include\\(\"(.*)\"\\)$" "\\1" included "${include}")
+    list(APPEND scripts "${included}")
+  endforeach()
+  string(REGEX MATCHALL "file\\(INSTALL [^)]*\\)" installs "${text}")
+  foreach(install IN LISTS installs)
+    # Every quoted argument, in order; those holding variables are not sources.
+    string(REGEX MATCHALL "\"[^\"]*\"" paths "${install}")
+    foreach(path IN LISTS paths)
+      string(REGEX REPLACE "^\"(.*)\"$" "\\1" path "${path}")
+      if(NOT path MATCHES "\\$" AND IS_ABSOLUTE "${path}" AND EXISTS "${path}")
+        pbc_depend_on_tree("${path}")
+      endif()
+    endforeach()
+  endforeach()
+endwhile()
+
+# --- 3. stubgen -----------------------------------------------------------------
+if(PBC_STUBGEN)
+  if(PBC_CROSSCOMPILING)
+    message(STATUS "PyBuildCmake: stubgen skipped: cross-compiling, and the target "
+      "Python cannot run here")
+  else()
+    execute_process(COMMAND "${PBC_PYTHON}" -c "import mypy.stubgen"
+      RESULT_VARIABLE have_mypy OUTPUT_QUIET ERROR_QUIET)
+    if(NOT have_mypy EQUAL 0)
+      message(STATUS "PyBuildCmake: stubgen skipped: mypy is not installed for "
+        "${PBC_PYTHON} (install it with: ${PBC_PYTHON} -m pip install mypy)")
+    else()
+      # Defaults as in py-build-cmake: the module itself, as a package or a module.
+      set(packages ${PBC_STUBGEN_PACKAGES})
+      set(modules ${PBC_STUBGEN_MODULES})
+      if(NOT PBC_STUBGEN_PACKAGES_SET AND NOT PBC_MODULE_SOURCE_KIND STREQUAL "file")
+        set(packages "${PBC_MODULE_NAME}")
+      endif()
+      if(NOT PBC_STUBGEN_MODULES_SET AND PBC_MODULE_SOURCE_KIND STREQUAL "file")
+        set(modules "${PBC_MODULE_NAME}")
+      endif()
+      set(stubs_dir "${PBC_STAGING_DIR}-stubs")
+      file(REMOVE_RECURSE "${stubs_dir}")
+      set(command "${PBC_PYTHON}" -m mypy.stubgen ${PBC_STUBGEN_ARGS})
+      foreach(p IN LISTS packages)
+        list(APPEND command -p "${p}")
+      endforeach()
+      foreach(m IN LISTS modules)
+        list(APPEND command -m "${m}")
+      endforeach()
+      list(APPEND command ${PBC_STUBGEN_FILES})
+      if(NOT "-o" IN_LIST PBC_STUBGEN_ARGS AND NOT "--output" IN_LIST PBC_STUBGEN_ARGS)
+        list(APPEND command -o "${stubs_dir}")
+      endif()
+      if(NOT "--search-path" IN_LIST PBC_STUBGEN_ARGS)
+        list(APPEND command --search-path "${PBC_STAGING_DIR}")
+      endif()
+      execute_process(COMMAND "${CMAKE_COMMAND}" -E env
+          "MYPY_CACHE_DIR=${PBC_STAGING_DIR}-mypy-cache"
+          "MYPYPATH=${PBC_STAGING_DIR}" "PYTHONPATH=${PBC_STAGING_DIR}"
+          ${command}
+        WORKING_DIRECTORY "${PBC_STAGING_DIR}"
+        RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+      if(NOT result EQUAL 0)
+        message(FATAL_ERROR "PyBuildCmake: stubgen failed:\n${output}")
+      endif()
+      # Stubs never replace .pyi files the sources or CMake already provide.
+      file(GLOB_RECURSE stubs RELATIVE "${stubs_dir}" "${stubs_dir}/*.pyi")
+      foreach(stub IN LISTS stubs)
+        string(REGEX REPLACE "\\.pyi$" "" stem "${stub}")
+        if(NOT EXISTS "${PBC_STAGING_DIR}/${stub}"
+           AND NOT EXISTS "${PBC_STAGING_DIR}/${stem}/__init__.pyi")
+          get_filename_component(dest_dir "${PBC_STAGING_DIR}/${stub}" DIRECTORY)
+          file(COPY "${stubs_dir}/${stub}" DESTINATION "${dest_dir}")
+        endif()
+      endforeach()
+      file(REMOVE_RECURSE "${stubs_dir}")
+    endif()
+  endif()
+endif()
+
+# --- 4. Pack ----------------------------------------------------------------------
+execute_process(
+  COMMAND "${PBC_HELPER}" wheel ${PBC_HELPER_ARGS} --staging "${PBC_STAGING_DIR}"
+          --out-dir "${PBC_OUTPUT_DIR}" --python "${PBC_PYTHON}"
+  RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE error)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "PyBuildCmake: packing the wheel failed:\n${error}")
+endif()
+string(STRIP "${output}" output)
+string(REGEX REPLACE "^.*\n" "" wheel "${output}")
+message(STATUS "PyBuildCmake: wrote ${wheel}")
+list(APPEND deps "${wheel}")
+
+# --- 5. Depfile and stamp -----------------------------------------------------
+list(REMOVE_DUPLICATES deps)
+set(depfile_text "${PBC_STAMP}:")
+foreach(dep IN LISTS deps)
+  string(REPLACE " " "\\ " dep "${dep}")
+  string(APPEND depfile_text " \\\n  ${dep}")
+endforeach()
+file(WRITE "${PBC_DEPFILE}" "${depfile_text}\n")
+file(TOUCH "${PBC_STAMP}")

@@ -1,0 +1,39 @@
+//! `py-build-cmake cmake-vars`: resolve the configuration and the target
+//! Python once and write the CMake script PyBuildCmakeConfig.cmake includes.
+
+use crate::cli::CmakeVarsArgs;
+use crate::cmake_output::{self, Inputs};
+use crate::tags::{TagOverrides, WheelTags};
+
+use super::Error;
+
+pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
+    let config = super::load_config(&args.inputs)?;
+    let target = super::resolve_target(&config, args.python.clone())?;
+    let cmake = config
+        .cmake
+        .get(args.cmake_index)
+        .or_else(|| config.cmake.first());
+    let pure = crate::tags::is_pure(&config);
+    let tags = WheelTags::compute(
+        &config,
+        (!pure).then_some(&target),
+        &TagOverrides::default(),
+    )?;
+    let module = cmake_output::find_module(&config)?;
+    let script = cmake_output::render(&Inputs {
+        config: &config,
+        cmake,
+        target: &target,
+        tags: &tags,
+        module: &module,
+        pure,
+    });
+    crate::fs_atomic::write_if_changed(&args.output, script.as_bytes()).map_err(|source| {
+        Error::Io {
+            context: format!("while writing {}", args.output.display()),
+            source,
+        }
+    })?;
+    Ok(())
+}

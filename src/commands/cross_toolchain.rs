@@ -1,0 +1,59 @@
+//! `py-build-cmake cross-toolchain`: resolve the cross config of the project
+//! being configured and write the script PyBuildCmakeToolchain.cmake includes.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::CrossToolchainArgs;
+use crate::config::{self, LoadRequest};
+use crate::{cross_toolchain, python_target};
+
+use super::Error;
+
+pub fn run(args: CrossToolchainArgs) -> Result<(), Error> {
+    let project_dir = find_project_dir(&args.source_dir)?;
+    let in_project = |files: &[PathBuf]| files.iter().map(|f| project_dir.join(f)).collect();
+    let config = config::load(&LoadRequest {
+        project_dir: project_dir.clone(),
+        local: in_project(&args.local),
+        cross: in_project(&args.cross),
+        overrides: args.overrides.clone(),
+        os: crate::config::model::Os::host(),
+    })?;
+    let spec = config.cross.as_ref().ok_or_else(|| {
+        Error::Usage(format!(
+            "PyBuildCmakeToolchain.cmake found no cross-compilation config: pass \
+             -DPY_BUILD_CMAKE_CROSS=<cross.toml>, or add a [tool.py-build-cmake.cross] \
+             section or a py-build-cmake.cross.toml to {}",
+            project_dir.display()
+        ))
+    })?;
+    let target = python_target::resolve_cross(spec, spec.os.unwrap_or(config.os))?;
+    let script = cross_toolchain::render(spec, &target, &config.input_files)?;
+    crate::fs_atomic::write_if_changed(&args.output, script.as_bytes()).map_err(|source| {
+        Error::Io {
+            context: format!("while writing {}", args.output.display()),
+            source,
+        }
+    })?;
+    Ok(())
+}
+
+/// The directory holding pyproject.toml: `source_dir` or its nearest parent
+/// that has one (cmake.source_path may point below it).
+fn find_project_dir(source_dir: &Path) -> Result<PathBuf, Error> {
+    let start = std::path::absolute(source_dir).map_err(|source| Error::Io {
+        context: format!("while resolving {}", source_dir.display()),
+        source,
+    })?;
+    start
+        .ancestors()
+        .find(|dir| dir.join("pyproject.toml").is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "no pyproject.toml in {} or any parent directory; the cross config is \
+                 resolved with the project's pyproject.toml",
+                start.display()
+            ))
+        })
+}

@@ -1,0 +1,57 @@
+//! `py-build-cmake install --prefix P`: installs this helper as
+//! `P/bin/py-build-cmake` and the CMake package into
+//! `P/lib/cmake/PyBuildCmake/`, where `find_package(PyBuildCmake)` finds it
+//! with `P` on CMAKE_PREFIX_PATH.
+
+use std::path::Path;
+
+use crate::cli::InstallArgs;
+use crate::fs_atomic;
+
+use super::Error;
+
+/// The CMake package, embedded so an installed helper and its package always match.
+const CMAKE_FILES: &[(&str, &str)] = &[
+    (
+        "PyBuildCmakeConfig.cmake",
+        include_str!("../../cmake/PyBuildCmakeConfig.cmake"),
+    ),
+    (
+        "PyBuildCmakeConfigVersion.cmake",
+        include_str!("../../cmake/PyBuildCmakeConfigVersion.cmake"),
+    ),
+    (
+        "PyBuildCmakeWheel.cmake",
+        include_str!("../../cmake/PyBuildCmakeWheel.cmake"),
+    ),
+];
+
+pub fn run(args: InstallArgs) -> Result<(), Error> {
+    let io = |context: String| move |source| Error::Io { context, source };
+    let prefix = &args.prefix;
+    let exe = std::env::current_exe().map_err(io("while locating this executable".into()))?;
+    let binary = std::fs::read(&exe).map_err(io(format!("while reading {}", exe.display())))?;
+    let exe_name = format!("py-build-cmake{}", std::env::consts::EXE_SUFFIX);
+    let bin_dest = prefix.join("bin").join(exe_name);
+    // Reinstalling over the running binary is fine: the rename replaces the
+    // directory entry, not the file being executed.
+    fs_atomic::write(&bin_dest, &binary, true)
+        .map_err(io(format!("while writing {}", bin_dest.display())))?;
+    let package_dir = prefix.join("lib").join("cmake").join("PyBuildCmake");
+    for (name, contents) in CMAKE_FILES {
+        let dest = package_dir.join(name);
+        fs_atomic::write(&dest, contents.as_bytes(), false)
+            .map_err(io(format!("while writing {}", dest.display())))?;
+    }
+    println!("installed {}", bin_dest.display());
+    println!("installed {}", display_dir(&package_dir));
+    println!(
+        "use it with: cmake -DCMAKE_PREFIX_PATH={} ...",
+        prefix.display()
+    );
+    Ok(())
+}
+
+fn display_dir(dir: &Path) -> String {
+    format!("{}{}", dir.display(), std::path::MAIN_SEPARATOR)
+}

@@ -1,0 +1,242 @@
+//! Automatic cross compilation when there is no `cross` section (as
+//! cibuildwheel expects): macOS from `ARCHFLAGS`, Windows from the
+//! `DIST_EXTRA_CONFIG` ini file's `[build_ext] plat_name` / `library_dirs`.
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+
+use super::model::Os;
+use super::value::{CmakeEdit, CmakeItem, Edit, Map, Scalar, StrEdit, Val};
+use super::Error;
+
+/// Adds a `cross` section to `tool` when the environment asks for one, and
+/// returns the CMake cache entries that cross build needs.
+pub fn apply(tool: &mut Map, os: Os) -> Result<Vec<(String, String)>, Error> {
+    // Only a project with a CMake build and no cross config of its own.
+    if tool.contains_key("cross") || !tool.contains_key("cmake") {
+        return Ok(Vec::new());
+    }
+    match os {
+        Os::Mac => match std::env::var("ARCHFLAGS") {
+            Ok(flags) => mac(tool, &flags),
+            Err(_) => Ok(Vec::new()),
+        },
+        Os::Windows => match std::env::var_os("DIST_EXTRA_CONFIG") {
+            Some(path) => windows(tool, Path::new(&path)),
+            None => Ok(Vec::new()),
+        },
+        Os::Linux => Ok(Vec::new()),
+    }
+}
+
+fn enum_value(s: &str) -> Val {
+    Val::Scalar(Some(Scalar::Text(s.to_owned())))
+}
+
+fn string(s: &str) -> Val {
+    Val::Str(StrEdit {
+        value: Some(s.to_owned()),
+        ..StrEdit::default()
+    })
+}
+
+fn mac(tool: &mut Map, flags: &str) -> Result<Vec<(String, String)>, Error> {
+    let words: Vec<&str> = flags.split_whitespace().collect();
+    let mut archs: Vec<String> = Vec::new();
+    for pair in words.windows(2).filter(|w| w[0] == "-arch") {
+        match pair[1] {
+            "x86_64" | "arm64" => {
+                if !archs.iter().any(|a| a == pair[1]) {
+                    archs.push(pair[1].to_owned());
+                }
+            }
+            other => {
+                return Err(Error::Other(format!(
+                    "ARCHFLAGS={flags:?}: unsupported architecture {other:?}; expected -arch x86_64 and/or -arch arm64"
+                )))
+            }
+        }
+    }
+    let native = match std::env::consts::ARCH {
+        "aarch64" => "arm64",
+        other => other,
+    };
+    if archs.is_empty() || archs == [native] {
+        return Ok(Vec::new());
+    }
+    archs.sort();
+    let arch_list = archs.join(";");
+    if archs.iter().any(|a| a == native) {
+        // A universal build that includes this machine: not cross, but CMake
+        // must still build every architecture.
+        if let Some(Val::Section(cmake)) = tool.get_mut("cmake") {
+            let shared = cmake
+                .entry("*".to_owned())
+                .or_insert_with(|| Val::Section(Map::new()));
+            if let Val::Section(shared) = shared {
+                let options = shared
+                    .entry("options".to_owned())
+                    .or_insert_with(|| Val::Cmake(IndexMap::new()));
+                if let Val::Cmake(options) = options {
+                    options
+                        .entry("CMAKE_OSX_ARCHITECTURES".to_owned())
+                        .or_insert_with(|| CmakeEdit {
+                            edit: Edit {
+                                value: Some(
+                                    archs.iter().map(|a| CmakeItem::Str(a.clone())).collect(),
+                                ),
+                                ..Edit::default()
+                            },
+                            kind: Some("STRING".into()),
+                            strict: false,
+                        });
+                }
+            }
+        }
+        return Ok(Vec::new());
+    }
+    let version = std::env::var("MACOSX_DEPLOYMENT_TARGET").unwrap_or_else(|_| "11.0".into());
+    let (major, minor) = version.split_once('.').unwrap_or((&version, "0"));
+    // From macOS 11 on, only the major version counts in platform tags.
+    let minor = if major.parse::<u32>().is_ok_and(|m| m >= 11) {
+        "0"
+    } else {
+        minor
+    };
+    let tag_arch = if archs.len() > 1 {
+        "universal2"
+    } else {
+        archs[0].as_str()
+    };
+    let env = IndexMap::from([(
+        "MACOSX_DEPLOYMENT_TARGET".to_owned(),
+        StrEdit {
+            value: Some(version.clone()),
+            ..StrEdit::default()
+        },
+    )]);
+    let cmake = Map::from([(
+        "*".to_owned(),
+        Val::Section(Map::from([("env".to_owned(), Val::Env(env))])),
+    )]);
+    let cross = Map::from([
+        ("os".to_owned(), enum_value("mac")),
+        (
+            "arch".to_owned(),
+            string(&format!("macosx_{major}_{minor}_{tag_arch}")),
+        ),
+        ("cmake".to_owned(), Val::Section(cmake)),
+    ]);
+    tool.insert("cross".to_owned(), Val::Section(cross));
+    Ok(vec![
+        ("CMAKE_SYSTEM_NAME".to_owned(), "Darwin".to_owned()),
+        ("CMAKE_OSX_ARCHITECTURES".to_owned(), arch_list),
+        ("CMAKE_OSX_DEPLOYMENT_TARGET".to_owned(), version),
+    ])
+}
+
+fn windows(tool: &mut Map, config: &Path) -> Result<Vec<(String, String)>, Error> {
+    // Like distutils, a config file that cannot be read is ignored.
+    let Ok(text) = std::fs::read_to_string(config) else {
+        return Ok(Vec::new());
+    };
+    let plat_name = ini_value(&text, "build_ext", "plat_name").unwrap_or_default();
+    let native = match std::env::consts::ARCH {
+        "aarch64" => "win-arm64",
+        "x86" => "win32",
+        _ => "win-amd64",
+    };
+    let (generator_platform, processor) = match plat_name.as_str() {
+        "" => return Ok(Vec::new()),
+        name if name == native => return Ok(Vec::new()),
+        "win32" => ("Win32", "X86"),
+        "win-amd64" => ("x64", "AMD64"),
+        "win-arm32" => ("ARM", "ARM"),
+        "win-arm64" => ("ARM64", "ARM64"),
+        other => {
+            return Err(Error::Other(format!(
+                "{}: [build_ext] plat_name {other:?} is not one of win32, win-amd64, win-arm32, win-arm64",
+                config.display()
+            )))
+        }
+    };
+    let mut cross = Map::from([
+        ("os".to_owned(), enum_value("windows")),
+        (
+            "arch".to_owned(),
+            string(&plat_name.replace(['-', '.'], "_")),
+        ),
+        ("generator_platform".to_owned(), string(generator_platform)),
+    ]);
+    let dirs: Vec<PathBuf> = ini_value(&text, "build_ext", "library_dirs")
+        .unwrap_or_default()
+        .split(';')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .collect();
+    let library = find_lib(&dirs, |stem| {
+        stem.strip_prefix("python3")
+            .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+    });
+    let sabi = find_lib(&dirs, |stem| stem == "python3" || stem == "python3t");
+    for (key, lib) in [("library", &library), ("sabi_library", &sabi)] {
+        if let Some(lib) = lib {
+            cross.insert(key.to_owned(), Val::Scalar(Some(Scalar::Path(lib.clone()))));
+        }
+    }
+    // libs/python3XY.lib sits next to include/ in a Python installation.
+    if let Some(root) = library
+        .as_ref()
+        .or(sabi.as_ref())
+        .and_then(|l| l.parent()?.parent())
+    {
+        if root.join("include").is_dir() {
+            cross.insert(
+                "prefix".to_owned(),
+                Val::Scalar(Some(Scalar::Path(root.to_owned()))),
+            );
+        }
+    }
+    tool.insert("cross".to_owned(), Val::Section(cross));
+    Ok(vec![
+        ("CMAKE_SYSTEM_NAME".to_owned(), "Windows".to_owned()),
+        ("CMAKE_SYSTEM_PROCESSOR".to_owned(), processor.to_owned()),
+    ])
+}
+
+fn find_lib(dirs: &[PathBuf], wanted: impl Fn(&str) -> bool) -> Option<PathBuf> {
+    dirs.iter().find_map(|dir| {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension().is_some_and(|e| e.eq_ignore_ascii_case("lib"))
+                    && p.file_stem().and_then(|s| s.to_str()).is_some_and(&wanted)
+            })
+            .collect();
+        names.sort();
+        names.into_iter().next()
+    })
+}
+
+/// `key` in `[section]` of an ini file (`=` or `:` separated).
+fn ini_value(text: &str, section: &str, key: &str) -> Option<String> {
+    let mut current = String::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = name.trim().to_owned();
+        } else if current == section {
+            if let Some((k, v)) = line.split_once(['=', ':']) {
+                if k.trim().eq_ignore_ascii_case(key) {
+                    return Some(v.trim().to_owned());
+                }
+            }
+        }
+    }
+    None
+}

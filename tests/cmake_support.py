@@ -1,0 +1,204 @@
+"""Shared helpers of the CMake end-to-end tests (tests/test_cmake_*.py).
+
+Every test runs real tools: CMake and Ninja from the project venv, the built
+py-build-cmake helper, the C/C++ compilers and pip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import venv
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+
+def helper() -> Path:
+    """The helper binary tests/run.sh built (PY_BUILD_CMAKE_EXE)."""
+    exe = os.environ.get("PY_BUILD_CMAKE_EXE")
+    path = Path(exe) if exe else REPO / "target" / "debug" / "py-build-cmake"
+    if not path.is_file():
+        raise AssertionError(
+            f"the py-build-cmake helper is not built at {path}; run tests/run.sh "
+            "(or cargo build and set PY_BUILD_CMAKE_EXE)"
+        )
+    return path
+
+
+def cmake_newest() -> str:
+    """CMake 4.x from the project venv."""
+    found = shutil.which("cmake")
+    if not found:
+        raise AssertionError("cmake not found on PATH; run the tests through tests/run.sh")
+    return found
+
+
+def cmake_325() -> str:
+    """CMake 3.25 (Debian's version), installed by tests/venv.sh."""
+    path = Path(
+        os.environ.get(
+            "PY_BUILD_CMAKE_TEST_CMAKE_OLD",
+            REPO / ".venv" / "opt" / "cmake-3.25" / "cmake" / "data" / "bin" / "cmake",
+        )
+    )
+    if not path.is_file():
+        raise AssertionError(f"CMake 3.25 not found at {path}; run tests/venv.sh")
+    return str(path)
+
+
+CMAKES = {"cmake4": cmake_newest, "cmake3.25": cmake_325}
+
+
+def run(cmd, cwd=None, env=None, check=True) -> subprocess.CompletedProcess:
+    """Runs a command, capturing its output; on failure the assertion shows it."""
+    result = subprocess.run(
+        [str(c) for c in cmd],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"command failed ({result.returncode}): {' '.join(map(str, cmd))}\n{result.stdout}"
+        )
+    return result
+
+
+def copy_example(name: str, dest: Path) -> Path:
+    """A pristine copy of examples/<name> (without build trees or wheels)."""
+    target = dest / name
+    shutil.copytree(
+        EXAMPLES / name,
+        target,
+        ignore=shutil.ignore_patterns("build", "dist", ".py-build-cmake_cache", "__pycache__", "*.pyc"),
+    )
+    return target
+
+
+def python_exe() -> str:
+    """The interpreter the wheels are built for: the one running the tests."""
+    return sys.executable
+
+
+def configure(cmake, src: Path, build: Path, generator="Ninja", *args, check=True, env=None):
+    return run(
+        [
+            cmake,
+            "-S",
+            src,
+            "-B",
+            build,
+            "-G",
+            generator,
+            f"-DCMAKE_PREFIX_PATH={REPO}",
+            f"-DPY_BUILD_CMAKE_EXECUTABLE={helper()}",
+            f"-DPY_BUILD_CMAKE_PYTHON={python_exe()}",
+            *args,
+        ],
+        check=check,
+        env=env,
+    )
+
+
+def build(cmake, build_dir: Path, target="wheel", config="Release", check=True, env=None):
+    return run(
+        [cmake, "--build", build_dir, "--target", target, "--config", config],
+        check=check,
+        env=env,
+    )
+
+
+def wheels(dist: Path) -> list[Path]:
+    return sorted(dist.glob("*.whl"))
+
+
+def only_wheel(dist: Path) -> Path:
+    found = wheels(dist)
+    assert len(found) == 1, f"expected one wheel in {dist}, found {found}"
+    return found[0]
+
+
+def full_abi_tags() -> str:
+    """`cp311-cp311-linux_x86_64` for the running interpreter."""
+    impl = f"cp{sys.version_info.major}{sys.version_info.minor}"
+    abi = impl + ("t" if sysconfig.get_config_var("Py_GIL_DISABLED") else "")
+    return f"{impl}-{abi}-{platform_tag()}"
+
+
+def platform_tag() -> str:
+    return sysconfig.get_platform().replace("-", "_").replace(".", "_").lower()
+
+
+def wheel_names(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as zf:
+        return zf.namelist()
+
+
+class Venv:
+    """A throwaway venv to pip install wheels into and run code in."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        venv.EnvBuilder(with_pip=True, clear=True).create(root)
+        self.python = root / "bin" / "python"
+        self.scripts = root / "bin"
+
+    def install(self, wheel: Path) -> None:
+        run(
+            [
+                self.python,
+                "-m",
+                "pip",
+                "install",
+                "--no-index",
+                "--no-deps",
+                "--force-reinstall",
+                "--quiet",
+                wheel,
+            ]
+        )
+
+    def run_python(self, code: str) -> str:
+        # Run outside the source tree so imports resolve to the installed package.
+        return run([self.python, "-c", code], cwd=self.root).stdout
+
+
+_READY: str | None = None
+
+
+def require_helper_ready() -> None:
+    """Skips while the helper's configuration loader, target resolution or
+    packer are still `todo!()` stubs in this checkout (they land from other
+    branches); any other failure of the helper is left to the test to report."""
+    global _READY
+    if _READY is None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            result = run(
+                [helper(), "cmake-vars", "--project", EXAMPLES / "c-extension",
+                 "--python", python_exe(), "--output", Path(tmp) / "vars.cmake"],
+                check=False,
+            )
+            staging = Path(tmp) / "staging" / "c_extension"
+            staging.mkdir(parents=True)
+            (staging / "__init__.py").write_text("")
+            packed = run(
+                [helper(), "wheel", "--project", EXAMPLES / "c-extension", "--staging",
+                 staging.parent, "--out-dir", Path(tmp) / "dist", "--python", python_exe()],
+                check=False,
+            )
+        output = result.stdout + packed.stdout
+        _READY = output if "not yet implemented" in output else ""
+    if _READY:
+        import pytest
+
+        pytest.skip("the helper still has todo!() stubs: " + _READY.strip().splitlines()[-1])

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# THE test command: sets up .venv, builds the helper, runs `cargo test`, then
+# pytest over tests/. Extra arguments go to pytest (e.g. -k c_extension).
+# Exits non-zero when any runner fails.
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+"$root/tests/venv.sh" || exit 1
+export PATH="$root/.venv/bin:$PATH"
+export VIRTUAL_ENV="$root/.venv"
+
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+echo "run.sh: building the helper (cargo build)"
+if ! cargo build --quiet; then
+    echo "run.sh: error: cargo build failed" >&2
+    exit 1
+fi
+export PY_BUILD_CMAKE_EXE="$target_dir/debug/py-build-cmake"
+export PY_BUILD_CMAKE_TEST_CMAKE_OLD="$root/.venv/opt/cmake-3.25/cmake/data/bin/cmake"
+
+echo "run.sh: cargo test"
+cargo test
+cargo_status=$?
+
+echo "run.sh: pytest"
+python -m pytest -q tests/ "$@"
+pytest_status=$?
+# Exit 5 means no tests were collected: not a failure of the suite.
+if [ "$pytest_status" -eq 5 ]; then
+    pytest_status=0
+fi
+
+if [ "$cargo_status" -ne 0 ] || [ "$pytest_status" -ne 0 ]; then
+    echo "run.sh: FAILED (cargo test exit $cargo_status, pytest exit $pytest_status)" >&2
+    exit 1
+fi
+echo "run.sh: all runners succeeded"

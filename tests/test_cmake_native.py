@@ -1,0 +1,291 @@
+"""End-to-end tests of the native CMake path on examples/c-extension:
+find_package(PyBuildCmake) + py_build_cmake_add_wheel() with real CMake
+(3.25 and 4.x), Ninja, Ninja Multi-Config and Unix Makefiles, pip install and
+import, the no-op rebuild, incremental rebuilds and the helper discovery."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from cmake_support import (
+    CMAKES,
+    REPO,
+    Venv,
+    build,
+    cmake_newest,
+    configure,
+    copy_example,
+    full_abi_tags,
+    helper,
+    only_wheel,
+    python_exe,
+    require_helper_ready,
+    run,
+    wheel_names,
+)
+
+GENERATORS = ["Ninja", "Ninja Multi-Config", "Unix Makefiles"]
+
+
+@pytest.fixture(autouse=True)
+def _helper_ready():
+    require_helper_ready()
+
+
+@pytest.fixture(scope="module")
+def install_venv(tmp_path_factory) -> Venv:
+    return Venv(tmp_path_factory.mktemp("venv") / "env")
+
+
+def test_version_file_matches_cargo():
+    cargo = tomllib.loads((REPO / "Cargo.toml").read_text())["package"]["version"]
+    text = (REPO / "cmake" / "PyBuildCmakeConfigVersion.cmake").read_text()
+    assert f'set(PACKAGE_VERSION "{cargo}")' in text
+
+
+def no_op_output(generator: str, output: str) -> None:
+    """A second `--target wheel` with nothing changed does no install and no pack."""
+    assert "Packing the wheel" not in output, output
+    assert "Building C object" not in output, output
+    if generator.startswith("Ninja"):
+        assert "ninja: no work to do." in output, output
+
+
+@pytest.mark.parametrize("cmake_name", list(CMAKES))
+@pytest.mark.parametrize("generator", GENERATORS)
+def test_c_extension_wheel(tmp_path, install_venv, cmake_name, generator):
+    cmake = CMAKES[cmake_name]()
+    src = copy_example("c-extension", tmp_path)
+    bdir = tmp_path / "build"
+    configure(cmake, src, bdir, generator)
+    out = build(cmake, bdir).stdout
+    assert "Packing the wheel" in out
+
+    wheel = only_wheel(src / "dist")
+    assert wheel.name == f"c_extension_example-0.1.0-{full_abi_tags()}.whl"
+    names = wheel_names(wheel)
+    assert "c_extension/__init__.py" in names
+    assert any(re.fullmatch(r"c_extension/_core\.cpython-.*\.so", n) for n in names), names
+
+    install_venv.install(wheel)
+    assert install_venv.run_python(
+        "import c_extension as c; print(c.add(2, 40), c.greet('CMake'), c.version)"
+    ).split("\n")[0] == "42 Hello, CMake! 0.1.0"
+
+    # Nothing changed: an up-to-date check only, the wheel stays untouched.
+    mtime = wheel.stat().st_mtime_ns
+    no_op_output(generator, build(cmake, bdir).stdout)
+    assert wheel.stat().st_mtime_ns == mtime
+
+    # One changed C source: recompiled, reinstalled, repacked.
+    core = src / "src" / "core.c"
+    core.write_text(core.read_text().replace('"Hello, %s!"', '"Hi, %s!"'))
+    out = build(cmake, bdir).stdout
+    assert "Building C object" in out and "Packing the wheel" in out, out
+    install_venv.install(only_wheel(src / "dist"))
+    assert install_venv.run_python("import c_extension as c; print(c.greet('x'))").strip() == "Hi, x!"
+
+    # One changed Python source: repacked without recompiling anything.
+    init = src / "python" / "c_extension" / "__init__.py"
+    init.write_text(init.read_text() + "\nEXTRA = 1\n")
+    out = build(cmake, bdir).stdout
+    assert "Packing the wheel" in out and "Building C object" not in out, out
+    no_op_output(generator, build(cmake, bdir).stdout)
+
+
+def test_new_python_file_is_packed(tmp_path):
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    bdir = tmp_path / "build"
+    configure(cmake, src, bdir)
+    build(cmake, bdir)
+    # A new module file changes its directory's timestamp: the depfile names it.
+    time.sleep(0.01)
+    (src / "python" / "c_extension" / "extra.py").write_text("X = 1\n")
+    out = build(cmake, bdir).stdout
+    assert "Packing the wheel" in out
+    assert "c_extension/extra.py" in wheel_names(only_wheel(src / "dist"))
+
+
+def test_pyproject_change_reconfigures_and_renames_the_wheel(tmp_path):
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    bdir = tmp_path / "build"
+    configure(cmake, src, bdir)
+    build(cmake, bdir)
+    pyproject = src / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('version = "0.1.0"', 'version = "0.2.0"'))
+    out = build(cmake, bdir).stdout
+    assert "Packing the wheel" in out
+    assert (src / "dist" / f"c_extension_example-0.2.0-{full_abi_tags()}.whl").is_file()
+
+
+def test_helper_runs_once_per_change(tmp_path):
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    bdir = tmp_path / "build"
+    configure(cmake, src, bdir)
+    key = bdir / "py-build-cmake" / "cmake-vars.key"
+    mtime = key.stat().st_mtime_ns
+    # Re-configuring with nothing changed reuses the last answer.
+    out = run([cmake, bdir]).stdout
+    assert "PyBuildCmake: resolved" not in out
+    assert key.stat().st_mtime_ns == mtime
+    # A new local override file is an input: the helper runs again.
+    (src / "py-build-cmake.local.toml").write_text('[cmake]\ninstall_args = ["--strip"]\n')
+    out = run([cmake, bdir]).stdout
+    assert "PyBuildCmake: resolved" in out
+    assert key.stat().st_mtime_ns != mtime
+
+
+def test_installed_prefix_is_found_without_a_checkout(tmp_path):
+    prefix = tmp_path / "prefix"
+    out = run([helper(), "install", "--prefix", prefix]).stdout
+    assert (prefix / "bin" / "py-build-cmake").is_file()
+    assert os.access(prefix / "bin" / "py-build-cmake", os.X_OK)
+    for name in ["PyBuildCmakeConfig.cmake", "PyBuildCmakeConfigVersion.cmake", "PyBuildCmakeWheel.cmake"]:
+        installed = prefix / "lib" / "cmake" / "PyBuildCmake" / name
+        assert installed.read_text() == (REPO / "cmake" / name).read_text()
+    assert str(prefix) in out
+
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    bdir = tmp_path / "build"
+    env = dict(os.environ)
+    env.pop("PY_BUILD_CMAKE_EXECUTABLE", None)
+    out = run(
+        [cmake, "-S", src, "-B", bdir, "-G", "Ninja", f"-DCMAKE_PREFIX_PATH={prefix}",
+         f"-DPY_BUILD_CMAKE_PYTHON={python_exe()}", "-DPyBuildCmake_DIR="],
+        env=env,
+    ).stdout
+    assert f"PyBuildCmake: resolved with {prefix / 'bin' / 'py-build-cmake'}" in out
+    build(cmake, bdir)
+    assert only_wheel(src / "dist").name.endswith(f"-{full_abi_tags()}.whl")
+
+
+def test_missing_helper_is_a_clear_error(tmp_path):
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    result = run(
+        [cmake, "-S", src, "-B", tmp_path / "build", "-G", "Ninja", f"-DCMAKE_PREFIX_PATH={REPO}",
+         "-DPY_BUILD_CMAKE_EXECUTABLE=/nonexistent/py-build-cmake"],
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "PY_BUILD_CMAKE_EXECUTABLE is '/nonexistent/py-build-cmake', which does not exist" in result.stdout
+
+
+def test_bad_pyproject_is_a_clear_error(tmp_path):
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    pyproject = src / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("build_type", "build_typo"))
+    result = configure(cmake, src, tmp_path / "build", check=False)
+    assert result.returncode != 0
+    assert "PyBuildCmake: reading" in result.stdout
+    assert "build_typo" in result.stdout
+
+
+def test_no_pyproject_is_a_clear_error(tmp_path):
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    (src / "pyproject.toml").unlink()
+    result = configure(cmake, src, tmp_path / "build", check=False)
+    assert result.returncode != 0
+    assert "no pyproject.toml in" in result.stdout
+
+
+def test_bad_wheel_arguments_are_a_clear_error(tmp_path):
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    lists = src / "CMakeLists.txt"
+    lists.write_text(lists.read_text().replace("py_build_cmake_add_wheel()", "py_build_cmake_add_wheel(OUTPUT dist2)"))
+    result = configure(cmake, src, tmp_path / "build", check=False)
+    assert result.returncode != 0
+    assert "py_build_cmake_add_wheel: unknown arguments 'OUTPUT;dist2'" in result.stdout
+
+
+def test_output_dir_target_and_components(tmp_path):
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    lists = src / "CMakeLists.txt"
+    text = lists.read_text().replace(
+        "py_build_cmake_add_wheel()",
+        'py_build_cmake_add_wheel(TARGET pywheel OUTPUT_DIR wheels COMPONENTS "" python_modules)\n'
+        'install(FILES pyproject.toml DESTINATION ${PY_BUILD_CMAKE_IMPORT_NAME})',
+    )
+    lists.write_text(text)
+    bdir = tmp_path / "build"
+    configure(cmake, src, bdir)
+    build(cmake, bdir, target="pywheel")
+    names = wheel_names(only_wheel(src / "wheels"))
+    # The default component ("") and python_modules are both installed.
+    assert "c_extension/pyproject.toml" in names
+    assert any(n.startswith("c_extension/_core") for n in names)
+
+
+def test_cmake_options_are_cache_defaults(tmp_path):
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    pyproject = src / "pyproject.toml"
+    base = pyproject.read_text()
+    pyproject.write_text(base + '\n[tool.py-build-cmake.cmake.options]\nGREETING = "hello"\nWITH_X = true\n')
+    bdir = tmp_path / "build"
+    configure(cmake, src, bdir)
+    cache = (bdir / "CMakeCache.txt").read_text()
+    assert "GREETING:STRING=hello" in cache
+    assert re.search(r"WITH_X:\w+=On", cache), cache
+    # The user's own value wins over the default...
+    run([cmake, "-DGREETING=mine", bdir])
+    # ... also when pyproject.toml's default changes later,
+    pyproject.write_text(base + '\n[tool.py-build-cmake.cmake.options]\nGREETING = "bye"\nWITH_X = false\n')
+    run([cmake, bdir])
+    cache = (bdir / "CMakeCache.txt").read_text()
+    assert "GREETING:STRING=mine" in cache
+    # while a default nobody changed follows pyproject.toml.
+    assert re.search(r"WITH_X:\w+=Off", cache), cache
+
+
+def test_variables_for_existing_projects(tmp_path):
+    """The PY_BUILD_CMAKE_* variables py-build-cmake projects read, and the
+    FindPython hints, agree with the interpreter and the wheel tags."""
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    lists = src / "CMakeLists.txt"
+    names = [
+        "PY_BUILD_CMAKE_VERSION", "PY_BUILD_CMAKE_PROJECT_VERSION", "PY_BUILD_CMAKE_PROJECT_NAME",
+        "PY_BUILD_CMAKE_IMPORT_NAME", "PY_BUILD_CMAKE_MODULE_NAME", "PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG",
+        "PY_BUILD_CMAKE_PACKAGE_ABI_TAG", "PY_BUILD_CMAKE_BUILD_PYTHON_VERSION_MAJOR",
+        "PY_BUILD_CMAKE_BUILD_PYTHON_VERSION_MINOR", "PY_BUILD_CMAKE_SCRIPTS_DESTINATION",
+        "PY_BUILD_CMAKE_HEADERS_DESTINATION", "PY_BUILD_CMAKE_DATA_DESTINATION",
+        "Python3_SOABI", "Python3_EXECUTABLE", "PYTHON_MODULE_EXTENSION", "NB_SUFFIX",
+    ]
+    lists.write_text(lists.read_text() + "".join(f'message(STATUS "VAR {n}=${{{n}}}")\n' for n in names))
+    out = configure(cmake, src, tmp_path / "build").stdout
+    values = dict(re.findall(r"-- VAR (\w+)=(.*)", out))
+    import sys
+    import sysconfig
+
+    major, minor = sys.version_info[:2]
+    assert values["PY_BUILD_CMAKE_PROJECT_VERSION"] == "0.1.0"
+    assert values["PY_BUILD_CMAKE_PROJECT_NAME"] == "c-extension-example"
+    assert values["PY_BUILD_CMAKE_IMPORT_NAME"] == "c_extension"
+    assert values["PY_BUILD_CMAKE_MODULE_NAME"] == "c_extension"
+    assert values["PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG"] == f"cp{major}{minor}"
+    assert values["PY_BUILD_CMAKE_PACKAGE_ABI_TAG"] == full_abi_tags().split("-")[1]
+    assert values["PY_BUILD_CMAKE_BUILD_PYTHON_VERSION_MAJOR"] == str(major)
+    assert values["PY_BUILD_CMAKE_BUILD_PYTHON_VERSION_MINOR"] == str(minor)
+    data = "c_extension_example-0.1.0.data"
+    assert values["PY_BUILD_CMAKE_SCRIPTS_DESTINATION"] == f"{data}/scripts"
+    assert values["PY_BUILD_CMAKE_HEADERS_DESTINATION"] == f"{data}/headers"
+    assert values["PY_BUILD_CMAKE_DATA_DESTINATION"] == f"{data}/data"
+    assert values["Python3_SOABI"] == sysconfig.get_config_var("SOABI")
+    assert values["PYTHON_MODULE_EXTENSION"] == sysconfig.get_config_var("EXT_SUFFIX")
+    assert values["NB_SUFFIX"] == sysconfig.get_config_var("EXT_SUFFIX")
+    assert Path(values["Python3_EXECUTABLE"]).resolve() == Path(python_exe()).resolve()

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Creates or updates the project venv (.venv) with tests/requirements.txt,
+# and a CMake 3.25 beside it for the minimum-version tests. Idempotent and
+# fast when nothing changed: a stamp holds the hash of the requirements.
+# Usage: tests/venv.sh            (prints nothing on success)
+# Env:   PY_BUILD_CMAKE_BASE_PYTHON  the interpreter the venv is made from (default: python3)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="$root/.venv"
+requirements="$root/tests/requirements.txt"
+base_python="${PY_BUILD_CMAKE_BASE_PYTHON:-python3}"
+# Debian's cmake is 3.25; the tests check that the package still works there.
+cmake_old_spec="cmake==3.25.*"
+cmake_old_dir="$venv/opt/cmake-3.25"
+
+if ! command -v "$base_python" >/dev/null 2>&1; then
+    echo "tests/venv.sh: error: '$base_python' not found; install Python 3 (e.g. apt-get install python3 python3-venv)" >&2
+    exit 1
+fi
+
+if [ ! -x "$venv/bin/python" ]; then
+    echo "tests/venv.sh: creating $venv"
+    if ! "$base_python" -m venv "$venv"; then
+        echo "tests/venv.sh: error: could not create a venv; run: apt-get install python3-venv" >&2
+        exit 1
+    fi
+fi
+
+want="$(sha256sum <"$requirements" | cut -d' ' -f1)-$cmake_old_spec"
+stamp="$venv/.requirements.sha256"
+if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
+    echo "tests/venv.sh: installing tests/requirements.txt into $venv"
+    if ! "$venv/bin/python" -m pip install --quiet --upgrade -r "$requirements"; then
+        echo "tests/venv.sh: error: pip failed; run: $venv/bin/python -m pip install -r $requirements" >&2
+        exit 1
+    fi
+    rm -rf "$cmake_old_dir"
+    if ! "$venv/bin/python" -m pip install --quiet --target "$cmake_old_dir" "$cmake_old_spec"; then
+        echo "tests/venv.sh: error: pip failed; run: $venv/bin/python -m pip install --target $cmake_old_dir '$cmake_old_spec'" >&2
+        exit 1
+    fi
+    echo "$want" >"$stamp"
+fi
