@@ -11,7 +11,6 @@ mod fs_atomic;
 mod layout;
 mod manylinux;
 mod metadata;
-mod normalize;
 mod presets;
 mod project;
 mod python_target;

@@ -2,7 +2,7 @@
 
 mod dynamic;
 mod license;
-mod pep440;
+pub mod pep440;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
