@@ -18,15 +18,16 @@ pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
         os: crate::config::model::Os::host(),
     };
     let config = config::load(&request)?;
-    let target = match &config.cross {
-        Some(spec) => python_target::resolve_cross(spec, config.os)?,
-        None => {
-            let interpreter = args
-                .python
-                .clone()
-                .unwrap_or_else(python_target::default_interpreter);
-            python_target::resolve_native(&interpreter)?
-        }
+    let interpreter = args
+        .python
+        .clone()
+        .unwrap_or_else(python_target::default_interpreter);
+    let (target, build_python) = match &config.cross {
+        Some(spec) => (
+            python_target::resolve_cross(spec, spec.os.unwrap_or(config.os))?,
+            Some(python_target::resolve_native(&interpreter)?),
+        ),
+        None => (python_target::resolve_native(&interpreter)?, None),
     };
     let cmake = config
         .cmake
@@ -43,6 +44,7 @@ pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
         config: &config,
         cmake,
         target: &target,
+        build_python: build_python.as_ref(),
         tags: &tags,
         module: &module,
         pure,

@@ -24,6 +24,14 @@ const CMAKE_FILES: &[(&str, &str)] = &[
         "PyBuildCmakeWheel.cmake",
         include_str!("../../cmake/PyBuildCmakeWheel.cmake"),
     ),
+    (
+        "PyBuildCmakeHelper.cmake",
+        include_str!("../../cmake/PyBuildCmakeHelper.cmake"),
+    ),
+    (
+        "PyBuildCmakeToolchain.cmake",
+        include_str!("../../cmake/PyBuildCmakeToolchain.cmake"),
+    ),
 ];
 
 pub fn run(args: InstallArgs) -> Result<(), Error> {

@@ -34,7 +34,7 @@ pub fn run(args: PythonTargetArgs) -> Result<(), Error> {
                 Some(TargetOs::Linux) => Os::Linux,
                 Some(TargetOs::Windows) => Os::Windows,
                 Some(TargetOs::Mac) => Os::Mac,
-                None => super::running_os(),
+                None => Os::host(),
             };
             let config = config::load(&LoadRequest {
                 project_dir: project.clone(),
