@@ -140,7 +140,9 @@ if(PBC_STUBGEN)
       endif()
       set(stubs_dir "${PBC_STAGING_DIR}-stubs")
       file(REMOVE_RECURSE "${stubs_dir}")
-      set(command "${stubgen_python}" -m mypy.stubgen ${PBC_STUBGEN_ARGS})
+      # mypy is compiled with mypyc: `-m mypy.stubgen` cannot run it, its main()
+      # can (and the code has no `;`, which would split the CMake list).
+      set(command "${stubgen_python}" -c "__import__('mypy.stubgen').stubgen.main()" ${PBC_STUBGEN_ARGS})
       foreach(p IN LISTS packages)
         list(APPEND command -p "${p}")
       endforeach()
@@ -179,8 +181,7 @@ if(PBC_STUBGEN)
 endif()
 
 # --- 4. Pack ----------------------------------------------------------------------
-# A cross build without an emulator has no interpreter that runs here; the
-# helper reads its target from the cross config instead.
+# A cross build has no interpreter that runs here: the cross config gives the target.
 set(python_args "")
 if(PBC_PYTHON)
   set(python_args --python "${PBC_PYTHON}")

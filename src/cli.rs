@@ -27,6 +27,9 @@ pub enum Command {
     Install(InstallArgs),
     /// Write CMake presets: one configure, build and workflow preset per target.
     Presets(PresetsArgs),
+    /// Build the wheel of a project that does not call find_package(PyBuildCmake),
+    /// the way py-build-cmake does: configure, build, install, pack.
+    Build(BuildArgs),
     /// Describe the target Python (wheel tags, suffixes, paths) as JSON.
     PythonTarget(PythonTargetArgs),
     /// Resolve the cross config for PyBuildCmakeToolchain.cmake and write the
@@ -61,6 +64,16 @@ pub enum TargetOs {
     Linux,
     Windows,
     Mac,
+}
+
+impl From<TargetOs> for crate::config::model::Os {
+    fn from(os: TargetOs) -> Self {
+        match os {
+            TargetOs::Linux => Self::Linux,
+            TargetOs::Windows => Self::Windows,
+            TargetOs::Mac => Self::Mac,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -202,4 +215,16 @@ pub struct CrossToolchainArgs {
     /// The CMake script to write (rewritten only when its content changes).
     #[arg(long)]
     pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub inputs: ConfigInputs,
+    /// Target interpreter of a native build (default: PY_BUILD_CMAKE_PYTHON, else python3 on PATH).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Where the wheel is written (default: <project>/dist).
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
 }

@@ -6,6 +6,7 @@ mod cmake_output;
 mod commands;
 mod config;
 mod cross_toolchain;
+mod driver;
 mod fs_atomic;
 mod layout;
 mod manylinux;

@@ -18,14 +18,8 @@ from cmake_support import (
     full_abi_tags,
     only_wheel,
     platform_tag,
-    require_helper_ready,
     wheel_names,
 )
-
-
-@pytest.fixture(autouse=True)
-def _helper_ready():
-    require_helper_ready()
 
 
 @pytest.fixture(scope="module")

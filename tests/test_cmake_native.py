@@ -25,17 +25,11 @@ from cmake_support import (
     helper,
     only_wheel,
     python_exe,
-    require_helper_ready,
     run,
     wheel_names,
 )
 
 GENERATORS = ["Ninja", "Ninja Multi-Config", "Unix Makefiles"]
-
-
-@pytest.fixture(autouse=True)
-def _helper_ready():
-    require_helper_ready()
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +41,11 @@ def test_version_file_matches_cargo():
     cargo = tomllib.loads((REPO / "Cargo.toml").read_text())["package"]["version"]
     text = (REPO / "cmake" / "PyBuildCmakeConfigVersion.cmake").read_text()
     assert f'set(PACKAGE_VERSION "{cargo}")' in text
+
+
+def flat(text: str) -> str:
+    """CMake wraps long messages: compare with whitespace collapsed."""
+    return " ".join(text.split())
 
 
 def no_op_output(generator: str, output: str) -> None:
@@ -178,7 +177,7 @@ def test_missing_helper_is_a_clear_error(tmp_path):
         check=False,
     )
     assert result.returncode != 0
-    assert "PY_BUILD_CMAKE_EXECUTABLE is '/nonexistent/py-build-cmake', which does not exist" in result.stdout
+    assert "PY_BUILD_CMAKE_EXECUTABLE is '/nonexistent/py-build-cmake', which does not exist" in flat(result.stdout)
 
 
 def test_bad_pyproject_is_a_clear_error(tmp_path):
@@ -188,7 +187,7 @@ def test_bad_pyproject_is_a_clear_error(tmp_path):
     pyproject.write_text(pyproject.read_text().replace("build_type", "build_typo"))
     result = configure(cmake, src, tmp_path / "build", check=False)
     assert result.returncode != 0
-    assert "PyBuildCmake: reading" in result.stdout
+    assert "PyBuildCmake: reading" in flat(result.stdout)
     assert "build_typo" in result.stdout
 
 
@@ -198,7 +197,7 @@ def test_no_pyproject_is_a_clear_error(tmp_path):
     (src / "pyproject.toml").unlink()
     result = configure(cmake, src, tmp_path / "build", check=False)
     assert result.returncode != 0
-    assert "no pyproject.toml in" in result.stdout
+    assert "no pyproject.toml in" in flat(result.stdout)
 
 
 def test_bad_wheel_arguments_are_a_clear_error(tmp_path):
@@ -208,7 +207,7 @@ def test_bad_wheel_arguments_are_a_clear_error(tmp_path):
     lists.write_text(lists.read_text().replace("py_build_cmake_add_wheel()", "py_build_cmake_add_wheel(OUTPUT dist2)"))
     result = configure(cmake, src, tmp_path / "build", check=False)
     assert result.returncode != 0
-    assert "py_build_cmake_add_wheel: unknown arguments 'OUTPUT;dist2'" in result.stdout
+    assert "py_build_cmake_add_wheel: unknown arguments 'OUTPUT;dist2'" in flat(result.stdout)
 
 
 def test_output_dir_target_and_components(tmp_path):
@@ -247,7 +246,8 @@ def test_cmake_options_are_cache_defaults(tmp_path):
     pyproject.write_text(base + '\n[tool.py-build-cmake.cmake.options]\nGREETING = "bye"\nWITH_X = false\n')
     run([cmake, bdir])
     cache = (bdir / "CMakeCache.txt").read_text()
-    assert "GREETING:STRING=mine" in cache
+    # (-D without a type makes an UNINITIALIZED entry.)
+    assert re.search(r"GREETING:\w+=mine", cache), cache
     # while a default nobody changed follows pyproject.toml.
     assert re.search(r"WITH_X:\w+=Off", cache), cache
 

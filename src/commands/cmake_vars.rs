@@ -3,37 +3,31 @@
 
 use crate::cli::CmakeVarsArgs;
 use crate::cmake_output::{self, Inputs};
-use crate::config::{self, LoadRequest};
 use crate::python_target;
 use crate::tags::{TagOverrides, WheelTags};
 
 use super::Error;
 
 pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
-    let request = LoadRequest {
-        project_dir: args.inputs.project.clone(),
-        local: args.inputs.local.clone(),
-        cross: args.inputs.cross.clone(),
-        overrides: args.inputs.overrides.clone(),
-        os: crate::config::model::Os::host(),
-    };
-    let config = config::load(&request)?;
-    let interpreter = args
-        .python
-        .clone()
-        .unwrap_or_else(python_target::default_interpreter);
-    let (target, build_python) = match &config.cross {
-        Some(spec) => (
-            python_target::resolve_cross(spec, spec.os.unwrap_or(config.os))?,
-            Some(python_target::resolve_native(&interpreter)?),
-        ),
-        None => (python_target::resolve_native(&interpreter)?, None),
+    let config = super::load_config(&args.inputs, crate::config::model::Os::host())?;
+    let target = super::resolve_target(&config, args.python.clone())?;
+    // A cross build takes its build-time CMake packages (pybind11, nanobind)
+    // from the interpreter running the build.
+    let build_python = match &config.cross {
+        Some(_) => {
+            let interpreter = args
+                .python
+                .clone()
+                .unwrap_or_else(python_target::default_interpreter);
+            Some(python_target::resolve_native(&interpreter)?)
+        }
+        None => None,
     };
     let cmake = config
         .cmake
         .get(args.cmake_index)
         .or_else(|| config.cmake.first());
-    let pure = config.wheel.pure_python.unwrap_or(config.cmake.is_empty());
+    let pure = crate::tags::is_pure(&config);
     let tags = WheelTags::compute(
         &config,
         (!pure).then_some(&target),

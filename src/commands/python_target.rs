@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::cli::{PythonTargetArgs, TargetOs};
+use crate::cli::PythonTargetArgs;
 use crate::config::model::Os;
 use crate::config::{self, LoadRequest};
 use crate::python_target::{self, PythonTarget};
@@ -30,12 +30,7 @@ pub fn run(args: PythonTargetArgs) -> Result<(), Error> {
     let output = match &args.project {
         None => json!({ "target": native()? }),
         Some(project) => {
-            let os = match args.os {
-                Some(TargetOs::Linux) => Os::Linux,
-                Some(TargetOs::Windows) => Os::Windows,
-                Some(TargetOs::Mac) => Os::Mac,
-                None => Os::host(),
-            };
+            let os = args.os.map_or(Os::host(), Os::from);
             let config = config::load(&LoadRequest {
                 project_dir: project.clone(),
                 local: args.local.clone(),

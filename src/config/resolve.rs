@@ -185,6 +185,18 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
     };
 
     let module = module_options(&module)?;
+    let wrapper = editable.text("mode").as_deref() == Some("wrapper");
+    if wrapper && (module.namespace || module.generated.is_some()) {
+        let what = if module.namespace {
+            "a namespace package"
+        } else {
+            "a generated module"
+        };
+        return Err(Error::Merge {
+            key: "editable.mode".into(),
+            message: format!("{what} cannot use editable mode 'wrapper'; use 'symlink' or 'hook'"),
+        });
+    }
     let dynamic_source = dynamic_source(&document, &module)?;
     let project = Project::from_pyproject(&pyproject, &document, dynamic_source.as_deref())
         .map_err(|e| Error::Invalid {

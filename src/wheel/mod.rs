@@ -30,7 +30,7 @@ pub enum Error {
     StagingNotDir(PathBuf),
     #[error("the staging directory {0} holds no files to pack (did the CMake install step run?)")]
     StagingEmpty(PathBuf),
-    #[error("cannot pack {path}: {reason}; rename it")]
+    #[error("cannot pack {path:?}: {reason}; rename it")]
     BadFileName { path: PathBuf, reason: String },
     #[error("cannot put {path:?} into the wheel: {reason}")]
     BadArchivePath { path: String, reason: String },

@@ -143,8 +143,12 @@ impl WheelWriter {
         record_crc.update(record.as_bytes());
         zip.start_entry(&record_path, 0o100644, record.len() as u64)
             .map_err(write_error)?;
-        zip.write_data(&deflate::deflate_block(record.as_bytes(), true))
-            .map_err(write_error)?;
+        zip.write_data(&deflate::deflate_block(
+            &mut deflate::compressor(),
+            record.as_bytes(),
+            true,
+        ))
+        .map_err(write_error)?;
         zip.finish_entry(record_crc.sum()).map_err(write_error)?;
         zip.finish()
             .and_then(|out| out.into_inner().map_err(|e| e.into_error()))
