@@ -199,17 +199,48 @@ def test_guess_gives_the_manylinux_tag_of_the_cross_compiled_files(tmp_path):
         tmp_path, cs.cmake_newest(), "c-extension", "arm64",
         '\n[wheel]\nplatform_tag = ["guess"]\n',
     )
-    match = re.search(r"-cp311-cp311-manylinux_2_(\d+)_aarch64\.whl$", wheel.name)
-    assert match, wheel.name
-    # The tag may not promise an older glibc than the module needs.
-    needed = 0
+    # auditwheel, reading the same ELF files, must agree.
+    shown = cs.run([Path(sys.executable).parent / "auditwheel", "show", wheel]).stdout
+    expected = re.search(r'"(manylinux_2_\d+_aarch64)"', shown)
+    assert expected, shown
+    assert re.search(rf"-cp311-cp311-(?:\w+\.)?{expected.group(1)}\.whl$", wheel.name), (
+        wheel.name, shown)
+
+
+def install_target_mypy(arch: str) -> None:
+    """mypy for the target's Python (its aarch64 wheels from PyPI) in the
+    sysroot's dist-packages, which that Python has on its path."""
+    root, _ = sysroot(arch)
+    dist_packages = root / "usr" / "lib" / "python3" / "dist-packages"
+    if list(dist_packages.glob("mypy-*.dist-info")):
+        return
+    cs.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", dist_packages,
+            "--platform", "manylinux2014_aarch64", "--only-binary=:all:",
+            "--python-version", "3.11", "--implementation", "cp", "mypy>=1.10"])
+
+
+def test_stubgen_runs_under_the_emulator(tmp_path):
+    install_target_mypy("arm64")
+    wheel = build_example(tmp_path, cs.cmake_newest(), "pybind11", "arm64")
+    names = cs.wheel_names(wheel)
+    assert "pybind11_example/_core.pyi" in names, names
     with zipfile.ZipFile(wheel) as zf:
-        for name in zf.namelist():
-            data = zf.read(name)
-            if data[:4] == b"\x7fELF":
-                for minor in re.findall(rb"GLIBC_2\.(\d+)", data):
-                    needed = max(needed, int(minor))
-    assert needed and int(match.group(1)) >= needed, (wheel.name, needed)
+        stub = zf.read("pybind11_example/_core.pyi").decode()
+    assert "def add(a: int, b: int) -> int" in stub, stub
+
+
+def test_stubgen_is_skipped_with_a_message_without_an_emulator(tmp_path):
+    cs.require_helper_ready()
+    src = cs.copy_example("pybind11", tmp_path)
+    _, config = sysroot("arm64")
+    cross = tmp_path / "no-emulator.cross.toml"
+    cross.write_text("".join(l + "\n" for l in config.splitlines() if not l.startswith("emulator")))
+    configure_cross(cs.cmake_newest(), src, tmp_path / "build", cross)
+    built = cs.build(cs.cmake_newest(), tmp_path / "build").stdout
+    assert "stubgen skipped: cross-compiling without an emulator" in built, built
+    wheel = cs.only_wheel(src / "dist")
+    assert not [n for n in cs.wheel_names(wheel) if n.endswith(".pyi")]
+    check_binaries(wheel, "arm64")
 
 
 def test_interpreter_and_development_run_under_the_emulator(tmp_path):
