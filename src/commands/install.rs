@@ -21,6 +21,14 @@ const CMAKE_FILES: &[(&str, &str)] = &[
         include_str!("../../cmake/PyBuildCmakeConfigVersion.cmake"),
     ),
     (
+        "PyBuildCmakeHelper.cmake",
+        include_str!("../../cmake/PyBuildCmakeHelper.cmake"),
+    ),
+    (
+        "PyBuildCmakeToolchain.cmake",
+        include_str!("../../cmake/PyBuildCmakeToolchain.cmake"),
+    ),
+    (
         "PyBuildCmakeWheel.cmake",
         include_str!("../../cmake/PyBuildCmakeWheel.cmake"),
     ),
