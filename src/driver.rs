@@ -29,6 +29,11 @@ pub enum Error {
         status: String,
         command: String,
     },
+    #[error(
+        "`{program} --version` says {found}; `py-build-cmake build` needs CMake 3.24 or newer \
+         (for CMAKE_PROJECT_TOP_LEVEL_INCLUDES): `pip install -U cmake`, or set CMAKE to a newer one"
+    )]
+    TooOld { program: String, found: String },
     #[error("while staging {path}: {source}")]
     Stage {
         path: PathBuf,
@@ -57,6 +62,7 @@ impl Driver<'_> {
     /// Configures, builds and installs every CMake configuration into
     /// `staging`, then adds the module's Python sources.
     pub fn stage(&self, staging: &Path) -> Result<(), Error> {
+        self.check_cmake_version()?;
         remove_tree(staging)?;
         std::fs::create_dir_all(staging).map_err(|source| Error::Stage {
             path: staging.to_path_buf(),
@@ -77,6 +83,23 @@ impl Driver<'_> {
             }
         }
         self.stage_module(staging)
+    }
+
+    fn check_cmake_version(&self) -> Result<(), Error> {
+        let program = self.cmake_program.to_string_lossy().into_owned();
+        let output = Command::new(&self.cmake_program)
+            .arg("--version")
+            .output()
+            .map_err(|source| Error::Spawn {
+                command: format!("{program} --version"),
+                source,
+            })?;
+        let text = String::from_utf8_lossy(&output.stdout);
+        let found = text.lines().next().unwrap_or_default().trim().to_string();
+        match parse_cmake_version(&found) {
+            Some(version) if version >= (3, 24) => Ok(()),
+            _ => Err(Error::TooOld { program, found }),
+        }
     }
 
     /// `build_path` with `{build_config}` filled in, relative to the project.
@@ -192,6 +215,13 @@ impl Driver<'_> {
         }
         Ok(())
     }
+}
+
+/// `(major, minor)` from `cmake version 3.31.6`.
+fn parse_cmake_version(line: &str) -> Option<(u32, u32)> {
+    let version = line.strip_prefix("cmake version ")?;
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().ok());
+    Some((parts.next()??, parts.next()??))
 }
 
 /// One `cmake --build` per configuration (or per build preset).
@@ -317,6 +347,17 @@ mod tests {
             configs(&list).collect::<Vec<_>>(),
             vec![Some("Debug"), Some("Release")]
         );
+    }
+
+    #[test]
+    fn reads_cmake_versions() {
+        assert_eq!(parse_cmake_version("cmake version 4.1.2"), Some((4, 1)));
+        assert_eq!(parse_cmake_version("cmake version 3.25.1"), Some((3, 25)));
+        assert_eq!(
+            parse_cmake_version("cmake version 3.31.6-dirty"),
+            Some((3, 31))
+        );
+        assert_eq!(parse_cmake_version("something else"), None);
     }
 
     #[test]

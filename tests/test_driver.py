@@ -11,7 +11,9 @@ import os
 import zipfile
 from pathlib import Path
 
-from cmake_support import Venv, copy_example, helper, python_exe, run
+import pytest
+
+from cmake_support import CMAKES, Venv, copy_example, full_abi_tags, helper, python_exe, run
 from conftest import REFERENCE
 
 EXAMPLE = "driver-c-module"
@@ -52,9 +54,14 @@ def test_driver_matches_py_build_cmake(tmp_path):
     assert names(ours) == sorted(set(names(theirs)) - set(entry_points))
 
 
-def test_driver_wheel_installs_and_applies_options(tmp_path):
+@pytest.mark.parametrize("cmake", ["cmake4", "cmake3.25"])
+def test_driver_wheel_installs_and_applies_options(tmp_path, monkeypatch, cmake):
+    monkeypatch.setenv("CMAKE", CMAKES[cmake]())
     project = copy_example(EXAMPLE, tmp_path / "src")
     wheel = driver_build(project, tmp_path / "dist", "-o", 'cmake.options.DRIVER_EXAMPLE_GREETING="from -o"')
+    cache = (project / ".py-build-cmake_cache" / full_abi_tags() / "CMakeCache.txt").read_text()
+    major = {"cmake4": "4", "cmake3.25": "3"}[cmake]
+    assert f"CMAKE_CACHE_MAJOR_VERSION:INTERNAL={major}\n" in cache
     env = Venv(tmp_path / "venv")
     env.install(wheel)
     out = env.run_python("import driver_c_module as m; print(m.add(2, 40), m.greeting(), m.__version__)")
