@@ -33,14 +33,6 @@ const CMAKE_FILES: &[(&str, &str)] = &[
         include_str!("../../cmake/PyBuildCmakeWheel.cmake"),
     ),
     (
-        "PyBuildCmakeHelper.cmake",
-        include_str!("../../cmake/PyBuildCmakeHelper.cmake"),
-    ),
-    (
-        "PyBuildCmakeToolchain.cmake",
-        include_str!("../../cmake/PyBuildCmakeToolchain.cmake"),
-    ),
-    (
         "PyBuildCmakeMatrix.cmake",
         include_str!("../../cmake/PyBuildCmakeMatrix.cmake"),
     ),
