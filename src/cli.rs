@@ -29,6 +29,9 @@ pub enum Command {
     Sdist(SdistArgs),
     /// Write CMake presets: one configure, build and workflow preset per target.
     Presets(PresetsArgs),
+    /// Build the wheel of a project that does not call find_package(PyBuildCmake),
+    /// the way py-build-cmake does: configure, build, install, pack.
+    Build(BuildArgs),
     /// Describe the target Python (wheel tags, suffixes, paths) as JSON.
     PythonTarget(PythonTargetArgs),
     /// Resolve the cross config for PyBuildCmakeToolchain.cmake and write the
@@ -63,6 +66,16 @@ pub enum TargetOs {
     Linux,
     Windows,
     Mac,
+}
+
+impl From<TargetOs> for crate::config::model::Os {
+    fn from(os: TargetOs) -> Self {
+        match os {
+            TargetOs::Linux => Self::Linux,
+            TargetOs::Windows => Self::Windows,
+            TargetOs::Mac => Self::Mac,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +130,29 @@ pub struct PythonTargetArgs {
     /// Do not read or write the cache.
     #[arg(long, conflicts_with = "cache_dir")]
     pub no_cache: bool,
+    /// Resolve the target of this project's configuration instead (its
+    /// `cross` section, cross files or automatic cross compilation), and
+    /// print the wheel tags and CMake cache entries it implies too.
+    #[arg(long)]
+    pub project: Option<PathBuf>,
+    /// Extra local override file, applied in order (with --project).
+    #[arg(long = "local", value_name = "FILE", requires = "project")]
+    pub local: Vec<PathBuf>,
+    /// Cross-compilation config file, applied in order (with --project).
+    #[arg(long = "cross", value_name = "FILE", requires = "project")]
+    pub cross: Vec<PathBuf>,
+    /// Override of the form `KEY OP VALUE` (with --project).
+    #[arg(
+        short = 'o',
+        long = "override",
+        value_name = "OVERRIDE",
+        allow_hyphen_values = true,
+        requires = "project"
+    )]
+    pub overrides: Vec<String>,
+    /// Operating system whose section is selected (default: the running OS).
+    #[arg(long = "os", value_enum, requires = "project")]
+    pub os: Option<TargetOs>,
 }
 
 #[derive(Debug, Args)]
@@ -190,4 +226,16 @@ pub struct CrossToolchainArgs {
     /// The CMake script to write (rewritten only when its content changes).
     #[arg(long)]
     pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub inputs: ConfigInputs,
+    /// Target interpreter of a native build (default: PY_BUILD_CMAKE_PYTHON, else python3 on PATH).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Where the wheel is written (default: <project>/dist).
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
 }

@@ -21,6 +21,9 @@ pub struct Inputs<'a> {
     /// a pure Python package without a `cmake` section.
     pub cmake: Option<&'a CmakeOptions>,
     pub target: &'a PythonTarget,
+    /// The interpreter running the build, when it is not the target (cross
+    /// builds): build-time CMake packages (pybind11, nanobind) come from it.
+    pub build_python: Option<&'a PythonTarget>,
     pub tags: &'a WheelTags,
     pub module: &'a ModuleSource,
     pub pure: bool,
@@ -38,7 +41,11 @@ pub fn render(inputs: &Inputs) -> String {
         inputs.config.input_files.iter().map(|p| cmake_path(p)),
     );
     package_variables(&mut s, inputs);
-    python_variables(&mut s, inputs.target);
+    python_variables(
+        &mut s,
+        inputs.target,
+        inputs.build_python.unwrap_or(inputs.target),
+    );
     destinations(&mut s, inputs.config);
     module_variables(&mut s, inputs);
     if let Some(cmake) = inputs.cmake {
@@ -118,7 +125,7 @@ fn limited_api(inputs: &Inputs) -> Option<(u32, u32)> {
 }
 
 /// PY_BUILD_CMAKE_PYTHON_* and the BUILD_ twins py-build-cmake sets.
-fn python_variables(s: &mut Script, target: &PythonTarget) {
+fn python_variables(s: &mut Script, target: &PythonTarget, build_python: &PythonTarget) {
     let interpreter = target
         .interpreter
         .as_deref()
@@ -158,7 +165,7 @@ fn python_variables(s: &mut Script, target: &PythonTarget) {
     s.set("PY_BUILD_CMAKE_CROSSCOMPILING", on_off(target.cross));
     s.set_list(
         "PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES",
-        site_packages(target).iter().map(|p| cmake_path(p)),
+        site_packages(build_python).iter().map(|p| cmake_path(p)),
     );
 }
 
@@ -547,7 +554,7 @@ impl Script {
 
 /// A CMake bracket argument holding `value` verbatim (no escapes, no `${}`
 /// expansion), with enough `=` that the value cannot close it early.
-fn bracket(value: &str) -> String {
+pub fn bracket(value: &str) -> String {
     if value.is_empty() {
         return "\"\"".to_string();
     }

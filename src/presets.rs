@@ -48,18 +48,6 @@ pub struct Target<'a> {
     pub cross_file: Option<&'a Path>,
 }
 
-impl Target<'_> {
-    /// `cp311-cp311-linux_aarch64`: the build config name py-build-cmake uses
-    /// for build directories too.
-    pub fn name(&self) -> String {
-        let p = self.python;
-        format!(
-            "{}{}{}-{}-{}",
-            p.implementation_tag, p.major, p.minor, p.abi_tag, p.platform_tag
-        )
-    }
-}
-
 /// Options in [tool.py-build-cmake.cmake] that presets cannot express; the
 /// caller warns about them rather than dropping them silently.
 pub fn unrepresentable(config: &Config) -> Vec<String> {
@@ -83,7 +71,7 @@ pub fn render(targets: &[Target], package_dir: &Path) -> Result<Value, Error> {
     let mut workflow = Vec::new();
     let mut names = Vec::new();
     for target in targets {
-        let name = target.name();
+        let name = target.python.build_config();
         if names.contains(&name) {
             return Err(Error::DuplicateTarget(name));
         }

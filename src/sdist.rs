@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::config::model::Config;
 use crate::module_source::{self, ModuleSource};
-use crate::{fs_atomic, metadata, normalize};
+use crate::{fs_atomic, metadata};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -17,8 +17,6 @@ pub enum Error {
     Module(#[from] module_source::Error),
     #[error(transparent)]
     Metadata(#[from] metadata::Error),
-    #[error("cannot name the sdist: {0}")]
-    Name(#[from] normalize::Error),
     #[error("tool.py-build-cmake.sdist pattern {pattern:?} is not a valid glob: {reason}")]
     Pattern { pattern: String, reason: String },
     #[error(
@@ -47,11 +45,7 @@ pub enum Error {
 pub fn build(config: &Config, out_dir: &Path, timestamp: u64) -> Result<PathBuf, Error> {
     let project_dir = &config.project_dir;
     let files = select_files(config)?;
-    let base = format!(
-        "{}-{}",
-        normalize::wheel_name(&config.project.name)?,
-        config.project.version
-    );
+    let base = format!("{}-{}", config.project.dist_name(), config.project.version);
     let license_paths: Vec<String> = config
         .project
         .license_files

@@ -78,7 +78,7 @@ def copy_example(name: str, dest: Path) -> Path:
     shutil.copytree(
         EXAMPLES / name,
         target,
-        ignore=shutil.ignore_patterns("build", "dist", "__pycache__", "*.pyc"),
+        ignore=shutil.ignore_patterns("build", "dist", ".py-build-cmake_cache", "__pycache__", "*.pyc"),
     )
     return target
 

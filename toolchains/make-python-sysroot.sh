@@ -73,13 +73,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
     echo "$wanted" > "$stamp"
 fi
 
+# Short on purpose: the helper reads the implementation, version, ABI, platform,
+# extension suffix, include dirs and library from the prefix.
 cat <<TOML
-# CPython 3.11 for $triple from Debian's packages, sysroot $sysroot.
-# Everything else (SOABI, include dirs, library) is read from the sysroot.
-implementation = "cp"
-version = "311"
-abi = "cp311"
-arch = "$platform"
+# CPython 3.11 for $triple ($platform) from Debian's packages, sysroot $sysroot.
 prefix = "$sysroot/usr"
 toolchain_file = "$here/$triple.cmake"
 emulator = ["qemu-$cpu", "-L", "$sysroot"]

@@ -3,7 +3,6 @@
 
 use crate::cli::CmakeVarsArgs;
 use crate::cmake_output::{self, Inputs};
-use crate::config::{self, LoadRequest};
 use crate::module_source;
 use crate::python_target;
 use crate::tags::{self, TagOverrides, WheelTags};
@@ -11,23 +10,19 @@ use crate::tags::{self, TagOverrides, WheelTags};
 use super::Error;
 
 pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
-    let request = LoadRequest {
-        project_dir: args.inputs.project.clone(),
-        local: args.inputs.local.clone(),
-        cross: args.inputs.cross.clone(),
-        overrides: args.inputs.overrides.clone(),
-        os: crate::config::model::Os::host(),
-    };
-    let config = config::load(&request)?;
-    let target = match &config.cross {
-        Some(spec) => python_target::resolve_cross(spec, config.os)?,
-        None => {
+    let config = super::load_config(&args.inputs, crate::config::model::Os::host())?;
+    let target = super::resolve_target(&config, args.python.clone())?;
+    // A cross build takes its build-time CMake packages (pybind11, nanobind)
+    // from the interpreter running the build.
+    let build_python = match &config.cross {
+        Some(_) => {
             let interpreter = args
                 .python
                 .clone()
                 .unwrap_or_else(python_target::default_interpreter);
-            python_target::resolve_native(&interpreter)?
+            Some(python_target::resolve_native(&interpreter)?)
         }
+        None => None,
     };
     let cmake = config
         .cmake
@@ -44,6 +39,7 @@ pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
         config: &config,
         cmake,
         target: &target,
+        build_python: build_python.as_ref(),
         tags: &tags,
         module: &module,
         pure,

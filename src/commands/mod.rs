@@ -1,6 +1,7 @@
 //! One file per subcommand; each turns parsed arguments into calls on the
 //! library modules and prints the result.
 
+mod build;
 mod cmake_vars;
 mod config;
 mod cross_toolchain;
@@ -10,7 +11,14 @@ mod python_target;
 mod sdist;
 mod wheel;
 
-use crate::cli::{Cli, Command};
+use std::path::{Path, PathBuf};
+
+use crate::cli::{Cli, Command, ConfigInputs};
+use crate::config::model::{Config, Os};
+use crate::config::LoadRequest;
+use crate::python_target::PythonTarget;
+use crate::tags::{self, TagOverrides, WheelTags};
+use crate::wheel::PackRequest;
 
 /// Errors of the command layer: each wraps the error of the layer it called.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +41,8 @@ pub enum Error {
     Presets(#[from] crate::presets::Error),
     #[error("while writing the cross toolchain script: {0}")]
     CrossToolchain(#[from] crate::cross_toolchain::Error),
+    #[error(transparent)]
+    Driver(#[from] crate::driver::Error),
     #[error("{0}")]
     Usage(String),
     #[error("{context}")]
@@ -50,10 +60,100 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::CmakeVars(args) => cmake_vars::run(args),
         Command::Install(args) => install::run(args),
         Command::Presets(args) => presets::run(args),
+        Command::Build(args) => build::run(args),
         Command::PythonTarget(args) => python_target::run(args),
         Command::Sdist(args) => sdist::run(args),
         Command::CrossToolchain(args) => cross_toolchain::run(args),
     }
+}
+
+/// The configuration the inputs select for `os`'s section.
+fn load_config(inputs: &ConfigInputs, os: Os) -> Result<Config, Error> {
+    Ok(crate::config::load(&LoadRequest {
+        project_dir: inputs.project.clone(),
+        local: inputs.local.clone(),
+        cross: inputs.cross.clone(),
+        overrides: inputs.overrides.clone(),
+        os,
+    })?)
+}
+
+/// The inputs with absolute paths, for commands that hand them on to CMake,
+/// which runs elsewhere.
+fn absolute_inputs(inputs: ConfigInputs) -> Result<ConfigInputs, Error> {
+    let all = |paths: &[PathBuf]| {
+        paths
+            .iter()
+            .map(|p| absolute(p))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    Ok(ConfigInputs {
+        project: absolute(&inputs.project)?,
+        local: all(&inputs.local)?,
+        cross: all(&inputs.cross)?,
+        overrides: inputs.overrides,
+    })
+}
+
+fn absolute(path: &Path) -> Result<PathBuf, Error> {
+    std::path::absolute(path).map_err(|source| Error::Io {
+        context: format!("cannot resolve the path {}", path.display()),
+        source,
+    })
+}
+
+/// This helper's CMake package (PyBuildCmakeConfig.cmake, the wrapper
+/// toolchain), for commands that point CMake at it.
+fn package_dir() -> Result<PathBuf, Error> {
+    crate::layout::cmake_package_dir().ok_or_else(|| {
+        Error::Usage(
+            "cannot find this helper's CMake package (PyBuildCmakeConfig.cmake) next to the \
+             binary; install both with `py-build-cmake install --prefix DIR`"
+                .into(),
+        )
+    })
+}
+
+/// The Python a build targets: the cross config's when cross-compiling,
+/// else `python` or the default interpreter.
+fn resolve_target(config: &Config, python: Option<PathBuf>) -> Result<PythonTarget, Error> {
+    Ok(match &config.cross {
+        Some(spec) => crate::python_target::resolve_cross(spec, spec.os.unwrap_or(config.os))?,
+        None => {
+            let interpreter = python.unwrap_or_else(crate::python_target::default_interpreter);
+            crate::python_target::resolve_native(&interpreter)?
+        }
+    })
+}
+
+/// Packs `staging` into a wheel in `out_dir` with the tags `config` and
+/// `target` give (a pure package ignores the target), and returns its path.
+fn pack(
+    config: &Config,
+    target: Option<&PythonTarget>,
+    overrides: TagOverrides,
+    staging: &Path,
+    out_dir: &Path,
+    jobs: Option<usize>,
+) -> Result<PathBuf, Error> {
+    let jobs = match jobs {
+        Some(0) => return Err(Error::Usage("--jobs must be at least 1".into())),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let pure = tags::is_pure(config);
+    let target = target.filter(|_| !pure);
+    let tags = WheelTags::compute(config, target, &overrides)?;
+    Ok(crate::wheel::pack(PackRequest {
+        project: &config.project,
+        tags,
+        pure,
+        staging,
+        out_dir,
+        jobs,
+        timestamp: source_date_epoch()?,
+        fallback_platform: target.map(|t| t.platform_tag.clone()),
+    })?)
 }
 
 /// Entry timestamp without SOURCE_DATE_EPOCH: the earliest zip can hold, so

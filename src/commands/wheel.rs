@@ -1,38 +1,17 @@
 //! `py-build-cmake wheel`: pack a staged install tree into a wheel.
 
 use crate::cli::WheelArgs;
-use crate::config::{self, model::Os, LoadRequest};
-use crate::python_target;
-use crate::tags::{self, TagOverrides, WheelTags};
-use crate::wheel::{self, PackRequest};
+use crate::tags::TagOverrides;
 
-use super::{source_date_epoch, Error};
+use super::Error;
 
 pub fn run(args: WheelArgs) -> Result<(), Error> {
-    let jobs = match args.jobs {
-        Some(0) => return Err(Error::Usage("--jobs must be at least 1".into())),
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
-    let timestamp = source_date_epoch()?;
-    let inputs = args.inputs;
-    let config = config::load(&LoadRequest {
-        project_dir: inputs.project.clone(),
-        local: inputs.local,
-        cross: inputs.cross,
-        overrides: inputs.overrides,
-        os: Os::host(),
-    })?;
-    let pure = tags::is_pure(&config);
-    let target = if pure {
+    let config = super::load_config(&args.inputs, crate::config::model::Os::host())?;
+    // A pure package needs no target Python.
+    let target = if crate::tags::is_pure(&config) {
         None
-    } else if let Some(cross) = &config.cross {
-        Some(python_target::resolve_cross(cross, config.os)?)
     } else {
-        let interpreter = args
-            .python
-            .unwrap_or_else(python_target::default_interpreter);
-        Some(python_target::resolve_native(&interpreter)?)
+        Some(super::resolve_target(&config, args.python)?)
     };
     let overrides = TagOverrides {
         python: args.python_tag,
@@ -40,20 +19,17 @@ pub fn run(args: WheelArgs) -> Result<(), Error> {
         platform: args.platform_tag,
         build: args.build_tag,
     };
-    let tags = WheelTags::compute(&config, target.as_ref(), &overrides)?;
     let out_dir = args
         .out_dir
         .unwrap_or_else(|| config.project_dir.join("dist"));
-    let path = wheel::pack(PackRequest {
-        project: &config.project,
-        tags,
-        pure,
-        staging: &args.staging,
-        out_dir: &out_dir,
-        jobs,
-        timestamp,
-        fallback_platform: target.map(|t| t.platform_tag),
-    })?;
+    let path = super::pack(
+        &config,
+        target.as_ref(),
+        overrides,
+        &args.staging,
+        &out_dir,
+        args.jobs,
+    )?;
     println!("{}", path.display());
     Ok(())
 }

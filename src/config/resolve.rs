@@ -96,7 +96,7 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
     let Input {
         project_dir,
         pyproject,
-        input_files,
+        mut input_files,
         document,
         document_raw,
         mut tool,
@@ -185,7 +185,21 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
     };
 
     let module = module_options(&module)?;
+    let wrapper = editable.text("mode").as_deref() == Some("wrapper");
+    if wrapper && (module.namespace || module.generated.is_some()) {
+        let what = if module.namespace {
+            "a namespace package"
+        } else {
+            "a generated module"
+        };
+        return Err(Error::Merge {
+            key: "editable.mode".into(),
+            message: format!("{what} cannot use editable mode 'wrapper'; use 'symlink' or 'hook'"),
+        });
+    }
     let dynamic_source = dynamic_source(&document, &module)?;
+    // A new __version__ must reach the build as well.
+    input_files.extend(dynamic_source.iter().cloned());
     let project = Project::from_pyproject(&pyproject, &document, dynamic_source.as_deref())
         .map_err(|e| Error::Invalid {
             label: format!("while reading {}", pyproject.display()),
@@ -448,7 +462,8 @@ fn dynamic_source(
         .and_then(|p| p.get("dynamic"))
         .and_then(|d| d.as_array())
         .is_some_and(|d| !d.is_empty());
-    if !dynamic {
+    // Without a name there is no module to look for; [project] reports why.
+    if !dynamic || module.name.is_empty() {
         return Ok(None);
     }
     let fail = |message: String| Error::Merge {

@@ -296,6 +296,10 @@ fn verify_str(raw: &Raw, ctx: &Ctx<'_>, key: &KeyPath) -> Result<StrEdit, Error>
     match (&raw.value, raw.action) {
         (_, Action::Clear) => Ok(StrEdit::from_action(Action::Clear, String::new())),
         (RawValue::Str(s), action) => Ok(StrEdit::from_action(action, s.clone())),
+        // Override text is untyped: `-o wheel.build_tag=1` means the string "1".
+        (RawValue::Int(n), action) if action != Action::Default => {
+            Ok(StrEdit::from_action(action, n.to_string()))
+        }
         (RawValue::Array(items), Action::Remove) => {
             let remove = strings(items, ctx, key, "a list of strings")?;
             Ok(StrEdit {

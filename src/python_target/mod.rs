@@ -131,6 +131,17 @@ pub enum Error {
     Cross(#[from] cross::Error),
 }
 
+impl PythonTarget {
+    /// `cp311-cp311-linux_aarch64`: what `{build_config}` in cmake.build_path
+    /// becomes, and the name of this target's presets.
+    pub fn build_config(&self) -> String {
+        format!(
+            "{}{}{}-{}-{}",
+            self.implementation_tag, self.major, self.minor, self.abi_tag, self.platform_tag
+        )
+    }
+}
+
 /// The interpreter a native build targets: `PY_BUILD_CMAKE_PYTHON`, else
 /// `python3` on PATH. A bare name that is not on PATH comes back unchanged,
 /// so that [`resolve_native`] reports it as not found.

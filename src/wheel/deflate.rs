@@ -111,10 +111,17 @@ fn read_block(input: &Input, task: &Task) -> Result<Vec<u8>, ReadError> {
     Ok(buf)
 }
 
+/// A raw deflate compressor at the pinned level.
+pub fn compressor() -> Compress {
+    Compress::new(Compression::new(LEVEL), false)
+}
+
 /// Raw deflate of one block: `last` ends the stream, otherwise the block
 /// ends in a sync flush so that the next block's data can follow it.
-pub fn deflate_block(data: &[u8], last: bool) -> Vec<u8> {
-    let mut compress = Compress::new(Compression::new(LEVEL), false);
+/// `compress` is reset first; reusing one per thread saves allocating and
+/// clearing its tables for every small file.
+pub fn deflate_block(compress: &mut Compress, data: &[u8], last: bool) -> Vec<u8> {
+    compress.reset();
     let mut out = Vec::with_capacity(data.len() + data.len() / 1000 + 64);
     let flush = if last {
         FlushCompress::Finish
@@ -164,27 +171,30 @@ where
             let send = send.clone();
             let (tasks, next, stop, consumed, progressed) =
                 (&tasks, &next, &stop, &consumed, &progressed);
-            scope.spawn(move || loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                if index >= tasks.len() {
-                    return;
-                }
-                {
-                    let mut done = consumed.lock().unwrap_or_else(|p| p.into_inner());
-                    while index >= *done + window && !stop.load(Ordering::Relaxed) {
-                        done = progressed.wait(done).unwrap_or_else(|p| p.into_inner());
+            scope.spawn(move || {
+                let mut compress = compressor();
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    if index >= tasks.len() {
+                        return;
                     }
-                }
-                if stop.load(Ordering::Relaxed) {
-                    return;
-                }
-                let task = tasks[index];
-                let result = read_block(&inputs[task.input], &task).map(|raw| {
-                    let deflated = deflate_block(&raw, task.last);
-                    (raw, deflated)
-                });
-                if send.send((index, result)).is_err() {
-                    return;
+                    {
+                        let mut done = consumed.lock().unwrap_or_else(|p| p.into_inner());
+                        while index >= *done + window && !stop.load(Ordering::Relaxed) {
+                            done = progressed.wait(done).unwrap_or_else(|p| p.into_inner());
+                        }
+                    }
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let task = tasks[index];
+                    let result = read_block(&inputs[task.input], &task).map(|raw| {
+                        let deflated = deflate_block(&mut compress, &raw, task.last);
+                        (raw, deflated)
+                    });
+                    if send.send((index, result)).is_err() {
+                        return;
+                    }
                 }
             });
         }
@@ -292,6 +302,8 @@ mod tests {
             },
         ];
         let one = pack(&inputs, 1);
+        // Also a block compressed on its own, with a fresh compressor.
+        assert_eq!(inflate(&deflate_block(&mut compressor(), &big, true)), big);
         let three = pack(&inputs, 3);
         assert_eq!(one, three);
         assert_eq!(one.len(), 4);

@@ -1,0 +1,77 @@
+"""`py-build-cmake build`: the driver for projects in py-build-cmake's own
+style (no find_package(PyBuildCmake) in their CMakeLists.txt).
+
+The reference is py-build-cmake 0.5 from PyPI, run through PyPA build on the
+same sources: both wheels must have the same file name and the same files.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from cmake_support import CMAKES, Venv, copy_example, full_abi_tags, helper, python_exe, run
+from conftest import REFERENCE
+
+EXAMPLE = "driver-c-module"
+
+
+def names(wheel: Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as zf:
+        return sorted(zf.namelist())
+
+
+def driver_build(project: Path, out_dir: Path, *args: str) -> Path:
+    result = run(
+        [helper(), "build", "--project", project, "--python", python_exe(), "--out-dir", out_dir, *args]
+    )
+    wheel = Path(result.stdout.strip().splitlines()[-1])
+    assert wheel.parent == out_dir and wheel.is_file(), result.stdout
+    return wheel
+
+
+def test_driver_matches_py_build_cmake(tmp_path):
+    ours = driver_build(copy_example(EXAMPLE, tmp_path / "ours"), tmp_path / "ours-dist")
+
+    theirs_src = copy_example(EXAMPLE, tmp_path / "theirs")
+    assert (REFERENCE / "py_build_cmake").is_dir(), f"py-build-cmake 0.5 is not in {REFERENCE}; run tests/venv.sh"
+    env = dict(os.environ, PYTHONPATH=str(REFERENCE))
+    run(
+        [python_exe(), "-m", "build", "--wheel", "--no-isolation", "-o", tmp_path / "theirs-dist", theirs_src],
+        env=env,
+    )
+    (theirs,) = (tmp_path / "theirs-dist").glob("*.whl")
+
+    assert ours.name == theirs.name
+    # py-build-cmake always writes an entry_points.txt, empty when the project
+    # declares no entry points; an empty one says nothing, so we write none.
+    with zipfile.ZipFile(theirs) as zf:
+        entry_points = [n for n in zf.namelist() if n.endswith(".dist-info/entry_points.txt")]
+        assert all(zf.read(n).strip() == b"" for n in entry_points)
+    assert names(ours) == sorted(set(names(theirs)) - set(entry_points))
+
+
+@pytest.mark.parametrize("cmake", ["cmake4", "cmake3.25"])
+def test_driver_wheel_installs_and_applies_options(tmp_path, monkeypatch, cmake):
+    monkeypatch.setenv("CMAKE", CMAKES[cmake]())
+    project = copy_example(EXAMPLE, tmp_path / "src")
+    wheel = driver_build(project, tmp_path / "dist", "-o", 'cmake.options.DRIVER_EXAMPLE_GREETING="from -o"')
+    cache = (project / ".py-build-cmake_cache" / full_abi_tags() / "CMakeCache.txt").read_text()
+    major = {"cmake4": "4", "cmake3.25": "3"}[cmake]
+    assert f"CMAKE_CACHE_MAJOR_VERSION:INTERNAL={major}\n" in cache
+    env = Venv(tmp_path / "venv")
+    env.install(wheel)
+    out = env.run_python("import driver_c_module as m; print(m.add(2, 40), m.greeting(), m.__version__)")
+    assert out.split() == ["42", "from", "-o", "0.2.1"]
+
+
+def test_driver_reports_a_failing_configure(tmp_path):
+    project = copy_example(EXAMPLE, tmp_path / "src")
+    (project / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.20)\nproject(x C)\nmessage(FATAL_ERROR boom)\n")
+    result = run([helper(), "build", "--project", project, "--python", python_exe()], check=False)
+    assert result.returncode != 0
+    assert "the configure step failed" in result.stdout
+    assert not (project / "dist").exists()
