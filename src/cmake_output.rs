@@ -579,6 +579,94 @@ pub fn bracket(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::model::CmakeOption;
+    use crate::test_support::{config, target};
+
+    fn render_with(config: &Config, target: &PythonTarget, abi: &str) -> String {
+        let tags = WheelTags {
+            python: vec![format!("cp{}{}", target.major, target.minor)],
+            abi: vec![abi.to_string()],
+            platform: vec![target.platform_tag.clone()],
+            build: None,
+        };
+        render(&Inputs {
+            config,
+            cmake: config.cmake.first(),
+            target,
+            build_python: None,
+            tags: &tags,
+            module: &ModuleSource::Generated,
+            pure: false,
+        })
+    }
+
+    #[test]
+    fn abi3_sets_the_limited_api() {
+        let mut config = config(false);
+        config.wheel.abi3_minimum_cpython_version = 312;
+        let text = render_with(&config, &target("cp", 3, 13, false), "abi3");
+        assert!(text.contains("set(PY_BUILD_CMAKE_PACKAGE_LIMITED_API [[0x030C0000]])\n"));
+        assert!(text.contains("set(PY_BUILD_CMAKE_PACKAGE_USE_SABI [[3.12]])\n"));
+        let full = render_with(&config, &target("cp", 3, 13, false), "cp313");
+        assert!(!full.contains("LIMITED_API"));
+    }
+
+    #[test]
+    fn python_version_parts_and_abiflags() {
+        let config = config(false);
+        let mut t = target("cp", 3, 13, true);
+        t.version = "3.13.0rc1".into();
+        let text = render_with(&config, &t, "cp313t");
+        assert!(text.contains("set(PY_BUILD_CMAKE_PYTHON_VERSION_PATCH [[0]])\n"));
+        assert!(text.contains("set(PY_BUILD_CMAKE_BUILD_PYTHON_RELEASE_LEVEL [[candidate]])\n"));
+        assert!(text.contains("set(PY_BUILD_CMAKE_PYTHON_ABIFLAGS [[t]])\n"));
+    }
+
+    #[test]
+    fn native_and_cross_find_python_hints() {
+        let config = config(false);
+        let mut native = target("cp", 3, 11, false);
+        native.interpreter = Some(PathBuf::from("/usr/bin/python3.11"));
+        let text = render_with(&config, &native, "cp311");
+        assert!(text.contains("set(Python3_EXECUTABLE [[/usr/bin/python3.11]])\n"));
+        assert!(text.contains("set(Python3_FIND_VERSION_EXACT [[TRUE]])\n"));
+        assert!(text.contains("set(Python3_SOABI [[cpython-311-x86_64-linux-gnu]] CACHE STRING"));
+        // find_python is off in this config: no `Python_` hints.
+        assert!(!text.contains("set(Python_"));
+
+        let mut cross = target("cp", 3, 11, false);
+        cross.cross = true;
+        cross.library = Some(PathBuf::from("/sysroot/usr/lib/libpython3.11.so"));
+        let text = render_with(&config, &cross, "cp311");
+        assert!(text.contains("set(Python3_LIBRARY [[/sysroot/usr/lib/libpython3.11.so]])\n"));
+        assert!(text.contains("set(Python3_INTERPRETER_ID [[Python]])\n"));
+        assert!(!text.contains("Python3_EXECUTABLE"));
+        assert!(text.contains("set(PY_BUILD_CMAKE_CROSSCOMPILING [[ON]])\n"));
+    }
+
+    #[test]
+    fn options_components_and_destinations() {
+        let mut config = config(false);
+        config.project = crate::test_support::project("My.Pkg", "1.0.post1");
+        let cmake = &mut config.cmake[0];
+        cmake.options = vec![CmakeOption {
+            name: "LIST".into(),
+            kind: None,
+            value: "a;b".into(),
+            strict: false,
+        }];
+        cmake.install_components = vec![String::new(), "python".into()];
+        let text = render_with(&config, &target("cp", 3, 11, false), "cp311");
+        assert!(text.contains("set(PY_BUILD_CMAKE_OPTION_0_NAME [[LIST]])\n"));
+        assert!(text.contains("set(PY_BUILD_CMAKE_OPTION_0_TYPE [[STRING]])\n"));
+        // An option value is one string; CMake splits it where the user wrote `;`.
+        assert!(text.contains("set(PY_BUILD_CMAKE_OPTION_0_VALUE [[a;b]])\n"));
+        assert!(text.contains("set(PY_BUILD_CMAKE_INSTALL_COMPONENTS [[python]])\n"));
+        assert!(text.contains("set(PY_BUILD_CMAKE_INSTALL_DEFAULT_COMPONENT [[ON]])\n"));
+        assert!(text.contains(
+            "set(PY_BUILD_CMAKE_SCRIPTS_DESTINATION [[my_pkg-1.0.post1.data/scripts]])\n"
+        ));
+    }
 
     #[test]
     fn bracket_survives_closing_sequences() {
