@@ -461,6 +461,13 @@ if(PY_BUILD_CMAKE_DRIVER_ONLY_OPTIONS)
     "${PY_BUILD_CMAKE_DRIVER_ONLY_OPTIONS} apply to the CMake command line and are "
     "not applied from inside CMake; pass them to cmake yourself or use a driver.")
 endif()
+if(PY_BUILD_CMAKE_MINIMUM_CMAKE_VERSION
+   AND CMAKE_VERSION VERSION_LESS PY_BUILD_CMAKE_MINIMUM_CMAKE_VERSION)
+  message(FATAL_ERROR "PyBuildCmake: ${PY_BUILD_CMAKE_PROJECT_DIR}/pyproject.toml asks for "
+    "CMake ${PY_BUILD_CMAKE_MINIMUM_CMAKE_VERSION} or newer "
+    "(tool.py-build-cmake.cmake.minimum_version); this is CMake ${CMAKE_VERSION}. "
+    "Install a newer one, e.g. `pip install cmake`.")
+endif()
 _py_build_cmake_apply_options()
 # pybind11 and nanobind ship their CMake packages inside site-packages.
 foreach(_py_build_cmake_pkg IN ITEMS pybind11 nanobind)

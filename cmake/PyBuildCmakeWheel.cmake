@@ -44,6 +44,7 @@ elseif(PBC_MODULE_SOURCE_KIND STREQUAL "file")
 endif()
 
 # --- 2. cmake --install, once per configuration and component ----------------
+# tool.py-build-cmake.cmake.env applies to every step: install, stubgen, pack.
 set(env_prefix "")
 if(PBC_ENV)
   set(env_prefix "${CMAKE_COMMAND}" -E env ${PBC_ENV})
@@ -160,7 +161,7 @@ if(PBC_STUBGEN)
       if(NOT "--search-path" IN_LIST PBC_STUBGEN_ARGS)
         list(APPEND command --search-path "${PBC_STAGING_DIR}")
       endif()
-      execute_process(COMMAND "${CMAKE_COMMAND}" -E env
+      execute_process(COMMAND "${CMAKE_COMMAND}" -E env ${PBC_ENV}
           "MYPY_CACHE_DIR=${PBC_STAGING_DIR}-mypy-cache"
           "MYPYPATH=${PBC_STAGING_DIR}" "PYTHONPATH=${PBC_STAGING_DIR}"
           ${command}
@@ -191,7 +192,7 @@ if(PBC_PYTHON)
   set(python_args --python "${PBC_PYTHON}")
 endif()
 execute_process(
-  COMMAND "${PBC_HELPER}" wheel ${PBC_HELPER_ARGS} --staging "${PBC_STAGING_DIR}"
+  COMMAND ${env_prefix} "${PBC_HELPER}" wheel ${PBC_HELPER_ARGS} --staging "${PBC_STAGING_DIR}"
           --out-dir "${PBC_OUTPUT_DIR}" ${python_args}
   RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE error)
 if(NOT result EQUAL 0)

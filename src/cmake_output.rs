@@ -419,6 +419,10 @@ fn cmake_settings(s: &mut Script, cmake: &CmakeOptions) {
     }
     s.set_list("PY_BUILD_CMAKE_OPTION_NAMES", names.iter());
     s.set(
+        "PY_BUILD_CMAKE_MINIMUM_CMAKE_VERSION",
+        &cmake.minimum_version,
+    );
+    s.set(
         "PY_BUILD_CMAKE_BUILD_TYPE",
         cmake.build_type.as_deref().unwrap_or(""),
     );

@@ -359,3 +359,46 @@ def test_helper_is_built_with_cargo_when_missing(tmp_path):
     assert f"resolved with {target_dir / 'release' / 'py-build-cmake'}" in out
     build(cmake, bdir, env=env)
     assert only_wheel(src / "dist").name.endswith(f"-{full_abi_tags()}.whl")
+
+
+def test_env_reaches_the_install_step_and_minimum_version_is_checked(tmp_path):
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    pyproject = src / "pyproject.toml"
+    base = pyproject.read_text()
+    pyproject.write_text(base + '\n[tool.py-build-cmake.cmake.env]\nPBC_TEST_GREETING = "from-env-${HOME}"\n')
+    lists = src / "CMakeLists.txt"
+    lists.write_text(
+        lists.read_text().replace(
+            "py_build_cmake_add_wheel()",
+            'install(CODE "file(WRITE \\"\\${CMAKE_INSTALL_PREFIX}/c_extension/env.txt\\" '
+            '\\"\\$ENV{PBC_TEST_GREETING}\\")" COMPONENT python_modules)\n'
+            "py_build_cmake_add_wheel()",
+        )
+    )
+    bdir = tmp_path / "build"
+    configure(cmake, src, bdir)
+    build(cmake, bdir)
+    import zipfile
+
+    with zipfile.ZipFile(only_wheel(src / "dist")) as zf:
+        assert zf.read("c_extension/env.txt").decode() == f"from-env-{os.environ['HOME']}"
+
+    pyproject.write_text(base.replace('minimum_version = "3.20"', 'minimum_version = "99.0"'))
+    result = configure(cmake, src, tmp_path / "build2", check=False)
+    assert result.returncode != 0
+    assert "asks for CMake 99.0 or newer (tool.py-build-cmake.cmake.minimum_version)" in flat(result.stdout)
+
+
+def test_readme_example_command(tmp_path):
+    """README's first command: examples/build.sh builds an example's wheel."""
+    example = REPO / "examples" / "program"
+    shutil.rmtree(example / "build", ignore_errors=True)
+    shutil.rmtree(example / "dist", ignore_errors=True)
+    env = dict(os.environ, PY_BUILD_CMAKE_EXECUTABLE=str(helper()))
+    try:
+        run(["bash", REPO / "examples" / "build.sh", "program"], env=env)
+        assert only_wheel(example / "dist").name.startswith("program_example-1.0.0-py3-none-")
+    finally:
+        shutil.rmtree(example / "build", ignore_errors=True)
+        shutil.rmtree(example / "dist", ignore_errors=True)
