@@ -145,9 +145,12 @@ def wheel_names(path: Path) -> list[str]:
 class Venv:
     """A throwaway venv to pip install wheels into and run code in."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, base_python: str | None = None):
         self.root = root
-        venv.EnvBuilder(with_pip=True, clear=True).create(root)
+        if base_python:
+            run([base_python, "-m", "venv", "--clear", root])
+        else:
+            venv.EnvBuilder(with_pip=True, clear=True).create(root)
         self.python = root / "bin" / "python"
         self.scripts = root / "bin"
 

@@ -10,14 +10,17 @@ import sysconfig
 import pytest
 
 from cmake_support import (
+    REPO,
     Venv,
     build,
     cmake_newest,
     configure,
     copy_example,
     full_abi_tags,
+    helper,
     only_wheel,
     platform_tag,
+    run,
     wheel_names,
 )
 
@@ -86,3 +89,34 @@ def test_pure_python(tmp_path, env):
     headers = list(env.root.glob("include/site/python*/pure-python-example/answer.h"))
     assert headers, "the header was not installed"
     assert (env.root / "share" / "pure-python-example" / "answer-notes.txt").read_text() == "The answer is 42.\n"
+
+
+def newer_python(minor: int) -> str:
+    """A working CPython 3.<minor> interpreter of this machine (pyenv's, or on PATH)."""
+    import glob
+    import shutil
+
+    candidates = sorted(glob.glob(f"/root/.pyenv/versions/3.{minor}.*/bin/python3.{minor}"))
+    candidates += [p for p in [shutil.which(f"python3.{minor}")] if p]
+    for candidate in candidates:
+        if run([candidate, "-c", "import venv"], check=False).returncode == 0:
+            return candidate
+    pytest.skip(f"no working python3.{minor} on this machine to build an abi3 wheel for")
+
+
+def test_nanobind_abi3_for_cpython_312(tmp_path):
+    """With CPython 3.12 the nanobind example is a cp312-abi3 wheel with a
+    .abi3.so module (Py_LIMITED_API through nanobind's STABLE_ABI)."""
+    py312 = Venv(tmp_path / "venv312", newer_python(12))
+    run([py312.python, "-m", "pip", "install", "--quiet", "nanobind>=2.4,<3"])
+    cmake = cmake_newest()
+    src = copy_example("nanobind", tmp_path)
+    bdir = tmp_path / "build"
+    run([cmake, "-S", src, "-B", bdir, "-G", "Ninja", f"-DCMAKE_PREFIX_PATH={REPO}",
+         f"-DPY_BUILD_CMAKE_EXECUTABLE={helper()}", f"-DPY_BUILD_CMAKE_PYTHON={py312.python}"])
+    build(cmake, bdir)
+    wheel = only_wheel(src / "dist")
+    assert wheel.name == f"nanobind_example-0.3.0-cp312-abi3-{platform_tag()}.whl"
+    assert "nanobind_example/_core.abi3.so" in wheel_names(wheel)
+    py312.install(wheel)
+    assert py312.run_python("import nanobind_example as m; print(m.add(1, 1))").strip() == "2"
