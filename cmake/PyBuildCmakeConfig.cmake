@@ -450,12 +450,18 @@ unset(_py_build_cmake_project_dir)
 unset(_py_build_cmake_python)
 unset(_py_build_cmake_vars)
 
-if(NOT PY_BUILD_CMAKE_HELPER_VERSION VERSION_EQUAL PyBuildCmake_VERSION
-   AND DEFINED PyBuildCmake_VERSION AND NOT PyBuildCmake_VERSION STREQUAL "")
+# The helper and this package come from one build: a mismatch means one of
+# them is stale. (find_package sets PyBuildCmake_VERSION only after this file.)
+file(STRINGS "${CMAKE_CURRENT_LIST_DIR}/PyBuildCmakeConfigVersion.cmake" _py_build_cmake_version
+  REGEX "^set\\(PACKAGE_VERSION ")
+string(REGEX REPLACE "^set\\(PACKAGE_VERSION \"([^\"]*)\"\\)$" "\\1"
+  _py_build_cmake_version "${_py_build_cmake_version}")
+if(NOT PY_BUILD_CMAKE_HELPER_VERSION STREQUAL _py_build_cmake_version)
   message(WARNING "PyBuildCmake: the helper ${PY_BUILD_CMAKE_HELPER} is version "
-    "${PY_BUILD_CMAKE_HELPER_VERSION} but this CMake package is ${PyBuildCmake_VERSION}; "
-    "reinstall both together (py-build-cmake install --prefix <prefix>).")
+    "${PY_BUILD_CMAKE_HELPER_VERSION} but this CMake package is ${_py_build_cmake_version}; "
+    "rebuild or reinstall them together (py-build-cmake install --prefix <prefix>).")
 endif()
+unset(_py_build_cmake_version)
 if(PY_BUILD_CMAKE_DRIVER_ONLY_OPTIONS)
   message(STATUS "PyBuildCmake: tool.py-build-cmake.cmake options "
     "${PY_BUILD_CMAKE_DRIVER_ONLY_OPTIONS} apply to the CMake command line and are "
