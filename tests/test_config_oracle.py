@@ -34,6 +34,7 @@ DIVERGENT = {
     "error-project-dynamic-missing-version": "dynamic metadata is read at load time",
     "error-project-dynamic-with-generated": "dynamic metadata is read at load time",
     "error-project-unknown-field": "unknown [project] fields are errors, not warnings",
+    "error-project-console-scripts-entry-point": "PEP 621 makes this an error; the oracle accepts it",
 }
 
 def plain(x):
