@@ -35,6 +35,7 @@ DIVERGENT = {
     "error-project-dynamic-with-generated": "dynamic metadata is read at load time",
     "error-project-unknown-field": "unknown [project] fields are errors, not warnings",
     "error-project-console-scripts-entry-point": "PEP 621 makes this an error; the oracle accepts it",
+    "error-project-bad-license-expression": "the oracle checks SPDX expressions only for Metadata 2.4 output",
 }
 
 def plain(x):
