@@ -3,7 +3,9 @@
 
 The fixtures' expected.json files are the primary test (cargo test); this
 checks that the same inputs mean the same thing to the original tool. The
-cases where we deliberately differ are listed with the reason.
+cases where we deliberately differ are listed with the reason. The oracle
+is imported from .venv/opt/py-build-cmake-0.5 (see tests/venv.sh and
+tests/conftest.py); without it the test is skipped.
 """
 
 from __future__ import annotations
