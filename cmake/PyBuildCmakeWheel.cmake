@@ -113,15 +113,21 @@ endwhile()
 
 # --- 3. stubgen -----------------------------------------------------------------
 if(PBC_STUBGEN)
+  # stubgen imports the built modules: a cross build runs it with the target's
+  # Python under the emulator (the wrapper toolchain's launcher).
+  set(stubgen_python "${PBC_PYTHON}")
   if(PBC_CROSSCOMPILING)
-    message(STATUS "PyBuildCmake: stubgen skipped: cross-compiling, and the target "
-      "Python cannot run here")
+    set(stubgen_python "${PBC_TARGET_PYTHON_LAUNCHER}")
+  endif()
+  if(NOT stubgen_python)
+    message(STATUS "PyBuildCmake: stubgen skipped: cross-compiling without an emulator "
+      "to run the target's Python (set cross.emulator, e.g. [\"qemu-aarch64\", \"-L\", \"<sysroot>\"])")
   else()
-    execute_process(COMMAND "${PBC_PYTHON}" -c "import mypy.stubgen"
+    execute_process(COMMAND "${stubgen_python}" -c "import mypy.stubgen"
       RESULT_VARIABLE have_mypy OUTPUT_QUIET ERROR_QUIET)
     if(NOT have_mypy EQUAL 0)
       message(STATUS "PyBuildCmake: stubgen skipped: mypy is not installed for "
-        "${PBC_PYTHON} (install it with: ${PBC_PYTHON} -m pip install mypy)")
+        "${stubgen_python} (install it with: ${stubgen_python} -m pip install mypy)")
     else()
       # Defaults as in py-build-cmake: the module itself, as a package or a module.
       set(packages ${PBC_STUBGEN_PACKAGES})
@@ -136,7 +142,7 @@ if(PBC_STUBGEN)
       file(REMOVE_RECURSE "${stubs_dir}")
       # mypy is compiled with mypyc: `-m mypy.stubgen` cannot run it, its main()
       # can (and the code has no `;`, which would split the CMake list).
-      set(command "${PBC_PYTHON}" -c "__import__('mypy.stubgen').stubgen.main()" ${PBC_STUBGEN_ARGS})
+      set(command "${stubgen_python}" -c "__import__('mypy.stubgen').stubgen.main()" ${PBC_STUBGEN_ARGS})
       foreach(p IN LISTS packages)
         list(APPEND command -p "${p}")
       endforeach()
@@ -175,9 +181,14 @@ if(PBC_STUBGEN)
 endif()
 
 # --- 4. Pack ----------------------------------------------------------------------
+# A cross build has no interpreter that runs here: the cross config gives the target.
+set(python_args "")
+if(PBC_PYTHON)
+  set(python_args --python "${PBC_PYTHON}")
+endif()
 execute_process(
   COMMAND "${PBC_HELPER}" wheel ${PBC_HELPER_ARGS} --staging "${PBC_STAGING_DIR}"
-          --out-dir "${PBC_OUTPUT_DIR}" --python "${PBC_PYTHON}"
+          --out-dir "${PBC_OUTPUT_DIR}" ${python_args}
   RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE error)
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "PyBuildCmake: packing the wheel failed:\n${error}")

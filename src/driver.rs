@@ -11,8 +11,9 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::cmake_output::{self, ModuleSource};
+use crate::cmake_output;
 use crate::config::model::{CmakeOptions, Config};
+use crate::module_source::{self, ModuleSource};
 use crate::python_target::PythonTarget;
 
 #[derive(Debug, thiserror::Error)]
@@ -34,7 +35,7 @@ pub enum Error {
         source: std::io::Error,
     },
     #[error(transparent)]
-    Module(#[from] cmake_output::Error),
+    Module(#[from] module_source::Error),
 }
 
 /// One driver run's fixed inputs.
@@ -178,14 +179,18 @@ impl Driver<'_> {
     /// installed by CMake instead.
     fn stage_module(&self, staging: &Path) -> Result<(), Error> {
         let relative: PathBuf = self.config.module.name.split('.').collect();
-        match cmake_output::find_module(self.config)? {
-            ModuleSource::Generated => Ok(()),
-            ModuleSource::File(file) => {
-                let dest = staging.join(&relative).with_extension("py");
-                copy_file(&file, &dest)
-            }
-            ModuleSource::Package(dir) => copy_tree(&dir, &staging.join(&relative)),
+        let source = module_source::find(self.config)?;
+        for file in source.files()? {
+            let dest = match &source {
+                ModuleSource::Package(dir) => match file.strip_prefix(dir) {
+                    Ok(inside) => staging.join(&relative).join(inside),
+                    Err(_) => continue,
+                },
+                _ => staging.join(&relative).with_extension("py"),
+            };
+            copy_file(&file, &dest)?;
         }
+        Ok(())
     }
 }
 
@@ -298,32 +303,6 @@ fn copy_file(from: &Path, to: &Path) -> Result<(), Error> {
         std::fs::create_dir_all(parent).map_err(stage_error)?;
     }
     std::fs::copy(from, to).map(|_| ()).map_err(stage_error)
-}
-
-/// Copies a package tree, leaving out what the wheel writer leaves out too
-/// (`__pycache__`, compiled files).
-fn copy_tree(from: &Path, to: &Path) -> Result<(), Error> {
-    let entries = std::fs::read_dir(from).map_err(|source| Error::Stage {
-        path: from.to_path_buf(),
-        source,
-    })?;
-    for entry in entries {
-        let entry = entry.map_err(|source| Error::Stage {
-            path: from.to_path_buf(),
-            source,
-        })?;
-        let name = entry.file_name();
-        let path = entry.path();
-        if name == "__pycache__" || path.extension().is_some_and(|e| e == "pyc" || e == "pyo") {
-            continue;
-        }
-        if path.is_dir() {
-            copy_tree(&path, &to.join(&name))?;
-        } else {
-            copy_file(&path, &to.join(&name))?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

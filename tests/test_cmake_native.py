@@ -148,9 +148,10 @@ def test_installed_prefix_is_found_without_a_checkout(tmp_path):
     out = run([helper(), "install", "--prefix", prefix]).stdout
     assert (prefix / "bin" / "py-build-cmake").is_file()
     assert os.access(prefix / "bin" / "py-build-cmake", os.X_OK)
-    for name in ["PyBuildCmakeConfig.cmake", "PyBuildCmakeConfigVersion.cmake", "PyBuildCmakeWheel.cmake"]:
+    for path in (REPO / "cmake").glob("*.cmake"):
+        name = path.name
         installed = prefix / "lib" / "cmake" / "PyBuildCmake" / name
-        assert installed.read_text() == (REPO / "cmake" / name).read_text()
+        assert installed.read_text() == path.read_text()
     assert str(prefix) in out
 
     cmake = cmake_newest()
@@ -289,3 +290,15 @@ def test_variables_for_existing_projects(tmp_path):
     assert values["PYTHON_MODULE_EXTENSION"] == sysconfig.get_config_var("EXT_SUFFIX")
     assert values["NB_SUFFIX"] == sysconfig.get_config_var("EXT_SUFFIX")
     assert Path(values["Python3_EXECUTABLE"]).resolve() == Path(python_exe()).resolve()
+
+
+def test_cross_without_the_toolchain_is_a_clear_error(tmp_path):
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    cross = tmp_path / "cross.toml"
+    cross.write_text('arch = "linux_aarch64"\n')
+    result = configure(cmake, src, tmp_path / "build", "Ninja", f"-DPY_BUILD_CMAKE_CROSS={cross}", check=False)
+    assert result.returncode != 0
+    text = flat(result.stdout)
+    assert "PY_BUILD_CMAKE_CROSS is set, but the build does not use PyBuildCmake's toolchain" in text
+    assert "PyBuildCmakeToolchain.cmake" in text

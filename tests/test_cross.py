@@ -161,7 +161,6 @@ def run_on_target(arch: str, code: str, site: Path) -> str:
 
 
 def build_example(tmp_path: Path, cmake, example: str, arch: str, extra_config: str = "") -> Path:
-    cs.require_helper_ready()
     src = cs.copy_example(example, tmp_path)
     cross = write_cross_config(tmp_path, arch, extra_config)
     build = tmp_path / "build"
@@ -200,23 +199,53 @@ def test_guess_gives_the_manylinux_tag_of_the_cross_compiled_files(tmp_path):
         tmp_path, cs.cmake_newest(), "c-extension", "arm64",
         '\n[wheel]\nplatform_tag = ["guess"]\n',
     )
-    match = re.search(r"-cp311-cp311-manylinux_2_(\d+)_aarch64\.whl$", wheel.name)
-    assert match, wheel.name
-    # The tag may not promise an older glibc than the module needs.
-    needed = 0
+    # auditwheel, reading the same ELF files, must agree.
+    shown = cs.run([Path(sys.executable).parent / "auditwheel", "show", wheel]).stdout
+    expected = re.search(r'"(manylinux_2_\d+_aarch64)"', shown)
+    assert expected, shown
+    assert re.search(rf"-cp311-cp311-(?:\w+\.)?{expected.group(1)}\.whl$", wheel.name), (
+        wheel.name, shown)
+
+
+def install_target_mypy(arch: str) -> None:
+    """mypy for the target's Python (its aarch64 wheels from PyPI) in the
+    sysroot's dist-packages, which that Python has on its path."""
+    root, _ = sysroot(arch)
+    dist_packages = root / "usr" / "lib" / "python3" / "dist-packages"
+    if list(dist_packages.glob("mypy-*.dist-info")):
+        return
+    cs.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", dist_packages,
+            "--platform", "manylinux2014_aarch64", "--only-binary=:all:",
+            "--python-version", "3.11", "--implementation", "cp", "mypy>=1.10"])
+
+
+def test_stubgen_runs_under_the_emulator(tmp_path):
+    install_target_mypy("arm64")
+    wheel = build_example(tmp_path, cs.cmake_newest(), "pybind11", "arm64")
+    names = cs.wheel_names(wheel)
+    assert "pybind11_example/_core.pyi" in names, names
     with zipfile.ZipFile(wheel) as zf:
-        for name in zf.namelist():
-            data = zf.read(name)
-            if data[:4] == b"\x7fELF":
-                for minor in re.findall(rb"GLIBC_2\.(\d+)", data):
-                    needed = max(needed, int(minor))
-    assert needed and int(match.group(1)) >= needed, (wheel.name, needed)
+        stub = zf.read("pybind11_example/_core.pyi").decode()
+    assert "def add(a: int, b: int) -> int" in stub, stub
+
+
+def test_stubgen_is_skipped_with_a_message_without_an_emulator(tmp_path):
+    cs.require_helper_ready()
+    src = cs.copy_example("pybind11", tmp_path)
+    _, config = sysroot("arm64")
+    cross = tmp_path / "no-emulator.cross.toml"
+    cross.write_text("".join(l + "\n" for l in config.splitlines() if not l.startswith("emulator")))
+    configure_cross(cs.cmake_newest(), src, tmp_path / "build", cross)
+    built = cs.build(cs.cmake_newest(), tmp_path / "build").stdout
+    assert "stubgen skipped: cross-compiling without an emulator" in built, built
+    wheel = cs.only_wheel(src / "dist")
+    assert not [n for n in cs.wheel_names(wheel) if n.endswith(".pyi")]
+    check_binaries(wheel, "arm64")
 
 
 def test_interpreter_and_development_run_under_the_emulator(tmp_path):
     """CMP0190: with an emulator, Interpreter + Development are the target's,
     and an embedding program links against its libpython and runs."""
-    cs.require_helper_ready()
     cmake = cs.cmake_newest()
     src = tmp_path / "embed"
     src.mkdir()
@@ -255,7 +284,6 @@ def test_interpreter_and_development_run_under_the_emulator(tmp_path):
 
 
 def test_a_config_that_disagrees_with_the_sysroot_is_refused(tmp_path):
-    cs.require_helper_ready()
     src = cs.copy_example("c-extension", tmp_path)
     _, config = sysroot("arm64")
     cross = tmp_path / "wrong.cross.toml"
@@ -267,7 +295,6 @@ def test_a_config_that_disagrees_with_the_sysroot_is_refused(tmp_path):
 
 
 def test_cross_config_without_the_wrapper_toolchain_is_an_error(tmp_path):
-    cs.require_helper_ready()
     src = cs.copy_example("c-extension", tmp_path)
     cross = write_cross_config(tmp_path, "arm64")
     result = cs.configure(
@@ -305,7 +332,6 @@ def native_abi() -> str:
 
 
 def test_archflags_select_a_macos_cross_target(tmp_path):
-    cs.require_helper_ready()
     result = python_target(minimal_project(tmp_path), "mac", {
         "ARCHFLAGS": "-arch arm64", "MACOSX_DEPLOYMENT_TARGET": "12.3",
     })
@@ -321,7 +347,6 @@ def test_archflags_select_a_macos_cross_target(tmp_path):
 
 
 def test_dist_extra_config_selects_a_windows_cross_target(tmp_path):
-    cs.require_helper_ready()
     python = tmp_path / "python-arm64"
     (python / "include").mkdir(parents=True)
     (python / "include" / "Python.h").write_text("")
@@ -346,7 +371,6 @@ def test_dist_extra_config_selects_a_windows_cross_target(tmp_path):
 @pytest.mark.parametrize("arch", ["arm64", "armhf"])
 def test_shipped_cross_configs(tmp_path, arch):
     """toolchains/<triple>.cp311.cross.toml, with the sysroot in <repo>/.sysroots."""
-    cs.require_helper_ready()
     sysroot(arch)
     info = ARCHES[arch]
     shipped = cs.REPO / "toolchains" / f"{info['triple']}.cp311.cross.toml"

@@ -156,7 +156,7 @@ fn resolve_with(
     let derived_arch = described.and_then(|d| {
         d.platform
             .as_deref()
-            .map(|p| abi::normalize_tag(p))
+            .map(abi::normalize_tag)
             .or_else(|| d.multiarch.as_deref().and_then(platform_of_multiarch))
     });
 
