@@ -161,7 +161,6 @@ def run_on_target(arch: str, code: str, site: Path) -> str:
 
 
 def build_example(tmp_path: Path, cmake, example: str, arch: str, extra_config: str = "") -> Path:
-    cs.require_helper_ready()
     src = cs.copy_example(example, tmp_path)
     cross = write_cross_config(tmp_path, arch, extra_config)
     build = tmp_path / "build"
@@ -227,11 +226,12 @@ def test_stubgen_runs_under_the_emulator(tmp_path):
     assert "pybind11_example/_core.pyi" in names, names
     with zipfile.ZipFile(wheel) as zf:
         stub = zf.read("pybind11_example/_core.pyi").decode()
-    assert "def add(a: int, b: int) -> int" in stub, stub
+    # Signatures come from importing the aarch64 module under qemu.
+    assert re.search(r"def add\(a: .+, b: .+\) -> int", stub), stub
+    assert re.search(r"def mean\(values: .+\) -> float", stub), stub
 
 
 def test_stubgen_is_skipped_with_a_message_without_an_emulator(tmp_path):
-    cs.require_helper_ready()
     src = cs.copy_example("pybind11", tmp_path)
     _, config = sysroot("arm64")
     cross = tmp_path / "no-emulator.cross.toml"
@@ -247,7 +247,6 @@ def test_stubgen_is_skipped_with_a_message_without_an_emulator(tmp_path):
 def test_interpreter_and_development_run_under_the_emulator(tmp_path):
     """CMP0190: with an emulator, Interpreter + Development are the target's,
     and an embedding program links against its libpython and runs."""
-    cs.require_helper_ready()
     cmake = cs.cmake_newest()
     src = tmp_path / "embed"
     src.mkdir()
@@ -286,7 +285,6 @@ def test_interpreter_and_development_run_under_the_emulator(tmp_path):
 
 
 def test_a_config_that_disagrees_with_the_sysroot_is_refused(tmp_path):
-    cs.require_helper_ready()
     src = cs.copy_example("c-extension", tmp_path)
     _, config = sysroot("arm64")
     cross = tmp_path / "wrong.cross.toml"
@@ -298,7 +296,6 @@ def test_a_config_that_disagrees_with_the_sysroot_is_refused(tmp_path):
 
 
 def test_cross_config_without_the_wrapper_toolchain_is_an_error(tmp_path):
-    cs.require_helper_ready()
     src = cs.copy_example("c-extension", tmp_path)
     cross = write_cross_config(tmp_path, "arm64")
     result = cs.configure(
@@ -336,7 +333,6 @@ def native_abi() -> str:
 
 
 def test_archflags_select_a_macos_cross_target(tmp_path):
-    cs.require_helper_ready()
     result = python_target(minimal_project(tmp_path), "mac", {
         "ARCHFLAGS": "-arch arm64", "MACOSX_DEPLOYMENT_TARGET": "12.3",
     })
@@ -352,7 +348,6 @@ def test_archflags_select_a_macos_cross_target(tmp_path):
 
 
 def test_dist_extra_config_selects_a_windows_cross_target(tmp_path):
-    cs.require_helper_ready()
     python = tmp_path / "python-arm64"
     (python / "include").mkdir(parents=True)
     (python / "include" / "Python.h").write_text("")
@@ -377,7 +372,6 @@ def test_dist_extra_config_selects_a_windows_cross_target(tmp_path):
 @pytest.mark.parametrize("arch", ["arm64", "armhf"])
 def test_shipped_cross_configs(tmp_path, arch):
     """toolchains/<triple>.cp311.cross.toml, with the sysroot in <repo>/.sysroots."""
-    cs.require_helper_ready()
     sysroot(arch)
     info = ARCHES[arch]
     shipped = cs.REPO / "toolchains" / f"{info['triple']}.cp311.cross.toml"
