@@ -8,7 +8,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 "$root/tests/venv.sh" || exit 1
-export PATH="$root/.venv/bin:$PATH"
+export PATH="$root/.venv/opt/bin:$root/.venv/bin:$PATH"
 export VIRTUAL_ENV="$root/.venv"
 
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
