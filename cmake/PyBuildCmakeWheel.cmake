@@ -147,7 +147,13 @@ if(PBC_STUBGEN)
       file(REMOVE_RECURSE "${stubs_dir}")
       # mypy is compiled with mypyc: `-m mypy.stubgen` cannot run it, its main()
       # can (and the code has no `;`, which would split the CMake list).
-      set(command "${stubgen_python}" -c "__import__('mypy.stubgen').stubgen.main()" ${PBC_STUBGEN_ARGS})
+      set(code "__import__('mypy.stubgen').stubgen.main()")
+      if(PBC_CROSSCOMPILING)
+        # mypy inspects modules in a child process that multiprocessing starts
+        # from sys.executable, a target binary only the launcher can run here.
+        set(code "__import__('multiprocessing').set_executable('${stubgen_python}') or ${code}")
+      endif()
+      set(command "${stubgen_python}" -c "${code}" ${PBC_STUBGEN_ARGS})
       foreach(p IN LISTS packages)
         list(APPEND command -p "${p}")
       endforeach()

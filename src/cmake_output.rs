@@ -81,10 +81,9 @@ fn package_variables(s: &mut Script, inputs: &Inputs) {
     );
     for name in ["PROJECT", "PACKAGE"] {
         s.set(&format!("PY_BUILD_CMAKE_{name}_VERSION"), &project.version);
-        s.set(
-            &format!("PY_BUILD_CMAKE_{name}_NAME"),
-            &project.normalized_name,
-        );
+        // As py-build-cmake spells it: the wheel file name's form
+        // (`my_project`), so `${NAME}-${VERSION}.data` is the wheel's data dir.
+        s.set(&format!("PY_BUILD_CMAKE_{name}_NAME"), &project.dist_name());
     }
     s.set("PY_BUILD_CMAKE_IMPORT_NAME", &inputs.config.module.name);
     s.set("PY_BUILD_CMAKE_MODULE_NAME", &inputs.config.module.name);

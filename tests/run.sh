@@ -22,7 +22,7 @@ export PY_BUILD_CMAKE_TEST_CMAKE_OLD="$root/.venv/opt/cmake-3.25/cmake/data/bin/
 export PY_BUILD_CMAKE_TEST_REFERENCE="$root/.venv/opt/py-build-cmake-0.5"
 
 echo "run.sh: cargo test"
-cargo test
+cargo test --no-fail-fast
 cargo_status=$?
 
 echo "run.sh: pytest"

@@ -276,7 +276,7 @@ def test_variables_for_existing_projects(tmp_path):
 
     major, minor = sys.version_info[:2]
     assert values["PY_BUILD_CMAKE_PROJECT_VERSION"] == "0.1.0"
-    assert values["PY_BUILD_CMAKE_PROJECT_NAME"] == "c-extension-example"
+    assert values["PY_BUILD_CMAKE_PROJECT_NAME"] == "c_extension_example"
     assert values["PY_BUILD_CMAKE_IMPORT_NAME"] == "c_extension"
     assert values["PY_BUILD_CMAKE_MODULE_NAME"] == "c_extension"
     assert values["PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG"] == f"cp{major}{minor}"

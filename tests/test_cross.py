@@ -226,11 +226,12 @@ def test_stubgen_runs_under_the_emulator(tmp_path):
     assert "pybind11_example/_core.pyi" in names, names
     with zipfile.ZipFile(wheel) as zf:
         stub = zf.read("pybind11_example/_core.pyi").decode()
-    assert "def add(a: int, b: int) -> int" in stub, stub
+    # Signatures come from importing the aarch64 module under qemu.
+    assert re.search(r"def add\(a: .+, b: .+\) -> int", stub), stub
+    assert re.search(r"def mean\(values: .+\) -> float", stub), stub
 
 
 def test_stubgen_is_skipped_with_a_message_without_an_emulator(tmp_path):
-    cs.require_helper_ready()
     src = cs.copy_example("pybind11", tmp_path)
     _, config = sysroot("arm64")
     cross = tmp_path / "no-emulator.cross.toml"
