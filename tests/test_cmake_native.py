@@ -402,3 +402,19 @@ def test_readme_example_command(tmp_path):
     finally:
         shutil.rmtree(example / "build", ignore_errors=True)
         shutil.rmtree(example / "dist", ignore_errors=True)
+
+
+def test_local_files_and_overrides_from_cache_variables(tmp_path):
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    local = tmp_path / "build-tag.toml"
+    local.write_text('[wheel]\nbuild_tag = "7"\n')
+    bdir = tmp_path / "build"
+    configure(cmake, src, bdir, "Ninja", f"-DPY_BUILD_CMAKE_LOCAL={local}",
+              "-DPY_BUILD_CMAKE_OVERRIDES=cmake.options.GREETING=hi;cmake.build_type=Debug")
+    cache = (bdir / "CMakeCache.txt").read_text()
+    assert "GREETING:STRING=hi" in cache
+    assert "CMAKE_BUILD_TYPE:STRING=Debug" in cache
+    build(cmake, bdir)
+    # The pack step sees the same inputs: the local file's build tag is in the name.
+    assert only_wheel(src / "dist").name == f"c_extension_example-0.1.0-7-{full_abi_tags()}.whl"
