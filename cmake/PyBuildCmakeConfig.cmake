@@ -249,9 +249,10 @@ function(_py_build_cmake_all_targets out_var dir)
 endfunction()
 
 # Runs at the end of the top-level CMakeLists.txt: the wheel target depends
-# on every target `all` builds, including those defined after it.
-function(_py_build_cmake_depend_on_all wheel_target)
-  _py_build_cmake_all_targets(targets "${CMAKE_SOURCE_DIR}")
+# on every target `all` builds under the project's directory (the one whose
+# install rules it runs), including those defined after it.
+function(_py_build_cmake_depend_on_all wheel_target project_dir)
+  _py_build_cmake_all_targets(targets "${project_dir}")
   if(targets)
     add_dependencies(${wheel_target} ${targets})
   endif()
@@ -371,10 +372,11 @@ function(py_build_cmake_add_wheel)
   add_custom_target(${name} DEPENDS "${stamp}")
   set_property(TARGET ${name} PROPERTY _PY_BUILD_CMAKE_TARGET TRUE)
   # A deferred call expands its arguments when it runs, so EVAL bakes the
-  # target name in now.
-  _py_build_cmake_quote(quoted_dir "${CMAKE_SOURCE_DIR}")
+  # target name and project dir in now.
+  _py_build_cmake_quote(quoted_top "${CMAKE_SOURCE_DIR}")
   _py_build_cmake_quote(quoted_name "${name}")
-  cmake_language(EVAL CODE "cmake_language(DEFER DIRECTORY ${quoted_dir} CALL _py_build_cmake_depend_on_all ${quoted_name})")
+  _py_build_cmake_quote(quoted_project "${PROJECT_SOURCE_DIR}")
+  cmake_language(EVAL CODE "cmake_language(DEFER DIRECTORY ${quoted_top} CALL _py_build_cmake_depend_on_all ${quoted_name} ${quoted_project})")
 endfunction()
 
 # py_build_cmake_add_sdist([TARGET name] [OUTPUT_DIR dir])

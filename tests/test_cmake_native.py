@@ -418,3 +418,27 @@ def test_local_files_and_overrides_from_cache_variables(tmp_path):
     build(cmake, bdir)
     # The pack step sees the same inputs: the local file's build tag is in the name.
     assert only_wheel(src / "dist").name == f"c_extension_example-0.1.0-7-{full_abi_tags()}.whl"
+
+
+def test_wheel_of_a_subproject(tmp_path):
+    """A py-build-cmake project added with add_subdirectory() to a larger
+    build: its wheel installs and depends on its own targets only."""
+    cmake = cmake_newest()
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    copy_example("c-extension", outer)
+    (outer / "other.c").write_text("int main(void) { return 0; }\n")
+    (outer / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.20)\n"
+        "project(outer LANGUAGES C)\n"
+        "add_executable(other other.c)\n"
+        "install(TARGETS other DESTINATION bin)\n"
+        "add_subdirectory(c-extension)\n"
+    )
+    bdir = tmp_path / "build"
+    configure(cmake, outer, bdir)
+    out = build(cmake, bdir).stdout
+    assert "other.c" not in out, out
+    names = wheel_names(only_wheel(outer / "c-extension" / "dist"))
+    assert not any(n.startswith("bin/") for n in names), names
+    assert any(n.startswith("c_extension/_core") for n in names), names
