@@ -446,6 +446,17 @@ mod tests {
     use super::*;
     use crate::python_target::prefix::tests::debian_prefix;
 
+    /// The error and its causes, as main prints them on one line each.
+    fn chain(err: &dyn std::error::Error) -> String {
+        let mut text = err.to_string();
+        let mut source = err.source();
+        while let Some(cause) = source {
+            text += &format!(": {cause}");
+            source = cause.source();
+        }
+        text
+    }
+
     fn no_native() -> Result<PythonTarget, super::super::Error> {
         panic!("the native interpreter must not be needed here")
     }
@@ -545,7 +556,7 @@ mod tests {
                 no_native,
             )
             .unwrap_err();
-            let text = err.to_string();
+            let text = chain(&err);
             assert!(
                 text.contains(&format!("cross.{key} is"))
                     && text.contains("_sysconfigdata__linux_arm-linux-gnueabihf.py"),
@@ -571,13 +582,7 @@ mod tests {
             version: Some("312".into()),
             ..CrossSpec::default()
         };
-        let err = resolve_cross(&spec, Os::Linux).unwrap_err();
-        let mut text = err.to_string();
-        let mut source = std::error::Error::source(&err);
-        while let Some(cause) = source {
-            text += &format!(": {cause}");
-            source = cause.source();
-        }
+        let text = chain(&resolve_cross(&spec, Os::Linux).unwrap_err());
         assert!(
             text.contains("cross.version is \"312\", but the target Python in"),
             "{text}"
@@ -640,7 +645,7 @@ mod tests {
         let err =
             resolve_with(&CrossSpec::default(), Os::Linux, None, || Ok(test_native())).unwrap_err();
         assert_eq!(
-            err.to_string(),
+            chain(&err),
             "while resolving the cross-compilation target: cannot tell the target's platform: \
              set `arch` in the cross config (e.g. arch = \"linux_aarch64\")"
         );
@@ -652,12 +657,8 @@ mod tests {
             version: Some("three".into()),
             ..CrossSpec::default()
         };
-        let err = resolve_cross(&spec, Os::Linux).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("cross.version = \"three\" is invalid"),
-            "{err}"
-        );
+        let text = chain(&resolve_cross(&spec, Os::Linux).unwrap_err());
+        assert!(text.contains("cross.version = \"three\" is invalid"), "{text}");
     }
 
     fn test_native() -> PythonTarget {
