@@ -37,7 +37,7 @@ endif()
 cmake_policy(VERSION 3.20...4.4)
 
 # --- Helper location ----------------------------------------------------------
-
+# _py_build_cmake_find_helper(), shared with PyBuildCmakeToolchain.cmake.
 include("${CMAKE_CURRENT_LIST_DIR}/PyBuildCmakeHelper.cmake")
 
 # --- Configure-time resolution -----------------------------------------------
@@ -423,6 +423,12 @@ if(PyBuildCmake_FIND_COMPONENTS STREQUAL "Superbuild")
   return()
 endif()
 
+if(PY_BUILD_CMAKE_CROSS AND NOT PY_BUILD_CMAKE_TOOLCHAIN_ACTIVE)
+  message(FATAL_ERROR "PyBuildCmake: PY_BUILD_CMAKE_CROSS is set, but the build does not "
+    "use PyBuildCmake's toolchain, so it would compile for this machine. Configure a new "
+    "build dir with --toolchain ${CMAKE_CURRENT_LIST_DIR}/PyBuildCmakeToolchain.cmake "
+    "-DPY_BUILD_CMAKE_CROSS=<cross.toml>.")
+endif()
 _py_build_cmake_find_helper(PY_BUILD_CMAKE_HELPER)
 _py_build_cmake_project_dir(_py_build_cmake_project_dir)
 _py_build_cmake_python(_py_build_cmake_python)

@@ -115,8 +115,13 @@ function(_py_build_cmake_matrix_target name label source_dir work depends)
     CMAKE_CACHE_ARGS ${ARGN}
     BUILD_COMMAND "${CMAKE_COMMAND}" --build <BINARY_DIR> --target wheel
     INSTALL_COMMAND ""
-    BUILD_ALWAYS ON
-    DEPENDS ${depends})
+    BUILD_ALWAYS ON)
+  # Order only: ExternalProject's DEPENDS would make this target reconfigure
+  # whenever the always-built host tools ran. A changed tool still reaches
+  # the target, whose own build depends on the tool's file.
+  if(depends)
+    add_dependencies(${name}-${label} ${depends})
+  endif()
 endfunction()
 
 # `path` made absolute against the current source dir, or `default`.

@@ -73,10 +73,14 @@ foreach(config IN LISTS configs)
     execute_process(COMMAND ${command}
       RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
     if(NOT result EQUAL 0)
+      set(hint "")
+      list(LENGTH configs config_count)
+      if(config_count GREATER 1)
+        string(REPLACE ";" ", " names "${configs}")
+        set(hint "\nThe wheel installs the configurations ${names}: build each of them first (cmake --build <dir> --config <config>).")
+      endif()
       message(FATAL_ERROR "PyBuildCmake: installing into the wheel's staging dir failed "
-        "(config '${config}', component '${component}'):\n${output}\n"
-        "When the wheel includes a configuration other than the one being built, "
-        "build it first (cmake --build <dir> --config <config>).")
+        "(config '${config}', component '${component}'):\n${output}${hint}")
     endif()
   endforeach()
 endforeach()

@@ -25,6 +25,8 @@ pub enum Command {
     CmakeVars(CmakeVarsArgs),
     /// Install this helper and the CMake package into a prefix.
     Install(InstallArgs),
+    /// Write the project's source distribution (a reproducible tar.gz).
+    Sdist(SdistArgs),
     /// Write CMake presets: one configure, build and workflow preset per target.
     Presets(PresetsArgs),
     /// Build the wheel of a project that does not call find_package(PyBuildCmake),
@@ -166,6 +168,15 @@ pub struct CmakeVarsArgs {
     /// The CMake script to write (rewritten only when its content changes).
     #[arg(long)]
     pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SdistArgs {
+    #[command(flatten)]
+    pub inputs: ConfigInputs,
+    /// Where the sdist is written (default: <project>/dist).
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -10,61 +10,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::model::{CmakeOptions, Config, Os};
+use crate::module_source::ModuleSource;
 use crate::python_target::{Implementation, PythonTarget};
 use crate::tags::WheelTags;
-
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error(
-        "module '{name}' not found: looked for {package}/__init__.py and {module}; \
-         set tool.py-build-cmake.module.name / module.directory, or module.generated \
-         when CMake generates it"
-    )]
-    ModuleNotFound {
-        name: String,
-        package: String,
-        module: String,
-    },
-}
-
-/// Where the module's Python sources are, if the wheel takes them from the source tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ModuleSource {
-    /// A package directory (with `__init__.py`, or a namespace package).
-    Package(PathBuf),
-    /// A single `<name>.py`.
-    File(PathBuf),
-    /// CMake generates and installs it (`module.generated`).
-    Generated,
-}
-
-/// Finds the module's sources the way py-build-cmake does: `<directory>/<name>/`
-/// (a package) or `<directory>/<name>.py`, dots in the name being sub-packages.
-pub fn find_module(config: &Config) -> Result<ModuleSource, Error> {
-    let module = &config.module;
-    if module.generated.is_some() {
-        return Ok(ModuleSource::Generated);
-    }
-    let relative: PathBuf = module.name.split('.').collect();
-    let package = module.directory.join(&relative);
-    let file = package.with_extension("py");
-    let is_package = if module.namespace {
-        package.is_dir()
-    } else {
-        package.join("__init__.py").is_file()
-    };
-    if is_package {
-        Ok(ModuleSource::Package(package))
-    } else if file.is_file() {
-        Ok(ModuleSource::File(file))
-    } else {
-        Err(Error::ModuleNotFound {
-            name: module.name.clone(),
-            package: cmake_path(&package),
-            module: cmake_path(&file),
-        })
-    }
-}
 
 /// Everything the script is rendered from.
 pub struct Inputs<'a> {
@@ -133,10 +81,9 @@ fn package_variables(s: &mut Script, inputs: &Inputs) {
     );
     for name in ["PROJECT", "PACKAGE"] {
         s.set(&format!("PY_BUILD_CMAKE_{name}_VERSION"), &project.version);
-        s.set(
-            &format!("PY_BUILD_CMAKE_{name}_NAME"),
-            &project.normalized_name,
-        );
+        // As py-build-cmake spells it: the wheel file name's form
+        // (`my_project`), so `${NAME}-${VERSION}.data` is the wheel's data dir.
+        s.set(&format!("PY_BUILD_CMAKE_{name}_NAME"), &project.dist_name());
     }
     s.set("PY_BUILD_CMAKE_IMPORT_NAME", &inputs.config.module.name);
     s.set("PY_BUILD_CMAKE_MODULE_NAME", &inputs.config.module.name);
@@ -366,14 +313,18 @@ fn find_python_hints(s: &mut Script, target: &PythonTarget, cmake: &CmakeOptions
                 );
             }
         }
-        if target.cross {
-            if let Some(lib) = &target.library {
-                s.set(&format!("{p}_LIBRARY"), &cmake_path(lib));
+        // With the include dir and both libraries given as artifacts,
+        // FindPython skips running python3-config three times (~1 s of a
+        // cold configure); natively they are given when they exist.
+        for (name, lib) in [
+            ("LIBRARY", &target.library),
+            ("SABI_LIBRARY", &target.sabi_library),
+        ] {
+            if let Some(lib) = lib.as_deref().filter(|l| target.cross || l.is_file()) {
+                s.set(&format!("{p}_{name}"), &cmake_path(lib));
             }
-            if let Some(lib) = &target.sabi_library {
-                s.set(&format!("{p}_SABI_LIBRARY"), &cmake_path(lib));
-            }
-        } else {
+        }
+        if !target.cross {
             if let Some(exe) = &target.interpreter {
                 s.set(&format!("{p}_EXECUTABLE"), &cmake_path(exe));
             }

@@ -43,7 +43,7 @@ pub fn write_if_changed(path: &Path, contents: &[u8]) -> io::Result<bool> {
 
 /// A name no other writer uses at the same time: the process id keeps
 /// concurrent processes apart, the counter concurrent threads.
-fn temp_sibling(path: &Path) -> PathBuf {
+pub fn temp_sibling(path: &Path) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut name = std::ffi::OsString::from(".");
     name.push(path.file_name().unwrap_or_default());

@@ -3,8 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::normalize;
-use crate::project::{Contact, License, Project};
+use crate::project::{self, Contact, License, Project};
 use crate::tags::WheelTags;
 
 #[derive(Debug, thiserror::Error)]
@@ -113,7 +112,8 @@ pub fn render_metadata(project: &Project, license_files: &[String]) -> Result<St
         h.add(V1_2, "Requires-Dist", dep)?;
     }
     for (extra, deps) in &project.optional_dependencies {
-        let extra = normalize::extra_name(extra);
+        // PEP 685: extra names are normalized like project names.
+        let extra = project::normalize_name(extra);
         h.add(V2_1, "Provides-Extra", &extra)?;
         for dep in deps {
             h.add(V1_2, "Requires-Dist", &with_extra_marker(dep, &extra))?;

@@ -14,7 +14,7 @@ use crate::python_target::{Implementation, PythonTarget};
 pub fn project(name: &str, version: &str) -> Project {
     Project {
         name: name.to_string(),
-        normalized_name: name.to_lowercase().replace(['_', '.'], "-"),
+        normalized_name: crate::project::normalize_name(name),
         version: version.to_string(),
         description: None,
         readme: None,

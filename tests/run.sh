@@ -8,7 +8,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 "$root/tests/venv.sh" || exit 1
-export PATH="$root/.venv/bin:$PATH"
+export PATH="$root/.venv/opt/bin:$root/.venv/bin:$PATH"
 export VIRTUAL_ENV="$root/.venv"
 
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
@@ -22,7 +22,7 @@ export PY_BUILD_CMAKE_TEST_CMAKE_OLD="$root/.venv/opt/cmake-3.25/cmake/data/bin/
 export PY_BUILD_CMAKE_TEST_REFERENCE="$root/.venv/opt/py-build-cmake-0.5"
 
 echo "run.sh: cargo test"
-cargo test
+cargo test --no-fail-fast
 cargo_status=$?
 
 echo "run.sh: pytest"

@@ -8,13 +8,18 @@ same sources: both wheels must have the same file name and the same files.
 from __future__ import annotations
 
 import os
+import sys
 import zipfile
 from pathlib import Path
 
-from cmake_support import Venv, copy_example, helper, python_exe, run
+import pytest
+
+from cmake_support import CMAKES, Venv, copy_example, full_abi_tags, helper, platform_tag, python_exe, run
 from conftest import REFERENCE
 
 EXAMPLE = "driver-c-module"
+# Examples in py-build-cmake's own style, each compared with its wheel.
+STYLE_EXAMPLES = ["driver-c-module", "driver-program"]
 
 
 def names(wheel: Path) -> list[str]:
@@ -31,10 +36,11 @@ def driver_build(project: Path, out_dir: Path, *args: str) -> Path:
     return wheel
 
 
-def test_driver_matches_py_build_cmake(tmp_path):
-    ours = driver_build(copy_example(EXAMPLE, tmp_path / "ours"), tmp_path / "ours-dist")
+@pytest.mark.parametrize("example", STYLE_EXAMPLES)
+def test_driver_matches_py_build_cmake(tmp_path, example):
+    ours = driver_build(copy_example(example, tmp_path / "ours"), tmp_path / "ours-dist")
 
-    theirs_src = copy_example(EXAMPLE, tmp_path / "theirs")
+    theirs_src = copy_example(example, tmp_path / "theirs")
     assert (REFERENCE / "py_build_cmake").is_dir(), f"py-build-cmake 0.5 is not in {REFERENCE}; run tests/venv.sh"
     env = dict(os.environ, PYTHONPATH=str(REFERENCE))
     run(
@@ -47,14 +53,32 @@ def test_driver_matches_py_build_cmake(tmp_path):
     # py-build-cmake always writes an entry_points.txt, empty when the project
     # declares no entry points; an empty one says nothing, so we write none.
     with zipfile.ZipFile(theirs) as zf:
-        entry_points = [n for n in zf.namelist() if n.endswith(".dist-info/entry_points.txt")]
-        assert all(zf.read(n).strip() == b"" for n in entry_points)
-    assert names(ours) == sorted(set(names(theirs)) - set(entry_points))
+        empty = [
+            n for n in zf.namelist()
+            if n.endswith(".dist-info/entry_points.txt") and zf.read(n).strip() == b""
+        ]
+    assert names(ours) == sorted(set(names(theirs)) - set(empty))
 
 
-def test_driver_wheel_installs_and_applies_options(tmp_path):
+def test_driver_program_runs_from_its_script(tmp_path):
+    wheel = driver_build(copy_example("driver-program", tmp_path / "src"), tmp_path / "dist")
+    assert wheel.name == "driver_program-1.2.0-cp311-none-linux_x86_64.whl".replace(
+        "cp311", f"cp{sys.version_info.major}{sys.version_info.minor}"
+    ).replace("linux_x86_64", platform_tag())
+    env = Venv(tmp_path / "venv")
+    env.install(wheel)
+    assert run([env.scripts / "driver-program-hello", "pip"]).stdout == "hello from pip\n"
+    assert run([env.scripts / "driver-program-info"]).stdout.startswith("driver-program:")
+
+
+@pytest.mark.parametrize("cmake", ["cmake4", "cmake3.25"])
+def test_driver_wheel_installs_and_applies_options(tmp_path, monkeypatch, cmake):
+    monkeypatch.setenv("CMAKE", CMAKES[cmake]())
     project = copy_example(EXAMPLE, tmp_path / "src")
     wheel = driver_build(project, tmp_path / "dist", "-o", 'cmake.options.DRIVER_EXAMPLE_GREETING="from -o"')
+    cache = (project / ".py-build-cmake_cache" / full_abi_tags() / "CMakeCache.txt").read_text()
+    major = {"cmake4": "4", "cmake3.25": "3"}[cmake]
+    assert f"CMAKE_CACHE_MAJOR_VERSION:INTERNAL={major}\n" in cache
     env = Venv(tmp_path / "venv")
     env.install(wheel)
     out = env.run_python("import driver_c_module as m; print(m.add(2, 40), m.greeting(), m.__version__)")

@@ -5,9 +5,6 @@ under qemu-user, in their Debian sysroots)."""
 
 from __future__ import annotations
 
-import os
-import re
-import zipfile
 from pathlib import Path
 
 import cmake_support as cs
@@ -78,4 +75,5 @@ def test_matrix_without_targets_is_refused(tmp_path):
     )
     result = cs.run([cs.cmake_newest(), "-S", src, "-B", tmp_path / "b", f"-DCMAKE_PREFIX_PATH={cs.REPO}"], check=False)
     assert result.returncode != 0
-    assert re.search(r"no target;\s+give NATIVE and/or CROSS_CONFIGS", result.stdout), result.stdout
+    # CMake wraps long messages: compare with the white space folded.
+    assert "no target; give NATIVE and/or CROSS_CONFIGS" in " ".join(result.stdout.split()), result.stdout

@@ -3,8 +3,9 @@
 
 use crate::cli::CmakeVarsArgs;
 use crate::cmake_output::{self, Inputs};
+use crate::module_source;
 use crate::python_target;
-use crate::tags::{TagOverrides, WheelTags};
+use crate::tags::{self, TagOverrides, WheelTags};
 
 use super::Error;
 
@@ -27,13 +28,13 @@ pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
         .cmake
         .get(args.cmake_index)
         .or_else(|| config.cmake.first());
-    let pure = crate::tags::is_pure(&config);
+    let pure = tags::is_pure(&config);
     let tags = WheelTags::compute(
         &config,
         (!pure).then_some(&target),
         &TagOverrides::default(),
     )?;
-    let module = cmake_output::find_module(&config)?;
+    let module = module_source::find(&config)?;
     let script = cmake_output::render(&Inputs {
         config: &config,
         cmake,

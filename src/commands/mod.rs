@@ -8,6 +8,7 @@ mod cross_toolchain;
 mod install;
 mod presets;
 mod python_target;
+mod sdist;
 mod wheel;
 
 use std::path::{Path, PathBuf};
@@ -33,7 +34,9 @@ pub enum Error {
     #[error(transparent)]
     Wheel(#[from] crate::wheel::Error),
     #[error(transparent)]
-    CmakeOutput(#[from] crate::cmake_output::Error),
+    Module(#[from] crate::module_source::Error),
+    #[error(transparent)]
+    Sdist(#[from] crate::sdist::Error),
     #[error(transparent)]
     Presets(#[from] crate::presets::Error),
     #[error("while writing the cross toolchain script: {0}")]
@@ -59,6 +62,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Presets(args) => presets::run(args),
         Command::Build(args) => build::run(args),
         Command::PythonTarget(args) => python_target::run(args),
+        Command::Sdist(args) => sdist::run(args),
         Command::CrossToolchain(args) => cross_toolchain::run(args),
     }
 }
@@ -158,7 +162,7 @@ const DEFAULT_EPOCH: u64 = 315_532_800;
 
 /// SOURCE_DATE_EPOCH (clamped to what zip can hold by the writer), else
 /// DEFAULT_EPOCH.
-fn source_date_epoch() -> Result<u64, Error> {
+pub fn source_date_epoch() -> Result<u64, Error> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(value) if !value.trim().is_empty() => value.trim().parse().map_err(|_| {
             Error::Usage(format!(

@@ -11,8 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::manylinux;
 use crate::metadata;
-use crate::normalize;
-use crate::project::Project;
+use crate::project::{pep440, Project};
 use crate::tags::WheelTags;
 
 use writer::{ModuleWriter, WheelWriter};
@@ -78,8 +77,8 @@ pub enum Error {
     },
     #[error(transparent)]
     Read(#[from] deflate::ReadError),
-    #[error("invalid project name or version")]
-    Normalize(#[from] normalize::Error),
+    #[error("version {0:?} is not a valid PEP 440 version")]
+    Version(String),
     #[error(transparent)]
     Metadata(#[from] metadata::Error),
     #[error("while guessing the platform tag from the ELF files")]
@@ -106,8 +105,11 @@ pub struct PackRequest<'a> {
 /// and returns its path.
 pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
     let project = request.project;
-    let dist = normalize::wheel_name(&project.name)?;
-    let version = normalize::version(&project.version)?;
+    // The loader validated and normalized both; the wheel spells the name
+    // with `_`.
+    let dist = project.dist_name();
+    let version = pep440::normalize(&project.version)
+        .ok_or_else(|| Error::Version(project.version.clone()))?;
     let dist_info = format!("{dist}-{version}.dist-info");
     let files = staging::collect(request.staging, &format!("{dist}-{version}.data"))?;
 

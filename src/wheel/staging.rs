@@ -5,6 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::Error;
+use crate::project::{self, pep440};
 
 /// The `.data` subdirectories installers know.
 const DATA_KEYS: [&str; 5] = ["data", "headers", "platlib", "purelib", "scripts"];
@@ -155,9 +156,8 @@ impl Walk<'_> {
         let (expected_dist, expected_version) = expected_stem
             .rsplit_once('-')
             .unwrap_or((expected_stem, ""));
-        let same_dist = crate::normalize::wheel_name(dist).ok().as_deref() == Some(expected_dist);
-        let same_version =
-            crate::normalize::version(version).ok().as_deref() == Some(expected_version);
+        let same_dist = project::normalize_name(dist).replace('-', "_") == expected_dist;
+        let same_version = pep440::normalize(version).as_deref() == Some(expected_version);
         if same_dist && same_version {
             Ok(self.data_dir.to_string())
         } else {

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
@@ -192,33 +191,20 @@ struct TempFile {
 
 impl TempFile {
     fn create(dir: &Path, file_name: &str) -> Result<TempFile, Error> {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let mut attempt = 0u32;
-        loop {
-            let name = format!(".{file_name}.{}-{nanos}-{attempt}.part", std::process::id());
-            let path = dir.join(name);
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(file) => {
-                    return Ok(TempFile {
-                        path,
-                        file,
-                        persisted: false,
-                    })
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
-                    attempt += 1;
-                }
-                Err(source) => {
-                    return Err(Error::OutDir {
-                        path: dir.to_path_buf(),
-                        source,
-                    })
-                }
-            }
-        }
+        let path = crate::fs_atomic::temp_sibling(&dir.join(file_name));
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|source| Error::OutDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        Ok(TempFile {
+            path,
+            file,
+            persisted: false,
+        })
     }
 
     fn persist(mut self, target: &Path) -> Result<PathBuf, Error> {

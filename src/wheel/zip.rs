@@ -304,24 +304,22 @@ mod tests {
     use super::*;
     use std::io::{Cursor, Read};
 
-    fn deflate(data: &[u8]) -> Vec<u8> {
-        let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::new(6));
-        enc.write_all(data).unwrap();
-        enc.finish().unwrap()
-    }
+    use crate::wheel::deflate::{compressor, deflate_block};
 
     fn add(zip: &mut ZipWriter<Cursor<Vec<u8>>>, name: &str, mode: u32, data: &[u8]) {
         let mut crc = flate2::Crc::new();
         crc.update(data);
         zip.start_entry(name, mode, data.len() as u64).unwrap();
-        zip.write_data(&deflate(data)).unwrap();
+        zip.write_data(&deflate_block(&mut compressor(), data, true))
+            .unwrap();
         zip.finish_entry(crc.sum()).unwrap();
     }
 
     #[test]
     fn dos_time_clamps_and_converts() {
         let t = DosTime::from_unix(0);
-        assert_eq!((t.date, t.time), ((0 << 9) | (1 << 5) | 1, 0));
+        // 1980-01-01 00:00:00: year offset 0, month 1, day 1.
+        assert_eq!((t.date, t.time), ((1 << 5) | 1, 0));
         // 2024-02-29T13:45:30Z
         let t = DosTime::from_unix(1_709_214_330);
         assert_eq!(t.date, (44 << 9) | (2 << 5) | 29);
@@ -350,26 +348,71 @@ mod tests {
     }
 
     #[test]
+    fn zip64_sizes_for_an_entry_past_4_gib() {
+        // 4 GiB + 1 MiB of zeros as identical 1 MiB sync-flushed blocks, the
+        // way the packer splits large files, so the test writes only a few MiB.
+        let block = vec![0u8; 1 << 20];
+        let mut compress = compressor();
+        let middle = deflate_block(&mut compress, &block, false);
+        let last = deflate_block(&mut compress, &block, true);
+        let blocks = 4 * 1024 + 1;
+        let mut block_crc = flate2::Crc::new();
+        block_crc.update(&block);
+        let mut crc = flate2::Crc::new();
+        let mut zip = ZipWriter::new(Cursor::new(Vec::new()), DosTime::from_unix(0));
+        add(&mut zip, "small.txt", 0o100644, b"before");
+        zip.start_entry("huge.bin", 0o100644, (blocks as u64) << 20)
+            .unwrap();
+        for i in 0..blocks {
+            zip.write_data(if i + 1 == blocks { &last } else { &middle })
+                .unwrap();
+            crc.combine(&block_crc);
+        }
+        zip.finish_entry(crc.sum()).unwrap();
+        add(&mut zip, "after.txt", 0o100644, b"after");
+        let bytes = zip.finish().unwrap().into_inner();
+
+        let compressed = (middle.len() * (blocks - 1) + last.len()) as u64;
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut huge = archive.by_name("huge.bin").unwrap();
+        assert_eq!(huge.size(), (blocks as u64) << 20);
+        assert_eq!(huge.compressed_size(), compressed);
+        assert_eq!(huge.crc32(), crc.sum());
+        // Inflating all 4 GiB takes a minute in a debug build; the block
+        // concatenation itself is tested in deflate.rs.
+        let mut start = vec![0u8; 3 << 20];
+        huge.read_exact(&mut start).unwrap();
+        assert!(start.iter().all(|&b| b == 0));
+        drop(huge);
+        let mut text = String::new();
+        archive
+            .by_name("after.txt")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "after");
+    }
+
+    #[test]
     fn zip64_end_records_for_many_entries() {
         let mut zip = ZipWriter::new(Cursor::new(Vec::new()), DosTime::from_unix(0));
         let n = 70_000;
+        let data = b"entry";
+        let deflated = deflate_block(&mut compressor(), data, true);
+        let mut crc = flate2::Crc::new();
+        crc.update(data);
         for i in 0..n {
-            add(
-                &mut zip,
-                &format!("f/{i}"),
-                0o100644,
-                i.to_string().as_bytes(),
-            );
+            zip.start_entry(&format!("f/{i}"), 0o100644, data.len() as u64)
+                .unwrap();
+            zip.write_data(&deflated).unwrap();
+            zip.finish_entry(crc.sum()).unwrap();
         }
         let bytes = zip.finish().unwrap().into_inner();
         let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
         assert_eq!(archive.len(), n);
         let mut text = String::new();
-        archive
-            .by_name("f/69999")
-            .unwrap()
-            .read_to_string(&mut text)
-            .unwrap();
-        assert_eq!(text, "69999");
+        let mut last = archive.by_name("f/69999").unwrap();
+        last.read_to_string(&mut text).unwrap();
+        assert_eq!(text, "entry");
     }
 }
