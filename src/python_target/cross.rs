@@ -101,6 +101,11 @@ fn parse_version(text: &str) -> Result<(u32, u32), Error> {
         value: text.to_owned(),
         expected: "major and minor without a dot, like \"311\"",
     };
+    // Digits only (and one dot), so that splitting after the first byte is
+    // splitting after the major version.
+    if !text.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return Err(invalid());
+    }
     let (major, minor) = match text.split_once('.') {
         Some(parts) => parts,
         None if text.len() >= 2 => text.split_at(1),
@@ -653,12 +658,17 @@ mod tests {
 
     #[test]
     fn invalid_versions_are_rejected() {
-        let spec = CrossSpec {
-            version: Some("three".into()),
-            ..CrossSpec::default()
-        };
-        let text = chain(&resolve_cross(&spec, Os::Linux).unwrap_err());
-        assert!(text.contains("cross.version = \"three\" is invalid"), "{text}");
+        for version in ["three", "é1", "3", "3.x"] {
+            let spec = CrossSpec {
+                version: Some(version.into()),
+                ..CrossSpec::default()
+            };
+            let text = chain(&resolve_cross(&spec, Os::Linux).unwrap_err());
+            assert!(
+                text.contains(&format!("cross.version = {version:?} is invalid")),
+                "{text}"
+            );
+        }
     }
 
     fn test_native() -> PythonTarget {
