@@ -23,6 +23,11 @@
 #   PY_BUILD_CMAKE_CROSS       list of cross config files (--cross)
 #   PY_BUILD_CMAKE_OVERRIDES   list of overrides (-o), e.g. cmake.build_type=Debug
 #   PY_BUILD_CMAKE_CMAKE_INDEX which numbered cmake config (cmake.N) applies (default 0)
+#   PY_BUILD_CMAKE_WHEEL_DIR   where py_build_cmake_add_wheel() writes wheels when it
+#                              is given no OUTPUT_DIR (default <project>/dist)
+#
+# find_package(PyBuildCmake COMPONENTS Superbuild) in a project without a
+# pyproject.toml only defines py_build_cmake_add_wheel_matrix().
 
 if(CMAKE_VERSION VERSION_LESS 3.20)
   message(FATAL_ERROR "PyBuildCmake needs CMake 3.20 or newer (this is ${CMAKE_VERSION})")
@@ -32,86 +37,8 @@ endif()
 cmake_policy(VERSION 3.20...4.4)
 
 # --- Helper location ----------------------------------------------------------
-
-# Finds the py-build-cmake helper: PY_BUILD_CMAKE_EXECUTABLE, the installed
-# prefix's bin/, a source checkout's cargo target dir, PATH; else builds it
-# from the checkout with cargo.
-function(_py_build_cmake_find_helper out_var)
-  set(exe_name "py-build-cmake${CMAKE_EXECUTABLE_SUFFIX}")
-  set(package_dir "${CMAKE_CURRENT_FUNCTION_LIST_DIR}")
-  if(PY_BUILD_CMAKE_EXECUTABLE)
-    if(NOT EXISTS "${PY_BUILD_CMAKE_EXECUTABLE}")
-      message(FATAL_ERROR "PyBuildCmake: PY_BUILD_CMAKE_EXECUTABLE is "
-        "'${PY_BUILD_CMAKE_EXECUTABLE}', which does not exist; point it at the "
-        "py-build-cmake helper or unset it to let PyBuildCmake find it")
-    endif()
-    set(${out_var} "${PY_BUILD_CMAKE_EXECUTABLE}" PARENT_SCOPE)
-    return()
-  endif()
-  if(DEFINED ENV{PY_BUILD_CMAKE_EXECUTABLE} AND EXISTS "$ENV{PY_BUILD_CMAKE_EXECUTABLE}")
-    set(${out_var} "$ENV{PY_BUILD_CMAKE_EXECUTABLE}" PARENT_SCOPE)
-    return()
-  endif()
-  # Installed: <prefix>/lib/cmake/PyBuildCmake/ and <prefix>/bin/.
-  get_filename_component(prefix "${package_dir}/../../.." ABSOLUTE)
-  if(EXISTS "${prefix}/bin/${exe_name}")
-    set(${out_var} "${prefix}/bin/${exe_name}" PARENT_SCOPE)
-    return()
-  endif()
-  # Source checkout: <checkout>/cmake/ next to Cargo.toml. The newest of the
-  # cargo builds wins, so a fresh `cargo build` is picked up.
-  get_filename_component(checkout "${package_dir}/.." ABSOLUTE)
-  set(cargo_target "${checkout}/target")
-  if(DEFINED ENV{CARGO_TARGET_DIR})
-    set(cargo_target "$ENV{CARGO_TARGET_DIR}")
-  endif()
-  if(EXISTS "${checkout}/Cargo.toml")
-    set(best "")
-    foreach(candidate IN ITEMS "${cargo_target}/release/${exe_name}"
-                               "${cargo_target}/debug/${exe_name}")
-      if(EXISTS "${candidate}" AND (best STREQUAL "" OR "${candidate}" IS_NEWER_THAN "${best}"))
-        set(best "${candidate}")
-      endif()
-    endforeach()
-    if(best)
-      set(${out_var} "${best}" PARENT_SCOPE)
-      return()
-    endif()
-  endif()
-  find_program(_PY_BUILD_CMAKE_HELPER_ON_PATH NAMES py-build-cmake)
-  set(on_path "${_PY_BUILD_CMAKE_HELPER_ON_PATH}")
-  unset(_PY_BUILD_CMAKE_HELPER_ON_PATH CACHE)
-  if(on_path)
-    set(${out_var} "${on_path}" PARENT_SCOPE)
-    return()
-  endif()
-  if(NOT EXISTS "${checkout}/Cargo.toml")
-    message(FATAL_ERROR "PyBuildCmake: the py-build-cmake helper was not found "
-      "(looked in ${prefix}/bin and on PATH). Install it with "
-      "`py-build-cmake install --prefix <prefix>` from a checkout, or set "
-      "PY_BUILD_CMAKE_EXECUTABLE to its path.")
-  endif()
-  find_program(_PY_BUILD_CMAKE_CARGO NAMES cargo HINTS "$ENV{HOME}/.cargo/bin")
-  set(cargo "${_PY_BUILD_CMAKE_CARGO}")
-  unset(_PY_BUILD_CMAKE_CARGO CACHE)
-  if(NOT cargo)
-    message(FATAL_ERROR "PyBuildCmake: the py-build-cmake helper is not built and "
-      "cargo was not found to build it. Install Rust (https://rustup.rs), then run "
-      "`cargo build --release --manifest-path ${checkout}/Cargo.toml`, or set "
-      "PY_BUILD_CMAKE_EXECUTABLE to a built helper.")
-  endif()
-  message(STATUS "PyBuildCmake: building the py-build-cmake helper "
-    "(cargo build --release in ${checkout}; once)")
-  execute_process(
-    COMMAND "${cargo}" build --release --quiet --manifest-path "${checkout}/Cargo.toml"
-    RESULT_VARIABLE result)
-  set(built "${cargo_target}/release/${exe_name}")
-  if(NOT result EQUAL 0 OR NOT EXISTS "${built}")
-    message(FATAL_ERROR "PyBuildCmake: building the helper failed (cargo exit "
-      "${result}); see the cargo output above, or set PY_BUILD_CMAKE_EXECUTABLE.")
-  endif()
-  set(${out_var} "${built}" PARENT_SCOPE)
-endfunction()
+# _py_build_cmake_find_helper(), shared with PyBuildCmakeToolchain.cmake.
+include("${CMAKE_CURRENT_LIST_DIR}/PyBuildCmakeHelper.cmake")
 
 # --- Configure-time resolution -----------------------------------------------
 
@@ -136,7 +63,9 @@ endfunction()
 function(_py_build_cmake_python out_var)
   if(PY_BUILD_CMAKE_PYTHON)
     set(python "${PY_BUILD_CMAKE_PYTHON}")
-  elseif(Python3_EXECUTABLE)
+  elseif(Python3_EXECUTABLE AND NOT Python3_EXECUTABLE STREQUAL "${PY_BUILD_CMAKE_TARGET_PYTHON_LAUNCHER}")
+    # (The wrapper toolchain's launcher of a cross target's Python is no
+    # interpreter of the build machine.)
     set(python "${Python3_EXECUTABLE}")
   elseif(DEFINED ENV{PY_BUILD_CMAKE_PYTHON} AND NOT "$ENV{PY_BUILD_CMAKE_PYTHON}" STREQUAL "")
     set(python "$ENV{PY_BUILD_CMAKE_PYTHON}")
@@ -355,6 +284,10 @@ function(py_build_cmake_add_wheel)
       "exists; pick another name with TARGET")
   endif()
   set(out_dir "${PY_BUILD_CMAKE_PROJECT_DIR}/dist")
+  if(PY_BUILD_CMAKE_WHEEL_DIR)
+    # Set by py_build_cmake_add_wheel_matrix(), which collects every target's wheel.
+    set(out_dir "${PY_BUILD_CMAKE_WHEEL_DIR}")
+  endif()
   if(ARG_OUTPUT_DIR)
     get_filename_component(out_dir "${ARG_OUTPUT_DIR}" ABSOLUTE BASE_DIR "${PY_BUILD_CMAKE_PROJECT_DIR}")
   endif()
@@ -400,6 +333,7 @@ function(py_build_cmake_add_wheel)
   _py_build_cmake_setting(content PBC_HELPER_ARGS ${config_args})
   _py_build_cmake_setting(content PBC_PYTHON "${PY_BUILD_CMAKE_PYTHON_INTERPRETER}")
   _py_build_cmake_setting(content PBC_CROSSCOMPILING "${PY_BUILD_CMAKE_CROSSCOMPILING}")
+  _py_build_cmake_setting(content PBC_TARGET_PYTHON_LAUNCHER "${PY_BUILD_CMAKE_TARGET_PYTHON_LAUNCHER}")
   _py_build_cmake_setting(content PBC_BINARY_DIR "${PROJECT_BINARY_DIR}")
   _py_build_cmake_setting(content PBC_STAGING_DIR "${work}/staging")
   _py_build_cmake_setting(content PBC_OUTPUT_DIR "${out_dir}")
@@ -462,6 +396,10 @@ function(py_build_cmake_add_sdist)
     set(name "${ARG_TARGET}")
   endif()
   set(out_dir "${PY_BUILD_CMAKE_PROJECT_DIR}/dist")
+  if(PY_BUILD_CMAKE_WHEEL_DIR)
+    # Set by py_build_cmake_add_wheel_matrix(), which collects every target's wheel.
+    set(out_dir "${PY_BUILD_CMAKE_WHEEL_DIR}")
+  endif()
   if(ARG_OUTPUT_DIR)
     get_filename_component(out_dir "${ARG_OUTPUT_DIR}" ABSOLUTE BASE_DIR "${PY_BUILD_CMAKE_PROJECT_DIR}")
   endif()
@@ -478,12 +416,35 @@ endfunction()
 # --- find_package(PyBuildCmake) itself ------------------------------------------
 # This part runs in the caller's scope, so the variables it sets are the caller's.
 
+include("${CMAKE_CURRENT_LIST_DIR}/PyBuildCmakeMatrix.cmake")
+# A superbuild that only drives other projects' builds asks for the
+# Superbuild component alone: it has no pyproject.toml of its own.
+if(PyBuildCmake_FIND_COMPONENTS STREQUAL "Superbuild")
+  return()
+endif()
+
+if(PY_BUILD_CMAKE_CROSS AND NOT PY_BUILD_CMAKE_TOOLCHAIN_ACTIVE)
+  message(FATAL_ERROR "PyBuildCmake: PY_BUILD_CMAKE_CROSS is set, but the build does not "
+    "use PyBuildCmake's toolchain, so it would compile for this machine. Configure a new "
+    "build dir with --toolchain ${CMAKE_CURRENT_LIST_DIR}/PyBuildCmakeToolchain.cmake "
+    "-DPY_BUILD_CMAKE_CROSS=<cross.toml>.")
+endif()
 _py_build_cmake_find_helper(PY_BUILD_CMAKE_HELPER)
 _py_build_cmake_project_dir(_py_build_cmake_project_dir)
 _py_build_cmake_python(_py_build_cmake_python)
 _py_build_cmake_resolve(_py_build_cmake_vars "${PY_BUILD_CMAKE_HELPER}"
   "${_py_build_cmake_python}" "${_py_build_cmake_project_dir}")
 include("${_py_build_cmake_vars}")
+# A cross build selects its compilers and system through a toolchain file,
+# which must be in place before project(): only the wrapper toolchain applies it.
+if(PY_BUILD_CMAKE_CROSSCOMPILING AND NOT PY_BUILD_CMAKE_TOOLCHAIN_ACTIVE)
+  message(FATAL_ERROR "PyBuildCmake: the configuration cross-compiles (PY_BUILD_CMAKE_CROSS, "
+    "a `cross` section, py-build-cmake.cross.toml, or ARCHFLAGS / DIST_EXTRA_CONFIG), "
+    "but the project was not configured with the wrapper toolchain that applies it. "
+    "Configure a fresh build directory with\n"
+    "  cmake --toolchain ${CMAKE_CURRENT_LIST_DIR}/PyBuildCmakeToolchain.cmake "
+    "-DPY_BUILD_CMAKE_CROSS=<cross.toml> ...")
+endif()
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${PY_BUILD_CMAKE_INPUT_FILES})
 unset(_py_build_cmake_project_dir)
 unset(_py_build_cmake_python)

@@ -54,13 +54,26 @@ function(_py_build_cmake_find_helper out_var)
       return()
     endif()
   endif()
-  find_program(_PY_BUILD_CMAKE_HELPER_ON_PATH NAMES py-build-cmake)
-  set(on_path "${_PY_BUILD_CMAKE_HELPER_ON_PATH}")
-  unset(_PY_BUILD_CMAKE_HELPER_ON_PATH CACHE)
-  if(on_path)
-    set(${out_var} "${on_path}" PARENT_SCOPE)
-    return()
+  # PATH: the first `py-build-cmake` that is this helper. PyPI's
+  # py-build-cmake installs a Python command of the same name; its --version
+  # reads "py-build-cmake, version X", this helper's "py-build-cmake X".
+  if(CMAKE_HOST_WIN32)
+    set(path_dirs "$ENV{PATH}")
+  else()
+    string(REPLACE ":" ";" path_dirs "$ENV{PATH}")
   endif()
+  foreach(dir IN LISTS path_dirs)
+    set(candidate "${dir}/${exe_name}")
+    if(dir STREQUAL "" OR IS_DIRECTORY "${candidate}" OR NOT EXISTS "${candidate}")
+      continue()
+    endif()
+    execute_process(COMMAND "${candidate}" --version
+      RESULT_VARIABLE result OUTPUT_VARIABLE version ERROR_QUIET)
+    if(result EQUAL 0 AND version MATCHES "^py-build-cmake [0-9]")
+      set(${out_var} "${candidate}" PARENT_SCOPE)
+      return()
+    endif()
+  endforeach()
   if(NOT EXISTS "${checkout}/Cargo.toml")
     message(FATAL_ERROR "PyBuildCmake: the py-build-cmake helper was not found "
       "(looked in ${prefix}/bin and on PATH). Install it with "

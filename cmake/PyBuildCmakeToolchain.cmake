@@ -24,6 +24,16 @@
 # projects include the script it wrote (forwarded through
 # CMAKE_TRY_COMPILE_PLATFORM_VARIABLES).
 
+# The generated script appends flags with this; it runs on every inclusion,
+# so a flag already there is not added again.
+macro(_py_build_cmake_append_flag variable flag)
+  string(FIND " ${${variable}} " " ${flag} " _py_build_cmake_found)
+  if(_py_build_cmake_found EQUAL -1)
+    string(APPEND ${variable} " ${flag}")
+  endif()
+  unset(_py_build_cmake_found)
+endmacro()
+
 get_property(_py_build_cmake_in_try_compile GLOBAL PROPERTY IN_TRY_COMPILE)
 if(_py_build_cmake_in_try_compile)
   if(NOT PY_BUILD_CMAKE_CROSS_TOOLCHAIN)

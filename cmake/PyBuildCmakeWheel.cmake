@@ -73,10 +73,14 @@ foreach(config IN LISTS configs)
     execute_process(COMMAND ${command}
       RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
     if(NOT result EQUAL 0)
+      set(hint "")
+      list(LENGTH configs config_count)
+      if(config_count GREATER 1)
+        string(REPLACE ";" ", " names "${configs}")
+        set(hint "\nThe wheel installs the configurations ${names}: build each of them first (cmake --build <dir> --config <config>).")
+      endif()
       message(FATAL_ERROR "PyBuildCmake: installing into the wheel's staging dir failed "
-        "(config '${config}', component '${component}'):\n${output}\n"
-        "When the wheel includes a configuration other than the one being built, "
-        "build it first (cmake --build <dir> --config <config>).")
+        "(config '${config}', component '${component}'):\n${output}${hint}")
     endif()
   endforeach()
 endforeach()
@@ -113,15 +117,21 @@ endwhile()
 
 # --- 3. stubgen -----------------------------------------------------------------
 if(PBC_STUBGEN)
+  # stubgen imports the built modules: a cross build runs it with the target's
+  # Python under the emulator (the wrapper toolchain's launcher).
+  set(stubgen_python "${PBC_PYTHON}")
   if(PBC_CROSSCOMPILING)
-    message(STATUS "PyBuildCmake: stubgen skipped: cross-compiling, and the target "
-      "Python cannot run here")
+    set(stubgen_python "${PBC_TARGET_PYTHON_LAUNCHER}")
+  endif()
+  if(NOT stubgen_python)
+    message(STATUS "PyBuildCmake: stubgen skipped: cross-compiling without an emulator "
+      "to run the target's Python (set cross.emulator, e.g. [\"qemu-aarch64\", \"-L\", \"<sysroot>\"])")
   else()
-    execute_process(COMMAND "${PBC_PYTHON}" -c "import mypy.stubgen"
+    execute_process(COMMAND "${stubgen_python}" -c "import mypy.stubgen"
       RESULT_VARIABLE have_mypy OUTPUT_QUIET ERROR_QUIET)
     if(NOT have_mypy EQUAL 0)
       message(STATUS "PyBuildCmake: stubgen skipped: mypy is not installed for "
-        "${PBC_PYTHON} (install it with: ${PBC_PYTHON} -m pip install mypy)")
+        "${stubgen_python} (install it with: ${stubgen_python} -m pip install mypy)")
     else()
       # Defaults as in py-build-cmake: the module itself, as a package or a module.
       set(packages ${PBC_STUBGEN_PACKAGES})
@@ -134,7 +144,15 @@ if(PBC_STUBGEN)
       endif()
       set(stubs_dir "${PBC_STAGING_DIR}-stubs")
       file(REMOVE_RECURSE "${stubs_dir}")
-      set(command "${PBC_PYTHON}" -m mypy.stubgen ${PBC_STUBGEN_ARGS})
+      # mypy is compiled with mypyc: `-m mypy.stubgen` cannot run it, its main()
+      # can (and the code has no `;`, which would split the CMake list).
+      set(code "__import__('mypy.stubgen').stubgen.main()")
+      if(PBC_CROSSCOMPILING)
+        # mypy inspects modules in a child process that multiprocessing starts
+        # from sys.executable, a target binary only the launcher can run here.
+        set(code "__import__('multiprocessing').set_executable('${stubgen_python}') or ${code}")
+      endif()
+      set(command "${stubgen_python}" -c "${code}" ${PBC_STUBGEN_ARGS})
       foreach(p IN LISTS packages)
         list(APPEND command -p "${p}")
       endforeach()
@@ -173,9 +191,14 @@ if(PBC_STUBGEN)
 endif()
 
 # --- 4. Pack ----------------------------------------------------------------------
+# A cross build has no interpreter that runs here: the cross config gives the target.
+set(python_args "")
+if(PBC_PYTHON)
+  set(python_args --python "${PBC_PYTHON}")
+endif()
 execute_process(
   COMMAND "${PBC_HELPER}" wheel ${PBC_HELPER_ARGS} --staging "${PBC_STAGING_DIR}"
-          --out-dir "${PBC_OUTPUT_DIR}" --python "${PBC_PYTHON}"
+          --out-dir "${PBC_OUTPUT_DIR}" ${python_args}
   RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE error)
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "PyBuildCmake: packing the wheel failed:\n${error}")

@@ -16,7 +16,7 @@ name="$1"
 shift
 
 "$root/tests/venv.sh"
-export PATH="$root/.venv/bin:$PATH"
+export PATH="$root/.venv/opt/bin:$root/.venv/bin:$PATH"
 python="${PY_BUILD_CMAKE_PYTHON:-$root/.venv/bin/python}"
 src="$root/examples/$name"
 

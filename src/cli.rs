@@ -25,6 +25,8 @@ pub enum Command {
     CmakeVars(CmakeVarsArgs),
     /// Install this helper and the CMake package into a prefix.
     Install(InstallArgs),
+    /// Write the project's source distribution (a reproducible tar.gz).
+    Sdist(SdistArgs),
     /// Write CMake presets: one configure, build and workflow preset per target.
     Presets(PresetsArgs),
     /// Build the wheel of a project that does not call find_package(PyBuildCmake),
@@ -64,6 +66,16 @@ pub enum TargetOs {
     Linux,
     Windows,
     Mac,
+}
+
+impl From<TargetOs> for crate::config::model::Os {
+    fn from(os: TargetOs) -> Self {
+        match os {
+            TargetOs::Linux => Self::Linux,
+            TargetOs::Windows => Self::Windows,
+            TargetOs::Mac => Self::Mac,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -118,6 +130,29 @@ pub struct PythonTargetArgs {
     /// Do not read or write the cache.
     #[arg(long, conflicts_with = "cache_dir")]
     pub no_cache: bool,
+    /// Resolve the target of this project's configuration instead (its
+    /// `cross` section, cross files or automatic cross compilation), and
+    /// print the wheel tags and CMake cache entries it implies too.
+    #[arg(long)]
+    pub project: Option<PathBuf>,
+    /// Extra local override file, applied in order (with --project).
+    #[arg(long = "local", value_name = "FILE", requires = "project")]
+    pub local: Vec<PathBuf>,
+    /// Cross-compilation config file, applied in order (with --project).
+    #[arg(long = "cross", value_name = "FILE", requires = "project")]
+    pub cross: Vec<PathBuf>,
+    /// Override of the form `KEY OP VALUE` (with --project).
+    #[arg(
+        short = 'o',
+        long = "override",
+        value_name = "OVERRIDE",
+        allow_hyphen_values = true,
+        requires = "project"
+    )]
+    pub overrides: Vec<String>,
+    /// Operating system whose section is selected (default: the running OS).
+    #[arg(long = "os", value_enum, requires = "project")]
+    pub os: Option<TargetOs>,
 }
 
 #[derive(Debug, Args)]
@@ -133,6 +168,15 @@ pub struct CmakeVarsArgs {
     /// The CMake script to write (rewritten only when its content changes).
     #[arg(long)]
     pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SdistArgs {
+    #[command(flatten)]
+    pub inputs: ConfigInputs,
+    /// Where the sdist is written (default: <project>/dist).
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -10,61 +10,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::model::{CmakeOptions, Config, Os};
+use crate::module_source::ModuleSource;
 use crate::python_target::{Implementation, PythonTarget};
 use crate::tags::WheelTags;
-
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error(
-        "module '{name}' not found: looked for {package}/__init__.py and {module}; \
-         set tool.py-build-cmake.module.name / module.directory, or module.generated \
-         when CMake generates it"
-    )]
-    ModuleNotFound {
-        name: String,
-        package: String,
-        module: String,
-    },
-}
-
-/// Where the module's Python sources are, if the wheel takes them from the source tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ModuleSource {
-    /// A package directory (with `__init__.py`, or a namespace package).
-    Package(PathBuf),
-    /// A single `<name>.py`.
-    File(PathBuf),
-    /// CMake generates and installs it (`module.generated`).
-    Generated,
-}
-
-/// Finds the module's sources the way py-build-cmake does: `<directory>/<name>/`
-/// (a package) or `<directory>/<name>.py`, dots in the name being sub-packages.
-pub fn find_module(config: &Config) -> Result<ModuleSource, Error> {
-    let module = &config.module;
-    if module.generated.is_some() {
-        return Ok(ModuleSource::Generated);
-    }
-    let relative: PathBuf = module.name.split('.').collect();
-    let package = module.directory.join(&relative);
-    let file = package.with_extension("py");
-    let is_package = if module.namespace {
-        package.is_dir()
-    } else {
-        package.join("__init__.py").is_file()
-    };
-    if is_package {
-        Ok(ModuleSource::Package(package))
-    } else if file.is_file() {
-        Ok(ModuleSource::File(file))
-    } else {
-        Err(Error::ModuleNotFound {
-            name: module.name.clone(),
-            package: cmake_path(&package),
-            module: cmake_path(&file),
-        })
-    }
-}
 
 /// Everything the script is rendered from.
 pub struct Inputs<'a> {
@@ -73,6 +21,9 @@ pub struct Inputs<'a> {
     /// a pure Python package without a `cmake` section.
     pub cmake: Option<&'a CmakeOptions>,
     pub target: &'a PythonTarget,
+    /// The interpreter running the build, when it is not the target (cross
+    /// builds): build-time CMake packages (pybind11, nanobind) come from it.
+    pub build_python: Option<&'a PythonTarget>,
     pub tags: &'a WheelTags,
     pub module: &'a ModuleSource,
     pub pure: bool,
@@ -90,7 +41,11 @@ pub fn render(inputs: &Inputs) -> String {
         inputs.config.input_files.iter().map(|p| cmake_path(p)),
     );
     package_variables(&mut s, inputs);
-    python_variables(&mut s, inputs.target);
+    python_variables(
+        &mut s,
+        inputs.target,
+        inputs.build_python.unwrap_or(inputs.target),
+    );
     destinations(&mut s, inputs.config);
     module_variables(&mut s, inputs);
     if let Some(cmake) = inputs.cmake {
@@ -126,10 +81,9 @@ fn package_variables(s: &mut Script, inputs: &Inputs) {
     );
     for name in ["PROJECT", "PACKAGE"] {
         s.set(&format!("PY_BUILD_CMAKE_{name}_VERSION"), &project.version);
-        s.set(
-            &format!("PY_BUILD_CMAKE_{name}_NAME"),
-            &project.normalized_name,
-        );
+        // As py-build-cmake spells it: the wheel file name's form
+        // (`my_project`), so `${NAME}-${VERSION}.data` is the wheel's data dir.
+        s.set(&format!("PY_BUILD_CMAKE_{name}_NAME"), &project.dist_name());
     }
     s.set("PY_BUILD_CMAKE_IMPORT_NAME", &inputs.config.module.name);
     s.set("PY_BUILD_CMAKE_MODULE_NAME", &inputs.config.module.name);
@@ -170,7 +124,7 @@ fn limited_api(inputs: &Inputs) -> Option<(u32, u32)> {
 }
 
 /// PY_BUILD_CMAKE_PYTHON_* and the BUILD_ twins py-build-cmake sets.
-fn python_variables(s: &mut Script, target: &PythonTarget) {
+fn python_variables(s: &mut Script, target: &PythonTarget, build_python: &PythonTarget) {
     let interpreter = target
         .interpreter
         .as_deref()
@@ -210,7 +164,7 @@ fn python_variables(s: &mut Script, target: &PythonTarget) {
     s.set("PY_BUILD_CMAKE_CROSSCOMPILING", on_off(target.cross));
     s.set_list(
         "PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES",
-        site_packages(target).iter().map(|p| cmake_path(p)),
+        site_packages(build_python).iter().map(|p| cmake_path(p)),
     );
 }
 
@@ -359,14 +313,18 @@ fn find_python_hints(s: &mut Script, target: &PythonTarget, cmake: &CmakeOptions
                 );
             }
         }
-        if target.cross {
-            if let Some(lib) = &target.library {
-                s.set(&format!("{p}_LIBRARY"), &cmake_path(lib));
+        // With the include dir and both libraries given as artifacts,
+        // FindPython skips running python3-config three times (~1 s of a
+        // cold configure); natively they are given when they exist.
+        for (name, lib) in [
+            ("LIBRARY", &target.library),
+            ("SABI_LIBRARY", &target.sabi_library),
+        ] {
+            if let Some(lib) = lib.as_deref().filter(|l| target.cross || l.is_file()) {
+                s.set(&format!("{p}_{name}"), &cmake_path(lib));
             }
-            if let Some(lib) = &target.sabi_library {
-                s.set(&format!("{p}_SABI_LIBRARY"), &cmake_path(lib));
-            }
-        } else {
+        }
+        if !target.cross {
             if let Some(exe) = &target.interpreter {
                 s.set(&format!("{p}_EXECUTABLE"), &cmake_path(exe));
             }
@@ -595,7 +553,7 @@ impl Script {
 
 /// A CMake bracket argument holding `value` verbatim (no escapes, no `${}`
 /// expansion), with enough `=` that the value cannot close it early.
-fn bracket(value: &str) -> String {
+pub fn bracket(value: &str) -> String {
     if value.is_empty() {
         return "\"\"".to_string();
     }

@@ -11,8 +11,9 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::cmake_output::{self, ModuleSource};
+use crate::cmake_output;
 use crate::config::model::{CmakeOptions, Config};
+use crate::module_source::{self, ModuleSource};
 use crate::python_target::PythonTarget;
 
 #[derive(Debug, thiserror::Error)]
@@ -28,13 +29,18 @@ pub enum Error {
         status: String,
         command: String,
     },
+    #[error(
+        "`{program} --version` says {found}; `py-build-cmake build` needs CMake 3.24 or newer \
+         (for CMAKE_PROJECT_TOP_LEVEL_INCLUDES): `pip install -U cmake`, or set CMAKE to a newer one"
+    )]
+    TooOld { program: String, found: String },
     #[error("while staging {path}: {source}")]
     Stage {
         path: PathBuf,
         source: std::io::Error,
     },
     #[error(transparent)]
-    Module(#[from] cmake_output::Error),
+    Module(#[from] module_source::Error),
 }
 
 /// One driver run's fixed inputs.
@@ -56,6 +62,7 @@ impl Driver<'_> {
     /// Configures, builds and installs every CMake configuration into
     /// `staging`, then adds the module's Python sources.
     pub fn stage(&self, staging: &Path) -> Result<(), Error> {
+        self.check_cmake_version()?;
         remove_tree(staging)?;
         std::fs::create_dir_all(staging).map_err(|source| Error::Stage {
             path: staging.to_path_buf(),
@@ -76,6 +83,23 @@ impl Driver<'_> {
             }
         }
         self.stage_module(staging)
+    }
+
+    fn check_cmake_version(&self) -> Result<(), Error> {
+        let program = self.cmake_program.to_string_lossy().into_owned();
+        let output = Command::new(&self.cmake_program)
+            .arg("--version")
+            .output()
+            .map_err(|source| Error::Spawn {
+                command: format!("{program} --version"),
+                source,
+            })?;
+        let text = String::from_utf8_lossy(&output.stdout);
+        let found = text.lines().next().unwrap_or_default().trim().to_string();
+        match parse_cmake_version(&found) {
+            Some(version) if version >= (3, 24) => Ok(()),
+            _ => Err(Error::TooOld { program, found }),
+        }
     }
 
     /// `build_path` with `{build_config}` filled in, relative to the project.
@@ -178,15 +202,26 @@ impl Driver<'_> {
     /// installed by CMake instead.
     fn stage_module(&self, staging: &Path) -> Result<(), Error> {
         let relative: PathBuf = self.config.module.name.split('.').collect();
-        match cmake_output::find_module(self.config)? {
-            ModuleSource::Generated => Ok(()),
-            ModuleSource::File(file) => {
-                let dest = staging.join(&relative).with_extension("py");
-                copy_file(&file, &dest)
-            }
-            ModuleSource::Package(dir) => copy_tree(&dir, &staging.join(&relative)),
+        let source = module_source::find(self.config)?;
+        for file in source.files()? {
+            let dest = match &source {
+                ModuleSource::Package(dir) => match file.strip_prefix(dir) {
+                    Ok(inside) => staging.join(&relative).join(inside),
+                    Err(_) => continue,
+                },
+                _ => staging.join(&relative).with_extension("py"),
+            };
+            copy_file(&file, &dest)?;
         }
+        Ok(())
     }
+}
+
+/// `(major, minor)` from `cmake version 3.31.6`.
+fn parse_cmake_version(line: &str) -> Option<(u32, u32)> {
+    let version = line.strip_prefix("cmake version ")?;
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().ok());
+    Some((parts.next()??, parts.next()??))
 }
 
 /// One `cmake --build` per configuration (or per build preset).
@@ -300,32 +335,6 @@ fn copy_file(from: &Path, to: &Path) -> Result<(), Error> {
     std::fs::copy(from, to).map(|_| ()).map_err(stage_error)
 }
 
-/// Copies a package tree, leaving out what the wheel writer leaves out too
-/// (`__pycache__`, compiled files).
-fn copy_tree(from: &Path, to: &Path) -> Result<(), Error> {
-    let entries = std::fs::read_dir(from).map_err(|source| Error::Stage {
-        path: from.to_path_buf(),
-        source,
-    })?;
-    for entry in entries {
-        let entry = entry.map_err(|source| Error::Stage {
-            path: from.to_path_buf(),
-            source,
-        })?;
-        let name = entry.file_name();
-        let path = entry.path();
-        if name == "__pycache__" || path.extension().is_some_and(|e| e == "pyc" || e == "pyo") {
-            continue;
-        }
-        if path.is_dir() {
-            copy_tree(&path, &to.join(&name))?;
-        } else {
-            copy_file(&path, &to.join(&name))?;
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,6 +347,17 @@ mod tests {
             configs(&list).collect::<Vec<_>>(),
             vec![Some("Debug"), Some("Release")]
         );
+    }
+
+    #[test]
+    fn reads_cmake_versions() {
+        assert_eq!(parse_cmake_version("cmake version 4.1.2"), Some((4, 1)));
+        assert_eq!(parse_cmake_version("cmake version 3.25.1"), Some((3, 25)));
+        assert_eq!(
+            parse_cmake_version("cmake version 3.31.6-dirty"),
+            Some((3, 31))
+        );
+        assert_eq!(parse_cmake_version("something else"), None);
     }
 
     #[test]

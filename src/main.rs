@@ -11,9 +11,11 @@ mod fs_atomic;
 mod layout;
 mod manylinux;
 mod metadata;
+mod module_source;
 mod presets;
 mod project;
 mod python_target;
+mod sdist;
 mod tags;
 #[cfg(test)]
 mod test_support;

@@ -220,6 +220,11 @@ fn valid_name(name: &str) -> bool {
 }
 
 impl Project {
+    /// The name as wheel and sdist file names spell it: normalized, `_` for `-`.
+    pub fn dist_name(&self) -> String {
+        self.normalized_name.replace('-', "_")
+    }
+
     /// Reads `[project]` from an already parsed pyproject.toml. `dynamic_source`
     /// is the module file (`__init__.py` or `<name>.py`) that dynamic version and
     /// description come from.

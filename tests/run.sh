@@ -8,7 +8,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 "$root/tests/venv.sh" || exit 1
-export PATH="$root/.venv/bin:$PATH"
+export PATH="$root/.venv/opt/bin:$root/.venv/bin:$PATH"
 export VIRTUAL_ENV="$root/.venv"
 
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
@@ -19,9 +19,10 @@ if ! cargo build --quiet; then
 fi
 export PY_BUILD_CMAKE_EXE="$target_dir/debug/py-build-cmake"
 export PY_BUILD_CMAKE_TEST_CMAKE_OLD="$root/.venv/opt/cmake-3.25/cmake/data/bin/cmake"
+export PY_BUILD_CMAKE_TEST_REFERENCE="$root/.venv/opt/py-build-cmake-0.5"
 
 echo "run.sh: cargo test"
-cargo test
+cargo test --no-fail-fast
 cargo_status=$?
 
 echo "run.sh: pytest"

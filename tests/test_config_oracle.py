@@ -3,7 +3,9 @@
 
 The fixtures' expected.json files are the primary test (cargo test); this
 checks that the same inputs mean the same thing to the original tool. The
-cases where we deliberately differ are listed with the reason.
+cases where we deliberately differ are listed with the reason. The oracle
+is imported from .venv/opt/py-build-cmake-0.5 (see tests/venv.sh and
+tests/conftest.py); without it the test is skipped.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ DIVERGENT = {
     "error-project-dynamic-missing-version": "dynamic metadata is read at load time",
     "error-project-dynamic-with-generated": "dynamic metadata is read at load time",
     "error-project-unknown-field": "unknown [project] fields are errors, not warnings",
+    "error-project-console-scripts-entry-point": "PEP 621 makes this an error; the oracle accepts it",
+    "error-project-bad-license-expression": "the oracle checks SPDX expressions only for Metadata 2.4 output",
 }
 
 def plain(x):
@@ -159,3 +163,68 @@ def test_same_as_py_build_cmake(case, tmp_path, monkeypatch):
     ours_json = json.loads(ours.stdout)
     section = "cross" if ours_json["cross"] is not None else os_name
     assert compare(ours_json, run_oracle(project, settings), section) == []
+
+
+FUZZ_PYPROJECT = """\
+[project]
+name = "demo-pkg"
+version = "1"
+[tool.py-build-cmake.cmake]
+build_type = "Release"
+args = ["-a"]
+build_args = ["x", "y"]
+install_components = ["", "c"]
+options = {A = "1", B = true, L = ["p", "q"]}
+[tool.py-build-cmake.linux.cmake]
+args = ["-l"]
+config = ["Debug"]
+[tool.py-build-cmake.wheel]
+python_tag = ["py3"]
+"""
+FUZZ_KEYS = [
+    "cmake.build_type", "cmake.args", "cmake.build_args", "cmake.config", "cmake.install_config",
+    "cmake.install_components", "cmake.generator", "cmake.preset", "cmake.minimum_version",
+    "cmake.options.A", "cmake.options.B", "cmake.options.L", "cmake.options.N",
+    "linux.cmake.args", "linux.cmake.config", "linux.cmake.build_type", "linux.cmake.build_args",
+    "linux.cmake.options.L", "wheel.python_tag", "linux.wheel.python_tag",
+]
+FUZZ_OPERATORS = ["=", "+=", "=+", "-=", "=!"]
+FUZZ_VALUES = ["x", "y", "Debug", "Release", "p", "q", "[x]", "[y, z]", "[a, b]", "[]", "true", "false"]
+
+
+@pytest.mark.skipif(not oracle_available(), reason="py-build-cmake 0.5.1 is not installed")
+def test_random_overrides_agree(tmp_path, monkeypatch):
+    """Random -o sequences mean the same to both tools; the only inputs just
+    one of them rejects are clearing a single CMake option (the oracle
+    cannot)."""
+    import random
+
+    from py_build_cmake.common import ConfigError
+
+    project = tmp_path.resolve()
+    (project / "pyproject.toml").write_text(FUZZ_PYPROJECT)
+    (project / "CMakeLists.txt").write_text("")
+    (project / "demo_pkg").mkdir()
+    (project / "demo_pkg" / "__init__.py").write_text("")
+    monkeypatch.chdir(project)
+    rng = random.Random(2024)
+    agreed = 0
+    for _ in range(150):
+        overrides = []
+        for _ in range(rng.randint(1, 4)):
+            op = rng.choice(FUZZ_OPERATORS)
+            value = "" if op == "=!" else rng.choice(FUZZ_VALUES)
+            overrides.append(f"{rng.choice(FUZZ_KEYS)}{op}{value}")
+        args = [a for o in overrides for a in ("-o", o)]
+        ours = subprocess.run([EXE, "config", "--json", "--project", str(project), "--os", "linux", *args],
+                              capture_output=True, text=True)
+        try:
+            theirs = run_oracle(project, {"override": overrides, "local": [], "cross": []})
+        except ConfigError as e:
+            clears_option = any(".options." in o and o.endswith("=!") for o in overrides)
+            assert ours.returncode != 0 or clears_option, f"{overrides}: only the oracle fails: {e}"
+            continue
+        assert ours.returncode == 0, f"{overrides}: only we fail: {ours.stderr}"
+        assert compare(json.loads(ours.stdout), theirs, "linux") == [], overrides
+        agreed += 1
+    assert agreed >= 50

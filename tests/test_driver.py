@@ -7,24 +7,19 @@ same sources: both wheels must have the same file name and the same files.
 
 from __future__ import annotations
 
+import os
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from cmake_support import REPO, Venv, copy_example, helper, python_exe, run
+from cmake_support import CMAKES, Venv, copy_example, full_abi_tags, helper, platform_tag, python_exe, run
+from conftest import REFERENCE
 
 EXAMPLE = "driver-c-module"
-
-
-@pytest.fixture(scope="module")
-def reference_python(tmp_path_factory) -> Path:
-    """A venv with py-build-cmake 0.5 and PyPA build, kept apart from the
-    project venv so its `py-build-cmake` script shadows nothing."""
-    root = tmp_path_factory.mktemp("pbc05")
-    env = Venv(root / "venv")
-    run([env.python, "-m", "pip", "install", "--quiet", "py-build-cmake==0.5.1", "build"])
-    return env.python
+# Examples in py-build-cmake's own style, each compared with its wheel.
+STYLE_EXAMPLES = ["driver-c-module", "driver-program"]
 
 
 def names(wheel: Path) -> list[str]:
@@ -41,25 +36,49 @@ def driver_build(project: Path, out_dir: Path, *args: str) -> Path:
     return wheel
 
 
-def test_driver_matches_py_build_cmake(tmp_path, reference_python):
-    ours = driver_build(copy_example(EXAMPLE, tmp_path / "ours"), tmp_path / "ours-dist")
+@pytest.mark.parametrize("example", STYLE_EXAMPLES)
+def test_driver_matches_py_build_cmake(tmp_path, example):
+    ours = driver_build(copy_example(example, tmp_path / "ours"), tmp_path / "ours-dist")
 
-    theirs_src = copy_example(EXAMPLE, tmp_path / "theirs")
-    run([reference_python, "-m", "build", "--wheel", "--no-isolation", "-o", tmp_path / "theirs-dist", theirs_src])
+    theirs_src = copy_example(example, tmp_path / "theirs")
+    assert (REFERENCE / "py_build_cmake").is_dir(), f"py-build-cmake 0.5 is not in {REFERENCE}; run tests/venv.sh"
+    env = dict(os.environ, PYTHONPATH=str(REFERENCE))
+    run(
+        [python_exe(), "-m", "build", "--wheel", "--no-isolation", "-o", tmp_path / "theirs-dist", theirs_src],
+        env=env,
+    )
     (theirs,) = (tmp_path / "theirs-dist").glob("*.whl")
 
     assert ours.name == theirs.name
     # py-build-cmake always writes an entry_points.txt, empty when the project
     # declares no entry points; an empty one says nothing, so we write none.
     with zipfile.ZipFile(theirs) as zf:
-        entry_points = [n for n in zf.namelist() if n.endswith(".dist-info/entry_points.txt")]
-        assert all(zf.read(n).strip() == b"" for n in entry_points)
-    assert names(ours) == sorted(set(names(theirs)) - set(entry_points))
+        empty = [
+            n for n in zf.namelist()
+            if n.endswith(".dist-info/entry_points.txt") and zf.read(n).strip() == b""
+        ]
+    assert names(ours) == sorted(set(names(theirs)) - set(empty))
 
 
-def test_driver_wheel_installs_and_applies_options(tmp_path):
+def test_driver_program_runs_from_its_script(tmp_path):
+    wheel = driver_build(copy_example("driver-program", tmp_path / "src"), tmp_path / "dist")
+    assert wheel.name == "driver_program-1.2.0-cp311-none-linux_x86_64.whl".replace(
+        "cp311", f"cp{sys.version_info.major}{sys.version_info.minor}"
+    ).replace("linux_x86_64", platform_tag())
+    env = Venv(tmp_path / "venv")
+    env.install(wheel)
+    assert run([env.scripts / "driver-program-hello", "pip"]).stdout == "hello from pip\n"
+    assert run([env.scripts / "driver-program-info"]).stdout.startswith("driver-program:")
+
+
+@pytest.mark.parametrize("cmake", ["cmake4", "cmake3.25"])
+def test_driver_wheel_installs_and_applies_options(tmp_path, monkeypatch, cmake):
+    monkeypatch.setenv("CMAKE", CMAKES[cmake]())
     project = copy_example(EXAMPLE, tmp_path / "src")
     wheel = driver_build(project, tmp_path / "dist", "-o", 'cmake.options.DRIVER_EXAMPLE_GREETING="from -o"')
+    cache = (project / ".py-build-cmake_cache" / full_abi_tags() / "CMakeCache.txt").read_text()
+    major = {"cmake4": "4", "cmake3.25": "3"}[cmake]
+    assert f"CMAKE_CACHE_MAJOR_VERSION:INTERNAL={major}\n" in cache
     env = Venv(tmp_path / "venv")
     env.install(wheel)
     out = env.run_python("import driver_c_module as m; print(m.add(2, 40), m.greeting(), m.__version__)")
@@ -73,3 +92,26 @@ def test_driver_reports_a_failing_configure(tmp_path):
     assert result.returncode != 0
     assert "the configure step failed" in result.stdout
     assert not (project / "dist").exists()
+
+
+def test_driver_applies_generator_configs_args_and_tool_args(tmp_path):
+    project = copy_example(EXAMPLE, tmp_path / "src")
+    result = run([
+        helper(), "build", "--project", project, "--python", python_exe(), "--out-dir", tmp_path / "dist",
+        "-o", 'cmake.generator="Ninja Multi-Config"',
+        "-o", 'cmake.config=["Debug","Release"]',
+        "-o", 'cmake.install_config=["Release"]',
+        "-o", 'cmake.args+=["-DDRIVER_EXAMPLE_GREETING=from args"]',
+        "-o", 'cmake.build_tool_args+=["-v"]',
+    ])
+    build_dir = project / ".py-build-cmake_cache" / full_abi_tags()
+    cache = (build_dir / "CMakeCache.txt").read_text()
+    assert "CMAKE_GENERATOR:INTERNAL=Ninja Multi-Config\n" in cache
+    # Both configurations were built (ninja -v shows each compile), one installed.
+    assert (build_dir / "Debug").is_dir() and (build_dir / "Release").is_dir()
+    assert result.stdout.count("--config Debug") == 1 and "--install" in result.stdout
+    assert " -v" in result.stdout
+    wheel = Path(result.stdout.strip().splitlines()[-1])
+    env = Venv(tmp_path / "venv")
+    env.install(wheel)
+    assert env.run_python("import driver_c_module as m; print(m.greeting())").strip() == "from args"

@@ -13,6 +13,11 @@ base_python="${PY_BUILD_CMAKE_BASE_PYTHON:-python3}"
 # Debian's cmake is 3.25; the tests check that the package still works there.
 cmake_old_spec="cmake==3.25.*"
 cmake_old_dir="$venv/opt/cmake-3.25"
+# py-build-cmake 0.5 from PyPI, the reference the config and driver tests
+# compare with; kept out of .venv/bin, where its `py-build-cmake` script
+# would shadow ours. Tests put this dir on PYTHONPATH.
+pbc_spec="py-build-cmake==0.5.1"
+pbc_dir="$venv/opt/py-build-cmake-0.5"
 
 if ! command -v "$base_python" >/dev/null 2>&1; then
     echo "tests/venv.sh: error: '$base_python' not found; install Python 3 (e.g. apt-get install python3 python3-venv)" >&2
@@ -27,7 +32,7 @@ if [ ! -x "$venv/bin/python" ]; then
     fi
 fi
 
-want="$(sha256sum <"$requirements" | cut -d' ' -f1)-$cmake_old_spec"
+want="$(sha256sum <"$requirements" | cut -d' ' -f1)-$cmake_old_spec-$pbc_spec"
 stamp="$venv/.requirements.sha256"
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
     echo "tests/venv.sh: installing tests/requirements.txt into $venv"
@@ -40,5 +45,30 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
         echo "tests/venv.sh: error: pip failed; run: $venv/bin/python -m pip install --target $cmake_old_dir '$cmake_old_spec'" >&2
         exit 1
     fi
+    rm -rf "$pbc_dir"
+    if ! "$venv/bin/python" -m pip install --quiet --target "$pbc_dir" "$pbc_spec"; then
+        echo "tests/venv.sh: error: pip failed; run: $venv/bin/python -m pip install --target $pbc_dir '$pbc_spec'" >&2
+        exit 1
+    fi
     echo "$want" >"$stamp"
+fi
+
+# pip's cmake and ninja commands are Python launchers that cost a Python
+# start-up (0.1-0.4 s) per call; .venv/opt/bin links the real binaries so
+# build times measure the build, not the launcher.
+links="$venv/opt/bin"
+if [ ! -x "$links/cmake" ] || [ ! -x "$links/ninja" ] || [ "$links" -ot "$stamp" ]; then
+    mkdir -p "$links"
+    "$venv/bin/python" - "$links" <<'PY'
+import os, sys
+import cmake, ninja
+links = sys.argv[1]
+for directory, names in [(cmake.CMAKE_BIN_DIR, ["cmake", "ctest", "cpack"]), (ninja.BIN_DIR, ["ninja"])]:
+    for name in names:
+        link = os.path.join(links, name)
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink(os.path.join(directory, name), link)
+PY
+    touch "$links"
 fi

@@ -27,9 +27,13 @@ mkdir -p "$2"
 sysroot=$(cd "$2" && pwd)
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
+# CPython 3.11 with what its standard library's extension modules link to
+# (sqlite3, bz2, lzma, uuid; mypy's stubgen needs sqlite3), and the C/C++
+# runtime that compiled modules need.
 packages=(
     libpython3.11-dev libpython3.11 libpython3.11-stdlib libpython3.11-minimal
-    python3.11-minimal zlib1g libexpat1 libffi8 libc6 libgcc-s1 libstdc++6
+    python3.11-minimal zlib1g libexpat1 libffi8 libsqlite3-0 libbz2-1.0 liblzma5
+    libuuid1 libc6 libgcc-s1 libstdc++6
 )
 # A mirror that is mid-sync fails some lists; what matters is whether the
 # packages can be downloaded afterwards, so a failed update only warns.
@@ -73,13 +77,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
     echo "$wanted" > "$stamp"
 fi
 
+# Short on purpose: the helper reads the implementation, version, ABI, platform,
+# extension suffix, include dirs and library from the prefix.
 cat <<TOML
-# CPython 3.11 for $triple from Debian's packages, sysroot $sysroot.
-# Everything else (SOABI, include dirs, library) is read from the sysroot.
-implementation = "cp"
-version = "311"
-abi = "cp311"
-arch = "$platform"
+# CPython 3.11 for $triple ($platform) from Debian's packages, sysroot $sysroot.
 prefix = "$sysroot/usr"
 toolchain_file = "$here/$triple.cmake"
 emulator = ["qemu-$cpu", "-L", "$sysroot"]

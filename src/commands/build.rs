@@ -11,15 +11,9 @@ use super::Error;
 
 pub fn run(args: BuildArgs) -> Result<(), Error> {
     let inputs = super::absolute_inputs(args.inputs)?;
-    let config = super::load_config(&inputs)?;
+    let config = super::load_config(&inputs, crate::config::model::Os::host())?;
     let target = super::resolve_target(&config, args.python)?;
-    let package_dir = crate::layout::cmake_package_dir().ok_or_else(|| {
-        Error::Usage(
-            "cannot find this helper's CMake package (PyBuildCmakeConfig.cmake) next to the \
-             binary; install both with `py-build-cmake install --prefix DIR`"
-                .into(),
-        )
-    })?;
+    let package_dir = super::package_dir()?;
     let cache = config.project_dir.join(".py-build-cmake_cache");
     let staging = cache.join(format!("{}-staging", target.build_config()));
     let driver = Driver {

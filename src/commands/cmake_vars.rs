@@ -3,28 +3,43 @@
 
 use crate::cli::CmakeVarsArgs;
 use crate::cmake_output::{self, Inputs};
-use crate::tags::{TagOverrides, WheelTags};
+use crate::module_source;
+use crate::python_target;
+use crate::tags::{self, TagOverrides, WheelTags};
 
 use super::Error;
 
 pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
-    let config = super::load_config(&args.inputs)?;
+    let config = super::load_config(&args.inputs, crate::config::model::Os::host())?;
     let target = super::resolve_target(&config, args.python.clone())?;
+    // A cross build takes its build-time CMake packages (pybind11, nanobind)
+    // from the interpreter running the build.
+    let build_python = match &config.cross {
+        Some(_) => {
+            let interpreter = args
+                .python
+                .clone()
+                .unwrap_or_else(python_target::default_interpreter);
+            Some(python_target::resolve_native(&interpreter)?)
+        }
+        None => None,
+    };
     let cmake = config
         .cmake
         .get(args.cmake_index)
         .or_else(|| config.cmake.first());
-    let pure = crate::tags::is_pure(&config);
+    let pure = tags::is_pure(&config);
     let tags = WheelTags::compute(
         &config,
         (!pure).then_some(&target),
         &TagOverrides::default(),
     )?;
-    let module = cmake_output::find_module(&config)?;
+    let module = module_source::find(&config)?;
     let script = cmake_output::render(&Inputs {
         config: &config,
         cmake,
         target: &target,
+        build_python: build_python.as_ref(),
         tags: &tags,
         module: &module,
         pure,

@@ -1,9 +1,9 @@
 //! `py-build-cmake config`: print the effective configuration as JSON, or
 //! the option reference.
 
-use crate::cli::{ConfigArgs, TargetOs};
+use crate::cli::ConfigArgs;
 use crate::config::model::Os;
-use crate::config::{self, json, reference, LoadRequest};
+use crate::config::{json, reference};
 
 use super::Error;
 
@@ -12,20 +12,7 @@ pub fn run(args: ConfigArgs) -> Result<(), Error> {
         print!("{}", reference::render());
         return Ok(());
     }
-    let os = match args.os {
-        Some(TargetOs::Linux) => Os::Linux,
-        Some(TargetOs::Windows) => Os::Windows,
-        Some(TargetOs::Mac) => Os::Mac,
-        None => Os::host(),
-    };
-    let inputs = args.inputs;
-    let config = config::load(&LoadRequest {
-        project_dir: inputs.project,
-        local: inputs.local,
-        cross: inputs.cross,
-        overrides: inputs.overrides,
-        os,
-    })?;
+    let config = super::load_config(&args.inputs, args.os.map_or(Os::host(), Os::from))?;
     // JSON is the only output format; `--json` says so explicitly.
     let text = serde_json::to_string_pretty(&json::to_json(&config)).map_err(|e| Error::Io {
         context: "while writing the configuration as JSON".into(),

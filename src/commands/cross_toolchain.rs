@@ -28,13 +28,24 @@ pub fn run(args: CrossToolchainArgs) -> Result<(), Error> {
         ))
     })?;
     let target = python_target::resolve_cross(spec, spec.os.unwrap_or(config.os))?;
-    let script = cross_toolchain::render(spec, &target, &config.input_files)?;
-    crate::fs_atomic::write_if_changed(&args.output, script.as_bytes()).map_err(|source| {
-        Error::Io {
-            context: format!("while writing {}", args.output.display()),
-            source,
+    let launcher_path = args.output.with_file_name("target-python");
+    let rendered = cross_toolchain::render(spec, &target, &config.input_files, &launcher_path)?;
+    // Rewritten only when they change: CMake watches their timestamps.
+    let write = |path: &Path, text: &str, executable: bool| {
+        let unchanged = std::fs::read(path).is_ok_and(|old| old == text.as_bytes());
+        match unchanged {
+            true => Ok(()),
+            false => crate::fs_atomic::write(path, text.as_bytes(), executable),
         }
-    })?;
+        .map_err(|source| Error::Io {
+            context: format!("while writing {}", path.display()),
+            source,
+        })
+    };
+    write(&args.output, &rendered.script, false)?;
+    if let Some(launcher) = &rendered.launcher {
+        write(&launcher_path, launcher, true)?;
+    }
     Ok(())
 }
 

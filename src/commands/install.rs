@@ -21,8 +21,24 @@ const CMAKE_FILES: &[(&str, &str)] = &[
         include_str!("../../cmake/PyBuildCmakeConfigVersion.cmake"),
     ),
     (
+        "PyBuildCmakeHelper.cmake",
+        include_str!("../../cmake/PyBuildCmakeHelper.cmake"),
+    ),
+    (
+        "PyBuildCmakeToolchain.cmake",
+        include_str!("../../cmake/PyBuildCmakeToolchain.cmake"),
+    ),
+    (
         "PyBuildCmakeWheel.cmake",
         include_str!("../../cmake/PyBuildCmakeWheel.cmake"),
+    ),
+    (
+        "PyBuildCmakeMatrix.cmake",
+        include_str!("../../cmake/PyBuildCmakeMatrix.cmake"),
+    ),
+    (
+        "PyBuildCmakeDriver.cmake",
+        include_str!("../../cmake/PyBuildCmakeDriver.cmake"),
     ),
 ];
 
@@ -54,4 +70,23 @@ pub fn run(args: InstallArgs) -> Result<(), Error> {
 
 fn display_dir(dir: &Path) -> String {
     format!("{}{}", dir.display(), std::path::MAIN_SEPARATOR)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_file_of_the_cmake_package_is_installed() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("cmake");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        let mut installed: Vec<String> = super::CMAKE_FILES
+            .iter()
+            .map(|(name, _)| name.to_string())
+            .collect();
+        installed.sort();
+        assert_eq!(installed, on_disk);
+    }
 }

@@ -8,6 +8,7 @@ mod cross_toolchain;
 mod install;
 mod presets;
 mod python_target;
+mod sdist;
 mod wheel;
 
 use std::path::{Path, PathBuf};
@@ -33,7 +34,9 @@ pub enum Error {
     #[error(transparent)]
     Wheel(#[from] crate::wheel::Error),
     #[error(transparent)]
-    CmakeOutput(#[from] crate::cmake_output::Error),
+    Module(#[from] crate::module_source::Error),
+    #[error(transparent)]
+    Sdist(#[from] crate::sdist::Error),
     #[error(transparent)]
     Presets(#[from] crate::presets::Error),
     #[error("while writing the cross toolchain script: {0}")]
@@ -59,30 +62,25 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Presets(args) => presets::run(args),
         Command::Build(args) => build::run(args),
         Command::PythonTarget(args) => python_target::run(args),
+        Command::Sdist(args) => sdist::run(args),
         Command::CrossToolchain(args) => cross_toolchain::run(args),
     }
 }
 
-/// The configuration the inputs select, for the running OS.
-fn load_config(inputs: &ConfigInputs) -> Result<Config, Error> {
+/// The configuration the inputs select for `os`'s section.
+fn load_config(inputs: &ConfigInputs, os: Os) -> Result<Config, Error> {
     Ok(crate::config::load(&LoadRequest {
         project_dir: inputs.project.clone(),
         local: inputs.local.clone(),
         cross: inputs.cross.clone(),
         overrides: inputs.overrides.clone(),
-        os: Os::host(),
+        os,
     })?)
 }
 
 /// The inputs with absolute paths, for commands that hand them on to CMake,
 /// which runs elsewhere.
 fn absolute_inputs(inputs: ConfigInputs) -> Result<ConfigInputs, Error> {
-    let absolute = |path: &Path| {
-        std::path::absolute(path).map_err(|source| Error::Io {
-            context: format!("cannot resolve the path {}", path.display()),
-            source,
-        })
-    };
     let all = |paths: &[PathBuf]| {
         paths
             .iter()
@@ -97,11 +95,30 @@ fn absolute_inputs(inputs: ConfigInputs) -> Result<ConfigInputs, Error> {
     })
 }
 
+fn absolute(path: &Path) -> Result<PathBuf, Error> {
+    std::path::absolute(path).map_err(|source| Error::Io {
+        context: format!("cannot resolve the path {}", path.display()),
+        source,
+    })
+}
+
+/// This helper's CMake package (PyBuildCmakeConfig.cmake, the wrapper
+/// toolchain), for commands that point CMake at it.
+fn package_dir() -> Result<PathBuf, Error> {
+    crate::layout::cmake_package_dir().ok_or_else(|| {
+        Error::Usage(
+            "cannot find this helper's CMake package (PyBuildCmakeConfig.cmake) next to the \
+             binary; install both with `py-build-cmake install --prefix DIR`"
+                .into(),
+        )
+    })
+}
+
 /// The Python a build targets: the cross config's when cross-compiling,
 /// else `python` or the default interpreter.
 fn resolve_target(config: &Config, python: Option<PathBuf>) -> Result<PythonTarget, Error> {
     Ok(match &config.cross {
-        Some(spec) => crate::python_target::resolve_cross(spec, config.os)?,
+        Some(spec) => crate::python_target::resolve_cross(spec, spec.os.unwrap_or(config.os))?,
         None => {
             let interpreter = python.unwrap_or_else(crate::python_target::default_interpreter);
             crate::python_target::resolve_native(&interpreter)?
@@ -145,7 +162,7 @@ const DEFAULT_EPOCH: u64 = 315_532_800;
 
 /// SOURCE_DATE_EPOCH (clamped to what zip can hold by the writer), else
 /// DEFAULT_EPOCH.
-fn source_date_epoch() -> Result<u64, Error> {
+pub fn source_date_epoch() -> Result<u64, Error> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(value) if !value.trim().is_empty() => value.trim().parse().map_err(|_| {
             Error::Usage(format!(

@@ -1,24 +1,65 @@
 //! `py-build-cmake python-target`: print what the helper knows about the
-//! target Python, as JSON.
+//! target Python, as JSON: `{"target": ...}`, plus with `--project` the
+//! wheel tags and the CMake cache entries a cross build adds.
+
+use serde_json::json;
 
 use crate::cli::PythonTargetArgs;
-use crate::python_target::{default_interpreter, resolve_native, resolve_native_cached};
+use crate::config::model::Os;
+use crate::config::{self, LoadRequest};
+use crate::python_target::{self, PythonTarget};
+use crate::tags::{TagOverrides, WheelTags};
 
 use super::Error;
 
 pub fn run(args: PythonTargetArgs) -> Result<(), Error> {
-    let interpreter = args.python.unwrap_or_else(default_interpreter);
-    let target = if args.no_cache {
-        resolve_native_cached(&interpreter, None)?
-    } else if let Some(dir) = &args.cache_dir {
-        resolve_native_cached(&interpreter, Some(dir))?
-    } else {
-        resolve_native(&interpreter)?
+    let native = || -> Result<PythonTarget, Error> {
+        let interpreter = args
+            .python
+            .clone()
+            .unwrap_or_else(python_target::default_interpreter);
+        let target = if args.no_cache {
+            python_target::resolve_native_cached(&interpreter, None)?
+        } else if let Some(dir) = &args.cache_dir {
+            python_target::resolve_native_cached(&interpreter, Some(dir))?
+        } else {
+            python_target::resolve_native(&interpreter)?
+        };
+        Ok(target)
     };
-    let json = serde_json::to_string_pretty(&target).map_err(|source| Error::Io {
+    let output = match &args.project {
+        None => json!({ "target": native()? }),
+        Some(project) => {
+            let os = args.os.map_or(Os::host(), Os::from);
+            let config = config::load(&LoadRequest {
+                project_dir: project.clone(),
+                local: args.local.clone(),
+                cross: args.cross.clone(),
+                overrides: args.overrides.clone(),
+                os,
+            })?;
+            let target = match &config.cross {
+                Some(spec) => python_target::resolve_cross(spec, spec.os.unwrap_or(config.os))?,
+                None => native()?,
+            };
+            let tags = WheelTags::compute(&config, Some(&target), &TagOverrides::default())?;
+            let cmake_options = config.cross.as_ref().map(|spec| &spec.cmake_options);
+            json!({
+                "target": target,
+                "tags": format!(
+                    "{}-{}-{}",
+                    tags.python.join("."),
+                    tags.abi.join("."),
+                    tags.platform.join(".")
+                ),
+                "cmake_options": cmake_options,
+            })
+        }
+    };
+    let text = serde_json::to_string_pretty(&output).map_err(|source| Error::Io {
         context: "while printing the target as JSON".into(),
         source: source.into(),
     })?;
-    println!("{json}");
+    println!("{text}");
     Ok(())
 }

@@ -6,7 +6,7 @@ use crate::tags::TagOverrides;
 use super::Error;
 
 pub fn run(args: WheelArgs) -> Result<(), Error> {
-    let config = super::load_config(&args.inputs)?;
+    let config = super::load_config(&args.inputs, crate::config::model::Os::host())?;
     // A pure package needs no target Python.
     let target = if crate::tags::is_pure(&config) {
         None

@@ -240,3 +240,72 @@ fn ini_value(text: &str, section: &str, key: &str) -> Option<String> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_cmake() -> Map {
+        Map::from([("cmake".to_owned(), Val::Section(Map::new()))])
+    }
+
+    /// ARCHFLAGS naming only the other architecture cross-compiles to it.
+    #[test]
+    fn mac_other_arch_is_a_cross_build() {
+        let other = if std::env::consts::ARCH == "aarch64" {
+            "x86_64"
+        } else {
+            "arm64"
+        };
+        let mut tool = with_cmake();
+        let options = mac(&mut tool, &format!("-arch {other}")).expect("valid ARCHFLAGS");
+        let version = std::env::var("MACOSX_DEPLOYMENT_TARGET").unwrap_or_else(|_| "11.0".into());
+        assert_eq!(
+            options,
+            [
+                ("CMAKE_SYSTEM_NAME".to_owned(), "Darwin".to_owned()),
+                ("CMAKE_OSX_ARCHITECTURES".to_owned(), other.to_owned()),
+                ("CMAKE_OSX_DEPLOYMENT_TARGET".to_owned(), version),
+            ]
+        );
+        let Some(Val::Section(cross)) = tool.get("cross") else {
+            panic!("no cross section: {tool:?}")
+        };
+        assert_eq!(cross.get("os"), Some(&enum_value("mac")));
+        match cross.get("arch") {
+            Some(Val::Str(arch)) => {
+                assert!(arch
+                    .value
+                    .as_deref()
+                    .is_some_and(|a| a.starts_with("macosx_") && a.ends_with(other)))
+            }
+            other => panic!("arch: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn mac_rejects_unknown_archs_and_ignores_native_only() {
+        assert!(mac(&mut with_cmake(), "-arch ppc").is_err());
+        let native = if std::env::consts::ARCH == "aarch64" {
+            "arm64"
+        } else {
+            "x86_64"
+        };
+        let mut tool = with_cmake();
+        assert_eq!(
+            mac(&mut tool, &format!("-arch {native}")).expect("valid"),
+            []
+        );
+        assert_eq!(tool, with_cmake());
+    }
+
+    #[test]
+    fn ini_values() {
+        let text = "[other]\nplat_name = no\n[build_ext]\n# comment\nPlat_Name: win-arm64\n";
+        assert_eq!(
+            ini_value(text, "build_ext", "plat_name").as_deref(),
+            Some("win-arm64")
+        );
+        assert_eq!(ini_value(text, "build_ext", "library_dirs"), None);
+    }
+}

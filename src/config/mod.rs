@@ -32,7 +32,7 @@ use verify::Ctx;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("while reading {}: {source}", path.display())]
+    #[error("while reading {}", path.display())]
     Io {
         path: PathBuf,
         #[source]
@@ -250,4 +250,156 @@ fn apply_raw(
         .map_err(|e| e.with_label(&source.label))?
         .unwrap_or_else(|| Val::Section(Map::new()));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every option path of the schema, with numbered cmake configs.
+    fn paths(opt: &schema::Opt, prefix: &str, out: &mut Vec<String>) {
+        for child in opt.children() {
+            let path = format!("{prefix}{}", child.name);
+            out.push(path.clone());
+            if let schema::Kind::Multi(_) = child.kind {
+                out.push(format!("{path}.1"));
+                paths(child, &format!("{path}.0."), out);
+            }
+            paths(child, &format!("{path}."), out);
+        }
+    }
+
+    fn project() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let files = [
+            (
+                "pyproject.toml",
+                "[project]\nname = \"p\"\nversion = \"1\"\n[tool.py-build-cmake.cmake]\n",
+            ),
+            ("CMakeLists.txt", ""),
+            ("f.cmake", ""),
+        ];
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        }
+        dir
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("x".to_owned()),
+            Just("[a, b]".to_owned()),
+            Just("[true, \"q;r\"]".to_owned()),
+            Just("{A = true}".to_owned()),
+            Just("{\"+\" = [x], \"-\" = [y], prepend = [z]}".to_owned()),
+            Just("{value = [true], type = BOOL, strict = false}".to_owned()),
+            Just("{value = x, type = STRING}".to_owned()),
+            Just("true".to_owned()),
+            Just("3".to_owned()),
+            Just(".".to_owned()),
+            Just("f.cmake".to_owned()),
+            Just("linux".to_owned()),
+            Just("[]".to_owned()),
+            Just("{}".to_owned()),
+            "[a-z{}\\[\\]=,\"$ ]{0,12}",
+        ]
+    }
+
+    fn operator() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec!["=", "+=", "=+", "-=", "=!", "+=(path)", "=+(path)"])
+    }
+
+    /// CMake re-runs the helper when any file the configuration came from
+    /// changes, the module that holds a dynamic version included.
+    #[test]
+    fn input_files_list_every_source() {
+        let dir = project();
+        let root = dir.path();
+        std::fs::write(
+            root.join("pyproject.toml"),
+            "[project]\nname = \"p\"\ndynamic = [\"version\"]\n",
+        )
+        .expect("write");
+        std::fs::write(root.join("p.py"), "__version__ = '2'\n").expect("write");
+        std::fs::write(
+            root.join("py-build-cmake.local.pbc"),
+            "cmake.args+=[\"-x\"]\n",
+        )
+        .expect("write");
+        std::fs::write(root.join("extra.toml"), "").expect("write");
+        let config = load(&LoadRequest {
+            project_dir: root.to_owned(),
+            local: vec![root.join("extra.toml")],
+            cross: Vec::new(),
+            overrides: Vec::new(),
+            os: Os::Linux,
+        })
+        .expect("valid project");
+        let names: Vec<_> = config
+            .input_files
+            .iter()
+            .map(|p| p.strip_prefix(root).expect("in the project").to_owned())
+            .collect();
+        let expected = [
+            "pyproject.toml",
+            "py-build-cmake.local.pbc",
+            "extra.toml",
+            "p.py",
+        ];
+        assert_eq!(names, expected.map(PathBuf::from));
+        assert_eq!(config.project.version, "2");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// No sequence of overrides, over any option, makes loading panic.
+        #[test]
+        fn overrides_never_panic(
+            picks in prop::collection::vec((any::<prop::sample::Index>(), operator(), value()), 0..6),
+            os in prop::sample::select(vec![Os::Linux, Os::Windows, Os::Mac]),
+        ) {
+            let mut all = Vec::new();
+            paths(&schema::ROOT, "", &mut all);
+            let dir = project();
+            let overrides = picks
+                .iter()
+                .map(|(i, op, v)| format!("{}{op}{v}", i.get(&all)))
+                .collect();
+            let request = LoadRequest {
+                project_dir: dir.path().to_owned(),
+                local: Vec::new(),
+                cross: Vec::new(),
+                overrides,
+                os,
+            };
+            if let Ok(config) = load(&request) {
+                let _ = json::to_json(&config);
+            }
+        }
+
+        /// The same for values written in pyproject.toml itself.
+        #[test]
+        fn toml_values_never_panic(
+            picks in prop::collection::vec((any::<prop::sample::Index>(), value()), 0..6),
+        ) {
+            let mut all = Vec::new();
+            paths(&schema::ROOT, "", &mut all);
+            let dir = project();
+            let mut text = String::from("[project]\nname = \"p\"\nversion = \"1\"\n[tool.py-build-cmake]\n");
+            for (i, v) in &picks {
+                text += &format!("{} = {v}\n", i.get(&all));
+            }
+            std::fs::write(dir.path().join("pyproject.toml"), text).expect("write");
+            let request = LoadRequest {
+                project_dir: dir.path().to_owned(),
+                local: Vec::new(),
+                cross: Vec::new(),
+                overrides: Vec::new(),
+                os: Os::Linux,
+            };
+            let _ = load(&request);
+        }
+    }
 }

@@ -19,7 +19,8 @@ pub fn render() -> String {
          `config --json` prints module, editable, sdist, cmake, wheel, stubgen, cross and \
          project; cmake is null without a cmake section, an object for one configuration \
          and an array for numbered ones (cmake.0, cmake.1, ...); cmake.options maps NAME or \
-         NAME:TYPE to the final CMake string; cross is null for native builds.\n",
+         NAME:TYPE to the final CMake string; cross is null for native builds, and its cmake_options are the CMake cache entries \
+         automatic cross compilation (ARCHFLAGS, DIST_EXTRA_CONFIG) adds.\n",
     );
     for section in ROOT.children() {
         let _ = write!(out, "\n## {}\n{}\n\n", section.name, section.doc);

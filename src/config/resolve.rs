@@ -96,7 +96,7 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
     let Input {
         project_dir,
         pyproject,
-        input_files,
+        mut input_files,
         document,
         document_raw,
         mut tool,
@@ -163,7 +163,7 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
     let wheel = finish_section(top("wheel"), inherited("wheel")?.as_ref(), &ctx, "wheel")?;
     let cmake = cmake_configs(inherited("cmake")?)?
         .iter()
-        .map(|(key, map)| finish_section(top("cmake"), Some(&Val::Section(map.clone())), &ctx, key))
+        .map(|(key, map)| finish_map(top("cmake"), map, &ctx, key))
         .collect::<Result<Vec<_>, _>>()?;
     let stubgen = match tool.get("stubgen") {
         Some(val @ Val::Section(_)) => {
@@ -173,18 +173,13 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
     };
     let cross = match cross {
         Some(map) => {
-            let fin = finish_section(
-                top("cross"),
-                Some(&Val::Section(map.clone())),
-                &ctx,
-                "cross",
-            )?;
+            let fin = finish_map(top("cross"), map, &ctx, "cross")?;
             Some(cross_spec(&fin, auto_options))
         }
         None => None,
     };
 
-    let module = module_options(&module)?;
+    let module = module_options(&module);
     let wrapper = editable.text("mode").as_deref() == Some("wrapper");
     if wrapper && (module.namespace || module.generated.is_some()) {
         let what = if module.namespace {
@@ -198,6 +193,8 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
         });
     }
     let dynamic_source = dynamic_source(&document, &module)?;
+    // A new __version__ must reach the build as well.
+    input_files.extend(dynamic_source.iter().cloned());
     let project = Project::from_pyproject(&pyproject, &document, dynamic_source.as_deref())
         .map_err(|e| Error::Invalid {
             label: format!("while reading {}", pyproject.display()),
@@ -309,11 +306,13 @@ fn finish_section(
     ctx: &FinishCtx,
     key: &str,
 ) -> Result<Finals, Error> {
-    let empty = Map::new();
-    let map = match val {
-        Some(Val::Section(map)) => map,
-        _ => &empty,
-    };
+    match val {
+        Some(Val::Section(map)) => finish_map(opt, map, ctx, key),
+        _ => finish_map(opt, &Map::new(), ctx, key),
+    }
+}
+
+fn finish_map(opt: &Opt, map: &Map, ctx: &FinishCtx, key: &str) -> Result<Finals, Error> {
     let mut out = Finals::default();
     for child in opt.children() {
         // Sections that inherit (cross.cmake, ...) are resolved by inheritance.
@@ -434,8 +433,8 @@ fn default_path(text: &str, kind: PathKind, ctx: &FinishCtx, key: &str) -> Resul
     Ok(path)
 }
 
-fn module_options(module: &Finals) -> Result<ModuleOptions, Error> {
-    Ok(ModuleOptions {
+fn module_options(module: &Finals) -> ModuleOptions {
+    ModuleOptions {
         // Like py-build-cmake, an import name is spelled with '_'.
         name: module.text("name").unwrap_or_default().replace('-', "_"),
         directory: module.path("directory").unwrap_or_default(),
@@ -445,7 +444,7 @@ fn module_options(module: &Finals) -> Result<ModuleOptions, Error> {
             Some("package") => Some(Generated::Package),
             _ => None,
         },
-    })
+    }
 }
 
 /// The file dynamic `version` / `description` are read from, found like
@@ -460,7 +459,8 @@ fn dynamic_source(
         .and_then(|p| p.get("dynamic"))
         .and_then(|d| d.as_array())
         .is_some_and(|d| !d.is_empty());
-    if !dynamic {
+    // Without a name there is no module to look for; [project] reports why.
+    if !dynamic || module.name.is_empty() {
         return Ok(None);
     }
     let fail = |message: String| Error::Merge {

@@ -356,6 +356,8 @@ const TOOL: &[Opt] = &[
     Opt::new("linux", Kind::Section(OS_SECTIONS), Default::None, "Options for Linux."),
     Opt::new("windows", Kind::Section(OS_SECTIONS), Default::None, "Options for Windows."),
     Opt::new("mac", Kind::Section(OS_SECTIONS), Default::None, "Options for macOS."),
+    Opt::new("pyodide", Kind::Section(OS_SECTIONS), Default::None,
+        "Options for Pyodide (accepted for compatibility; no target selects them yet)."),
     Opt::new("cross", Kind::Section(CROSS), Default::None,
         "Cross-compilation: the target Python and toolchain, and option overrides."),
 ];

@@ -14,11 +14,11 @@ pub fn read(
     let key = "project.license";
     match value {
         None => Ok((None, None)),
-        Some(toml::Value::String(expr)) => {
-            check_expression(expr).map_err(|m| {
+        Some(toml::Value::String(given)) => {
+            let expr = canonical_expression(given).map_err(|m| {
                 err(
                     key,
-                    format!("{expr:?} is not a valid SPDX license expression: {m}"),
+                    format!("{given:?} is not a valid SPDX license expression: {m}"),
                 )
             })?;
             if classifiers.iter().any(|c| c.starts_with("License ::")) {
@@ -27,7 +27,7 @@ pub fn read(
                     "License :: classifiers cannot be combined with a license expression (PEP 639); remove them",
                 ));
             }
-            Ok((Some(License::Expression(expr.clone())), None))
+            Ok((Some(License::Expression(expr)), None))
         }
         Some(toml::Value::Table(t)) => match (t.get("file"), t.get("text"), t.len()) {
             (Some(toml::Value::String(file)), None, 1) => {
@@ -122,17 +122,26 @@ pub fn files(value: Option<&toml::Value>, project_dir: &Path) -> Result<Vec<Lice
     Ok(out)
 }
 
-/// Checks the grammar of an SPDX expression: license ids (optionally `+`),
-/// `LicenseRef-...`, `WITH` exceptions, `AND`, `OR` and parentheses.
-fn check_expression(expr: &str) -> Result<(), String> {
+/// Checks the grammar of an SPDX expression (license ids, optionally `+`,
+/// `LicenseRef-...`, `WITH` exceptions, `AND`, `OR` and parentheses) and
+/// returns it with upper-case operators and single spaces, as `packaging`
+/// canonicalizes it.
+fn canonical_expression(expr: &str) -> Result<String, String> {
     let spaced = expr.replace('(', " ( ").replace(')', " ) ");
-    let tokens: Vec<&str> = spaced.split_whitespace().collect();
+    let tokens: Vec<String> = spaced
+        .split_whitespace()
+        .map(|t| match t.to_ascii_uppercase().as_str() {
+            op @ ("AND" | "OR" | "WITH") => op.to_owned(),
+            _ => t.to_owned(),
+        })
+        .collect();
+    let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
     let mut pos = 0;
     expression(&tokens, &mut pos)?;
-    match tokens.get(pos) {
-        None => Ok(()),
-        Some(t) => Err(format!("unexpected {t:?}")),
+    if let Some(t) = tokens.get(pos) {
+        return Err(format!("unexpected {t:?}"));
     }
+    Ok(tokens.join(" ").replace("( ", "(").replace(" )", ")"))
 }
 
 fn expression(tokens: &[&str], pos: &mut usize) -> Result<(), String> {
@@ -195,27 +204,28 @@ fn identifier(id: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::check_expression;
+    use super::canonical_expression;
 
     #[test]
     fn expressions() {
-        for ok in [
-            "MIT",
-            "MIT OR Apache-2.0",
-            "(MIT OR Apache-2.0) AND GPL-2.0+ WITH Classpath-exception-2.0",
-            "LicenseRef-Mine",
-        ] {
-            assert!(check_expression(ok).is_ok(), "{ok}");
+        let cases = [
+            ("MIT", "MIT"),
+            ("MIT or  Apache-2.0", "MIT OR Apache-2.0"),
+            (
+                "( MIT OR Apache-2.0 ) and GPL-2.0+ with Classpath-exception-2.0",
+                "(MIT OR Apache-2.0) AND GPL-2.0+ WITH Classpath-exception-2.0",
+            ),
+            ("LicenseRef-Mine", "LicenseRef-Mine"),
+        ];
+        for (given, canonical) in cases {
+            assert_eq!(
+                canonical_expression(given).as_deref(),
+                Ok(canonical),
+                "{given}"
+            );
         }
-        for bad in [
-            "",
-            "MIT or Apache-2.0",
-            "MIT OR",
-            "(MIT",
-            "MIT Apache",
-            "M I T",
-        ] {
-            assert!(check_expression(bad).is_err(), "{bad}");
+        for bad in ["", "MIT OR", "(MIT", "MIT Apache", "M I T", "MIT AND (OR)"] {
+            assert!(canonical_expression(bad).is_err(), "{bad}");
         }
     }
 }

@@ -16,8 +16,9 @@ pub enum Error {
     PrefixMissing { prefix: PathBuf },
     #[error(
         "cross.prefix {} holds no Python description (lib/python3.X/build-details.json, \
-         lib/python3.X/_sysconfigdata_*.py or bin/*python3.X-config); point `prefix` at the \
-         target Python's installation prefix (e.g. <sysroot>/usr)",
+         lib/python3.X/_sysconfigdata_*.py, bin/*python3.X-config, or on Windows \
+         include/Python.h with libs/python3X.lib); point `prefix` at the target Python's \
+         installation prefix (e.g. <sysroot>/usr)",
         prefix.display()
     )]
     NoDescription { prefix: PathBuf },
@@ -149,11 +150,13 @@ fn resolve_with(
                 .map(str::to_owned)
         })
     });
-    let derived_abi = derived_soabi.as_deref().and_then(abi::abi_tag_from_soabi);
+    let derived_abi = described
+        .and_then(|d| d.abi.clone())
+        .or_else(|| derived_soabi.as_deref().and_then(abi::abi_tag_from_soabi));
     let derived_arch = described.and_then(|d| {
         d.platform
             .as_deref()
-            .map(|p| abi::normalize_tag(p))
+            .map(abi::normalize_tag)
             .or_else(|| d.multiarch.as_deref().and_then(platform_of_multiarch))
     });
 

@@ -18,6 +18,9 @@ pub struct Described {
     /// `sys.implementation.name` (`cpython`), when the file says.
     pub implementation: Option<String>,
     pub version: Option<(u32, u32)>,
+    /// The ABI tag, when the description names it rather than a SOABI
+    /// (a Windows import library: `python313t.lib` -> `cp313t`).
+    pub abi: Option<String>,
     pub ext_suffix: Option<String>,
     pub soabi: Option<String>,
     /// `.abi3.so` when the file names the stable-ABI suffix.
@@ -62,7 +65,7 @@ pub enum Error {
 /// `(major, minor)` when given). `Ok(None)` when the prefix holds none.
 pub fn describe(prefix: &Path, version: Option<(u32, u32)>) -> Result<Option<Described>, Error> {
     let Some(stdlib) = stdlib_dir(prefix, version)? else {
-        return Ok(None);
+        return describe_windows(prefix, version);
     };
     let details = stdlib.join("build-details.json");
     if details.is_file() {
@@ -214,6 +217,7 @@ fn from_sysconfigdata(prefix: &Path, data: &SysconfigData) -> Described {
             .filter(|soabi| soabi.starts_with("cpython-"))
             .map(|_| "cpython".to_owned()),
         version: data.str("VERSION").and_then(parse_version),
+        abi: None,
         soabi: data.str("SOABI").map(str::to_owned),
         ext_suffix,
         stable_abi_suffix: None,
@@ -286,6 +290,7 @@ fn from_python_config(prefix: &Path, script: &Path) -> Result<Described, Error> 
             .filter(|s| s.starts_with("cpython-"))
             .map(|_| "cpython".to_owned()),
         version: version.and_then(parse_version),
+        abi: None,
         multiarch: soabi
             .as_deref()
             .and_then(|s| s.splitn(3, '-').nth(2))
@@ -298,6 +303,57 @@ fn from_python_config(prefix: &Path, script: &Path) -> Result<Described, Error> 
         library,
         sabi_library: None,
     })
+}
+
+/// A Windows installation (`include/Python.h`, `libs/python3XY.lib`) has no
+/// sysconfig data file; its import library names the version and ABI.
+fn describe_windows(
+    prefix: &Path,
+    version: Option<(u32, u32)>,
+) -> Result<Option<Described>, Error> {
+    let include = prefix.join("include");
+    if !include.join("Python.h").is_file() {
+        return Ok(None);
+    }
+    // python312.lib, python313t.lib; not python3.lib (the stable ABI) or *_d.lib.
+    let libraries: Vec<(PathBuf, (u32, u32), bool)> = list_dir(&prefix.join("libs"))?
+        .into_iter()
+        .filter_map(|path| {
+            let stem = path.file_stem()?.to_str()?.to_ascii_lowercase();
+            if !path.extension()?.eq_ignore_ascii_case("lib") {
+                return None;
+            }
+            let digits = stem.strip_prefix("python3")?;
+            let (digits, free_threaded) = match digits.strip_suffix('t') {
+                Some(d) => (d, true),
+                None => (digits, false),
+            };
+            let minor = digits.parse().ok().filter(|_| !digits.is_empty())?;
+            Some((path, (3, minor), free_threaded))
+        })
+        .collect();
+    let chosen = match version {
+        Some(wanted) => libraries.iter().find(|(_, found, _)| *found == wanted),
+        None if libraries.len() == 1 => libraries.first(),
+        None => None,
+    };
+    let Some((library, (major, minor), free_threaded)) = chosen.cloned() else {
+        return Ok(None);
+    };
+    let sabi = prefix.join("libs").join("python3.lib");
+    Ok(Some(Described {
+        source: library.clone(),
+        implementation: Some("cpython".into()),
+        version: Some((major, minor)),
+        abi: Some(format!(
+            "cp{major}{minor}{}",
+            if free_threaded { "t" } else { "" }
+        )),
+        include_dirs: vec![include],
+        library: Some(library),
+        sabi_library: sabi.is_file().then_some(sabi),
+        ..Described::default()
+    }))
 }
 
 #[derive(Deserialize)]
@@ -384,6 +440,7 @@ fn from_build_details(file: &Path) -> Result<Described, Error> {
         source: file.to_owned(),
         implementation: Some(details.implementation.name),
         version: parse_version(&details.language.version),
+        abi: None,
         soabi: ext_suffix
             .as_deref()
             .and_then(super::abi::soabi_from_ext_suffix)
@@ -504,6 +561,23 @@ pub(super) mod tests {
         assert_eq!(found.include_dirs, [prefix.join("include/python3.14t")]);
         assert_eq!(found.library, Some(prefix.join("lib/libpython3.14t.so")));
         assert_eq!(found.platform.as_deref(), Some("linux-aarch64"));
+    }
+
+    #[test]
+    fn windows_installations_are_read_from_their_import_library() {
+        let root = tempfile::tempdir().unwrap();
+        write(&root.path().join("include/Python.h"), "");
+        write(&root.path().join("libs/python313t.lib"), "");
+        write(&root.path().join("libs/python3.lib"), "");
+        let found = describe(root.path(), None).unwrap().unwrap();
+        assert_eq!(found.version, Some((3, 13)));
+        assert_eq!(found.abi.as_deref(), Some("cp313t"));
+        assert_eq!(found.library, Some(root.path().join("libs/python313t.lib")));
+        assert_eq!(
+            found.sabi_library,
+            Some(root.path().join("libs/python3.lib"))
+        );
+        assert!(describe(root.path(), Some((3, 12))).unwrap().is_none());
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
     let project = request.project;
     // The loader validated and normalized both; the wheel spells the name
     // with `_`.
-    let dist = project.normalized_name.replace('-', "_");
+    let dist = project.dist_name();
     let version = pep440::normalize(&project.version)
         .ok_or_else(|| Error::Version(project.version.clone()))?;
     let dist_info = format!("{dist}-{version}.dist-info");

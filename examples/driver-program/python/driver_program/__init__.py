@@ -1,0 +1,5 @@
+"""Ships the driver-program-hello executable."""
+
+
+def info() -> None:
+    print("driver-program: run driver-program-hello")

@@ -1,0 +1,79 @@
+"""py_build_cmake_add_wheel_matrix(): wheels for native, aarch64 and armhf
+from one configure of examples/superbuild, with its code generator built once
+for the build machine; every wheel is installed and imported (the cross ones
+under qemu-user, in their Debian sysroots)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cmake_support as cs
+import test_cross as cross
+
+PRIMES = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29]
+CHECK = "import platform, superbuild_ext as m; print(m.primes(), platform.machine())"
+
+
+def configure_superbuild(tmp_path: Path, cross_configs: list[Path]) -> tuple[Path, Path]:
+    src = cs.copy_example("superbuild", tmp_path)
+    build = tmp_path / "build"
+    cs.run([
+        cs.cmake_newest(), "-S", src, "-B", build, "-G", "Ninja",
+        f"-DCMAKE_PREFIX_PATH={cs.REPO}",
+        f"-DPY_BUILD_CMAKE_EXECUTABLE={cs.helper()}",
+        f"-DPY_BUILD_CMAKE_PYTHON={cs.python_exe()}",
+        "-DSUPERBUILD_CROSS_CONFIGS=" + ";".join(map(str, cross_configs)),
+    ])
+    return src, build
+
+
+def test_one_configure_builds_native_aarch64_and_armhf_wheels(tmp_path):
+    configs = [cross.write_cross_config(tmp_path, arch) for arch in ("arm64", "armhf")]
+    src, build = configure_superbuild(tmp_path, configs)
+    result = cs.run([cs.cmake_newest(), "--build", build, "--target", "wheels", "-j2"])
+    # The code generator is built once, for the build machine, and installed
+    # where every target's build finds it.
+    assert result.stdout.count("Performing configure step for 'wheels-host-tools'") == 1
+    codegen = build / "wheels" / "host-tools" / "install" / "bin" / "codegen"
+    assert cross.elf_header(codegen.read_bytes()) == (2, 62)  # x86_64
+
+    dist = src / "dist"
+    names = sorted(w.name for w in cs.wheels(dist))
+    assert names == sorted([
+        f"superbuild_ext-1.0.0-{cs.full_abi_tags()}.whl",
+        "superbuild_ext-1.0.0-cp311-cp311-linux_aarch64.whl",
+        "superbuild_ext-1.0.0-cp311-cp311-linux_armv7l.whl",
+    ])
+
+    native = dist / f"superbuild_ext-1.0.0-{cs.full_abi_tags()}.whl"
+    env = cs.Venv(tmp_path / "venv")
+    env.install(native)
+    assert env.run_python(CHECK).split("] ")[0] + "]" == str(PRIMES)
+
+    for arch in ("arm64", "armhf"):
+        wheel = dist / f"superbuild_ext-1.0.0-cp311-cp311-{cross.ARCHES[arch]['platform']}.whl"
+        cross.check_binaries(wheel, arch)
+        root, _ = cross.sysroot(arch)
+        site = cross.install_into_sysroot(wheel, root)
+        out = cross.run_on_target(arch, CHECK, site).strip()
+        assert out == f"{PRIMES} {cross.ARCHES[arch]['uname']}", out
+
+    # Nothing changed: a second build packs nothing again.
+    stamps = {w: w.stat().st_mtime_ns for w in cs.wheels(dist)}
+    again = cs.run([cs.cmake_newest(), "--build", build, "--target", "wheels", "-j2"])
+    assert "PyBuildCmake: wrote" not in again.stdout, again.stdout
+    assert {w: w.stat().st_mtime_ns for w in cs.wheels(dist)} == stamps
+
+
+def test_matrix_without_targets_is_refused(tmp_path):
+    src = tmp_path / "sb"
+    src.mkdir()
+    (src / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.20)\nproject(sb NONE)\n"
+        "find_package(PyBuildCmake REQUIRED COMPONENTS Superbuild)\n"
+        "py_build_cmake_add_wheel_matrix(NAME wheels)\n"
+    )
+    result = cs.run([cs.cmake_newest(), "-S", src, "-B", tmp_path / "b", f"-DCMAKE_PREFIX_PATH={cs.REPO}"], check=False)
+    assert result.returncode != 0
+    # CMake wraps long messages: compare with the white space folded.
+    assert "no target; give NATIVE and/or CROSS_CONFIGS" in " ".join(result.stdout.split()), result.stdout
