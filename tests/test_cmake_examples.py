@@ -82,7 +82,7 @@ def test_pure_python(tmp_path, env):
     assert "pure_python_example-0.4.0.data/data/share/pure-python-example/answer-notes.txt" in names
     env.install(wheel)
     out = env.run_python("import pure_python_example as p; print(p.answer())")
-    assert out.strip() == "42 (from pure-python-example 0.4.0)"
+    assert out.strip() == "42 (from pure_python_example 0.4.0)"
     headers = list(env.root.glob("include/site/python*/pure-python-example/answer.h"))
     assert headers, "the header was not installed"
     assert (env.root / "share" / "pure-python-example" / "answer-notes.txt").read_text() == "The answer is 42.\n"

@@ -92,3 +92,26 @@ def test_driver_reports_a_failing_configure(tmp_path):
     assert result.returncode != 0
     assert "the configure step failed" in result.stdout
     assert not (project / "dist").exists()
+
+
+def test_driver_applies_generator_configs_args_and_tool_args(tmp_path):
+    project = copy_example(EXAMPLE, tmp_path / "src")
+    result = run([
+        helper(), "build", "--project", project, "--python", python_exe(), "--out-dir", tmp_path / "dist",
+        "-o", 'cmake.generator="Ninja Multi-Config"',
+        "-o", 'cmake.config=["Debug","Release"]',
+        "-o", 'cmake.install_config=["Release"]',
+        "-o", 'cmake.args+=["-DDRIVER_EXAMPLE_GREETING=from args"]',
+        "-o", 'cmake.build_tool_args+=["-v"]',
+    ])
+    build_dir = project / ".py-build-cmake_cache" / full_abi_tags()
+    cache = (build_dir / "CMakeCache.txt").read_text()
+    assert "CMAKE_GENERATOR:INTERNAL=Ninja Multi-Config\n" in cache
+    # Both configurations were built (ninja -v shows each compile), one installed.
+    assert (build_dir / "Debug").is_dir() and (build_dir / "Release").is_dir()
+    assert result.stdout.count("--config Debug") == 1 and "--install" in result.stdout
+    assert " -v" in result.stdout
+    wheel = Path(result.stdout.strip().splitlines()[-1])
+    env = Venv(tmp_path / "venv")
+    env.install(wheel)
+    assert env.run_python("import driver_c_module as m; print(m.greeting())").strip() == "from args"
