@@ -68,6 +68,13 @@ EXAMPLES = {
         "assert m.mean([1.0, 2.0, 6.0]) == 3.0\n"
         "print(platform.machine())\n",
     ),
+    "nanobind": (
+        "nanobind_example",
+        "import nanobind_example as m, platform\n"
+        "assert m.add(2, 3) == 5\n"
+        "assert m.shout('arm') == 'arm!'\n"
+        "print(platform.machine())\n",
+    ),
 }
 
 _SYSROOTS: dict[str, tuple[Path, str]] = {}
@@ -176,6 +183,8 @@ CASES = [
     ("c-extension", "armhf", "cmake3.25"),
     ("pybind11", "arm64", "cmake4"),
     ("pybind11", "armhf", "cmake4"),
+    ("nanobind", "arm64", "cmake4"),
+    ("nanobind", "armhf", "cmake4"),
 ]
 
 

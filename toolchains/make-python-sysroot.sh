@@ -55,14 +55,16 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
         dpkg --add-architecture "$arch"
         apt_update
     fi
+    # Left over from an interrupted run, older versions would be unpacked too.
     debs="$sysroot/.debs"
+    rm -rf "$debs"
     mkdir -p "$debs"
     specs=()
     for pkg in "${packages[@]}"; do specs+=("$pkg:$arch"); done
     # apt-get download fails when the foreign package lists are missing or stale.
-    if ! (cd "$debs" && apt-get download "${specs[@]}" >&2); then
+    if ! (cd "$debs" && apt-get -o APT::Sandbox::User=root download "${specs[@]}" >&2); then
         apt_update
-        (cd "$debs" && apt-get download "${specs[@]}" >&2)
+        (cd "$debs" && apt-get -o APT::Sandbox::User=root download "${specs[@]}" >&2)
     fi
     for deb in "$debs"/*.deb; do
         dpkg -x "$deb" "$sysroot"
@@ -77,11 +79,17 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
     echo "$wanted" > "$stamp"
 fi
 
+# A TOML basic string holding $1.
+toml_string() {
+    local escaped=${1//\\/\\\\}
+    printf '"%s"' "${escaped//\"/\\\"}"
+}
+
 # Short on purpose: the helper reads the implementation, version, ABI, platform,
 # extension suffix, include dirs and library from the prefix.
 cat <<TOML
 # CPython 3.11 for $triple ($platform) from Debian's packages, sysroot $sysroot.
-prefix = "$sysroot/usr"
-toolchain_file = "$here/$triple.cmake"
-emulator = ["qemu-$cpu", "-L", "$sysroot"]
+prefix = $(toml_string "$sysroot/usr")
+toolchain_file = $(toml_string "$here/$triple.cmake")
+emulator = ["qemu-$cpu", "-L", $(toml_string "$sysroot")]
 TOML

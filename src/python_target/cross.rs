@@ -101,6 +101,11 @@ fn parse_version(text: &str) -> Result<(u32, u32), Error> {
         value: text.to_owned(),
         expected: "major and minor without a dot, like \"311\"",
     };
+    // Digits only (and one dot), so that splitting after the first byte is
+    // splitting after the major version.
+    if !text.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return Err(invalid());
+    }
     let (major, minor) = match text.split_once('.') {
         Some(parts) => parts,
         None if text.len() >= 2 => text.split_at(1),
@@ -446,6 +451,17 @@ mod tests {
     use super::*;
     use crate::python_target::prefix::tests::debian_prefix;
 
+    /// The error and its causes, as main prints them on one line each.
+    fn chain(err: &dyn std::error::Error) -> String {
+        let mut text = err.to_string();
+        let mut source = err.source();
+        while let Some(cause) = source {
+            text += &format!(": {cause}");
+            source = cause.source();
+        }
+        text
+    }
+
     fn no_native() -> Result<PythonTarget, super::super::Error> {
         panic!("the native interpreter must not be needed here")
     }
@@ -545,7 +561,7 @@ mod tests {
                 no_native,
             )
             .unwrap_err();
-            let text = err.to_string();
+            let text = chain(&err);
             assert!(
                 text.contains(&format!("cross.{key} is"))
                     && text.contains("_sysconfigdata__linux_arm-linux-gnueabihf.py"),
@@ -571,13 +587,7 @@ mod tests {
             version: Some("312".into()),
             ..CrossSpec::default()
         };
-        let err = resolve_cross(&spec, Os::Linux).unwrap_err();
-        let mut text = err.to_string();
-        let mut source = std::error::Error::source(&err);
-        while let Some(cause) = source {
-            text += &format!(": {cause}");
-            source = cause.source();
-        }
+        let text = chain(&resolve_cross(&spec, Os::Linux).unwrap_err());
         assert!(
             text.contains("cross.version is \"312\", but the target Python in"),
             "{text}"
@@ -640,7 +650,7 @@ mod tests {
         let err =
             resolve_with(&CrossSpec::default(), Os::Linux, None, || Ok(test_native())).unwrap_err();
         assert_eq!(
-            err.to_string(),
+            chain(&err),
             "while resolving the cross-compilation target: cannot tell the target's platform: \
              set `arch` in the cross config (e.g. arch = \"linux_aarch64\")"
         );
@@ -648,16 +658,17 @@ mod tests {
 
     #[test]
     fn invalid_versions_are_rejected() {
-        let spec = CrossSpec {
-            version: Some("three".into()),
-            ..CrossSpec::default()
-        };
-        let err = resolve_cross(&spec, Os::Linux).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("cross.version = \"three\" is invalid"),
-            "{err}"
-        );
+        for version in ["three", "é1", "3", "3.x"] {
+            let spec = CrossSpec {
+                version: Some(version.into()),
+                ..CrossSpec::default()
+            };
+            let text = chain(&resolve_cross(&spec, Os::Linux).unwrap_err());
+            assert!(
+                text.contains(&format!("cross.version = {version:?} is invalid")),
+                "{text}"
+            );
+        }
     }
 
     fn test_native() -> PythonTarget {

@@ -127,7 +127,7 @@ pub enum Error {
     },
     #[error("Python interpreter `{}` reports {what}", path.display())]
     InterpreterInconsistent { path: PathBuf, what: String },
-    #[error("while resolving the cross-compilation target: {0}")]
+    #[error("while resolving the cross-compilation target")]
     Cross(#[from] cross::Error),
 }
 

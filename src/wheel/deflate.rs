@@ -210,7 +210,8 @@ where
                             pending.insert(index, block?);
                             continue;
                         }
-                        // Every worker ended early: only after `stop`.
+                        // Only when a worker panicked: the scope re-raises
+                        // that panic, so this partial result is never used.
                         Err(_) => break,
                     }
                 };
