@@ -672,28 +672,6 @@ mod tests {
     }
 
     fn test_native() -> PythonTarget {
-        PythonTarget {
-            implementation: Implementation::CPython,
-            implementation_tag: "cp".into(),
-            major: 3,
-            minor: 11,
-            version: "3.11.7".into(),
-            abi_tag: "cp311".into(),
-            platform_tag: "linux_x86_64".into(),
-            free_threaded: false,
-            debug: false,
-            soabi: "cpython-311-x86_64-linux-gnu".into(),
-            ext_suffix: ".cpython-311-x86_64-linux-gnu.so".into(),
-            sosabi: Some("abi3".into()),
-            os: Os::Linux,
-            cross: false,
-            interpreter: None,
-            root_dir: None,
-            include_dirs: Vec::new(),
-            library: None,
-            sabi_library: None,
-            toolchain_file: None,
-            emulator: None,
-        }
+        crate::test_support::target("cp", 3, 11, false)
     }
 }
