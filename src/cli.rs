@@ -45,6 +45,13 @@ pub struct ConfigInputs {
     /// Project directory (holds pyproject.toml).
     #[arg(long, default_value = ".")]
     pub project: PathBuf,
+    #[command(flatten)]
+    pub sources: OverrideSources,
+}
+
+/// What overrides pyproject.toml, in the order it applies.
+#[derive(Debug, Clone, Default, Args)]
+pub struct OverrideSources {
     /// Extra local override file (.toml or .pbc), applied in order.
     #[arg(long = "local", value_name = "FILE")]
     pub local: Vec<PathBuf>,
@@ -209,20 +216,8 @@ pub struct CrossToolchainArgs {
     /// directory holding pyproject.toml.
     #[arg(long)]
     pub source_dir: PathBuf,
-    /// Extra local override file (.toml or .pbc), applied in order.
-    #[arg(long = "local", value_name = "FILE")]
-    pub local: Vec<PathBuf>,
-    /// Cross-compilation config file (.toml or .pbc), applied in order.
-    #[arg(long = "cross", value_name = "FILE")]
-    pub cross: Vec<PathBuf>,
-    /// Override of the form `KEY OP VALUE`.
-    #[arg(
-        short = 'o',
-        long = "override",
-        value_name = "OVERRIDE",
-        allow_hyphen_values = true
-    )]
-    pub overrides: Vec<String>,
+    #[command(flatten)]
+    pub sources: OverrideSources,
     /// The CMake script to write (rewritten only when its content changes).
     #[arg(long)]
     pub output: PathBuf,

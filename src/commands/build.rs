@@ -20,9 +20,9 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
         config: &config,
         target: &target,
         package_dir: &package_dir,
-        local: &inputs.local,
-        cross: &inputs.cross,
-        overrides: &inputs.overrides,
+        local: &inputs.sources.local,
+        cross: &inputs.sources.cross,
+        overrides: &inputs.sources.overrides,
         cmake_program: std::env::var_os("CMAKE").unwrap_or_else(|| OsString::from("cmake")),
     };
     driver.stage(&staging)?;

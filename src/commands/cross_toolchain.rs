@@ -3,8 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::CrossToolchainArgs;
-use crate::config::{self, LoadRequest};
+use crate::cli::{ConfigInputs, CrossToolchainArgs, OverrideSources};
 use crate::{cross_toolchain, python_target};
 
 use super::Error;
@@ -12,13 +11,18 @@ use super::Error;
 pub fn run(args: CrossToolchainArgs) -> Result<(), Error> {
     let project_dir = find_project_dir(&args.source_dir)?;
     let in_project = |files: &[PathBuf]| files.iter().map(|f| project_dir.join(f)).collect();
-    let config = config::load(&LoadRequest {
-        project_dir: project_dir.clone(),
-        local: in_project(&args.local),
-        cross: in_project(&args.cross),
-        overrides: args.overrides.clone(),
-        os: crate::config::model::Os::host(),
-    })?;
+    let sources = OverrideSources {
+        local: in_project(&args.sources.local),
+        cross: in_project(&args.sources.cross),
+        overrides: args.sources.overrides.clone(),
+    };
+    let config = super::load_config(
+        &ConfigInputs {
+            project: project_dir.clone(),
+            sources,
+        },
+        crate::config::model::Os::host(),
+    )?;
     let spec = config.cross.as_ref().ok_or_else(|| {
         Error::Usage(format!(
             "PyBuildCmakeToolchain.cmake found no cross-compilation config: pass \

@@ -13,7 +13,7 @@ mod wheel;
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Cli, Command, ConfigInputs};
+use crate::cli::{Cli, Command, ConfigInputs, OverrideSources};
 use crate::config::model::{Config, Os};
 use crate::config::LoadRequest;
 use crate::python_target::PythonTarget;
@@ -69,11 +69,12 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 
 /// The configuration the inputs select for `os`'s section.
 fn load_config(inputs: &ConfigInputs, os: Os) -> Result<Config, Error> {
+    let sources = inputs.sources.clone();
     Ok(crate::config::load(&LoadRequest {
         project_dir: inputs.project.clone(),
-        local: inputs.local.clone(),
-        cross: inputs.cross.clone(),
-        overrides: inputs.overrides.clone(),
+        local: sources.local,
+        cross: sources.cross,
+        overrides: sources.overrides,
         os,
     })?)
 }
@@ -89,9 +90,11 @@ fn absolute_inputs(inputs: ConfigInputs) -> Result<ConfigInputs, Error> {
     };
     Ok(ConfigInputs {
         project: absolute(&inputs.project)?,
-        local: all(&inputs.local)?,
-        cross: all(&inputs.cross)?,
-        overrides: inputs.overrides,
+        sources: OverrideSources {
+            local: all(&inputs.sources.local)?,
+            cross: all(&inputs.sources.cross)?,
+            overrides: inputs.sources.overrides,
+        },
     })
 }
 

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{ConfigInputs, PresetsArgs};
+use crate::cli::{ConfigInputs, OverrideSources, PresetsArgs};
 use crate::config::model::Os;
 use crate::presets::{self, Target};
 
@@ -17,9 +17,10 @@ pub fn run(args: PresetsArgs) -> Result<(), Error> {
     let load = |cross: Option<PathBuf>| {
         let inputs = ConfigInputs {
             project: project.clone(),
-            local: Vec::new(),
-            cross: cross.into_iter().collect(),
-            overrides: Vec::new(),
+            sources: OverrideSources {
+                cross: cross.into_iter().collect(),
+                ..OverrideSources::default()
+            },
         };
         let config = super::load_config(&inputs, Os::host())?;
         let python = super::resolve_target(&config, None)?;

@@ -4,9 +4,8 @@
 
 use serde_json::json;
 
-use crate::cli::PythonTargetArgs;
+use crate::cli::{ConfigInputs, OverrideSources, PythonTargetArgs};
 use crate::config::model::Os;
-use crate::config::{self, LoadRequest};
 use crate::python_target::{self, PythonTarget};
 use crate::tags::{TagOverrides, WheelTags};
 
@@ -31,13 +30,16 @@ pub fn run(args: PythonTargetArgs) -> Result<(), Error> {
         None => json!({ "target": native()? }),
         Some(project) => {
             let os = args.os.map_or(Os::host(), Os::from);
-            let config = config::load(&LoadRequest {
-                project_dir: project.clone(),
+            let sources = OverrideSources {
                 local: args.local.clone(),
                 cross: args.cross.clone(),
                 overrides: args.overrides.clone(),
-                os,
-            })?;
+            };
+            let inputs = ConfigInputs {
+                project: project.clone(),
+                sources,
+            };
+            let config = super::load_config(&inputs, os)?;
             let target = match &config.cross {
                 Some(spec) => python_target::resolve_cross(spec, spec.os.unwrap_or(config.os))?,
                 None => native()?,

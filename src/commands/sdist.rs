@@ -1,21 +1,14 @@
 //! `py-build-cmake sdist`: write the project's source distribution.
 
 use crate::cli::SdistArgs;
-use crate::config::{self, model::Os, LoadRequest};
+use crate::config::model::Os;
 use crate::sdist;
 
 use super::{source_date_epoch, Error};
 
 pub fn run(args: SdistArgs) -> Result<(), Error> {
     let timestamp = source_date_epoch()?;
-    let inputs = args.inputs;
-    let config = config::load(&LoadRequest {
-        project_dir: inputs.project.clone(),
-        local: inputs.local,
-        cross: inputs.cross,
-        overrides: inputs.overrides,
-        os: Os::host(),
-    })?;
+    let config = super::load_config(&args.inputs, Os::host())?;
     let out_dir = args
         .out_dir
         .unwrap_or_else(|| config.project_dir.join("dist"));
