@@ -33,11 +33,11 @@ pub fn write(path: &Path, contents: &[u8], executable: bool) -> io::Result<()> {
 
 /// Writes `contents` only when the file does not already hold exactly them,
 /// so its timestamp (which build tools watch) stays put otherwise. Returns
-/// whether it wrote.
-pub fn write_if_changed(path: &Path, contents: &[u8]) -> io::Result<bool> {
+/// whether it wrote. `executable` is as for [`write`].
+pub fn write_if_changed(path: &Path, contents: &[u8], executable: bool) -> io::Result<bool> {
     match fs::read(path) {
         Ok(existing) if existing == contents => Ok(false),
-        _ => write(path, contents, false).map(|()| true),
+        _ => write(path, contents, executable).map(|()| true),
     }
 }
 
@@ -75,9 +75,9 @@ mod tests {
     fn write_if_changed_keeps_identical_files_untouched() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/out.cmake");
-        assert!(write_if_changed(&path, b"a").unwrap());
-        assert!(!write_if_changed(&path, b"a").unwrap());
-        assert!(write_if_changed(&path, b"b").unwrap());
+        assert!(write_if_changed(&path, b"a", false).unwrap());
+        assert!(!write_if_changed(&path, b"a", false).unwrap());
+        assert!(write_if_changed(&path, b"b", false).unwrap());
         assert_eq!(fs::read(&path).unwrap(), b"b");
         // No temp files are left behind.
         assert_eq!(fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);

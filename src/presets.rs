@@ -233,9 +233,11 @@ pub fn pretty(doc: &Value) -> String {
 /// Writes `text` atomically, and only when it differs, so rerunning changes
 /// no timestamps.
 pub fn write_if_changed(path: &Path, text: &str) -> Result<bool, Error> {
-    crate::fs_atomic::write_if_changed(path, text.as_bytes()).map_err(|source| Error::Write {
-        path: path.to_path_buf(),
-        source,
+    crate::fs_atomic::write_if_changed(path, text.as_bytes(), false).map_err(|source| {
+        Error::Write {
+            path: path.to_path_buf(),
+            source,
+        }
     })
 }
 

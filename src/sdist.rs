@@ -71,7 +71,7 @@ pub fn build(config: &Config, out_dir: &Path, timestamp: u64) -> Result<PathBuf,
         source,
     })?;
     let target = out_dir.join(format!("{base}.tar.gz"));
-    fs_atomic::write_if_changed(&target, &archive).map_err(|source| Error::Write {
+    fs_atomic::write_if_changed(&target, &archive, false).map_err(|source| Error::Write {
         path: target.clone(),
         source,
     })?;

@@ -44,11 +44,11 @@ pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
         module: &module,
         pure,
     });
-    crate::fs_atomic::write_if_changed(&args.output, script.as_bytes()).map_err(|source| {
-        Error::Io {
+    crate::fs_atomic::write_if_changed(&args.output, script.as_bytes(), false).map_err(
+        |source| Error::Io {
             context: format!("while writing {}", args.output.display()),
             source,
-        }
-    })?;
+        },
+    )?;
     Ok(())
 }

@@ -36,14 +36,11 @@ pub fn run(args: CrossToolchainArgs) -> Result<(), Error> {
     let rendered = cross_toolchain::render(spec, &target, &config.input_files, &launcher_path)?;
     // Rewritten only when they change: CMake watches their timestamps.
     let write = |path: &Path, text: &str, executable: bool| {
-        let unchanged = std::fs::read(path).is_ok_and(|old| old == text.as_bytes());
-        match unchanged {
-            true => Ok(()),
-            false => crate::fs_atomic::write(path, text.as_bytes(), executable),
-        }
-        .map_err(|source| Error::Io {
-            context: format!("while writing {}", path.display()),
-            source,
+        crate::fs_atomic::write_if_changed(path, text.as_bytes(), executable).map_err(|source| {
+            Error::Io {
+                context: format!("while writing {}", path.display()),
+                source,
+            }
         })
     };
     write(&args.output, &rendered.script, false)?;
