@@ -12,6 +12,7 @@ mod layout;
 mod manylinux;
 mod metadata;
 mod module_source;
+mod names;
 mod presets;
 mod project;
 mod python_target;

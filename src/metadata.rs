@@ -240,6 +240,7 @@ mod tests {
         p.description = Some("A package".into());
         p.readme = Some(Readme {
             text: "# Title\n\nBody".into(),
+            file: None,
             content_type: "text/markdown".into(),
         });
         p.license = Some(License::Expression("MIT OR Apache-2.0".into()));

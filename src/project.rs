@@ -42,6 +42,8 @@ pub struct Project {
 #[derive(Debug, Clone, Serialize)]
 pub struct Readme {
     pub text: String,
+    /// The file it was read from, relative to the project directory with `/`.
+    pub file: Option<String>,
     /// `text/markdown`, `text/x-rst` or `text/plain` (with a charset when given).
     pub content_type: String,
 }
@@ -164,13 +166,6 @@ impl<'a> Table<'a> {
             )),
         }
     }
-
-    fn string_table(&self, name: &str) -> Result<BTreeMap<String, String>, Error> {
-        let Some(table) = self.table(name)? else {
-            return Ok(BTreeMap::new());
-        };
-        string_map(table, &Self::key(name))
-    }
 }
 
 fn string_list(value: &toml::Value, key: &str) -> Result<Vec<String>, Error> {
@@ -201,11 +196,41 @@ fn string_map(table: &toml::Table, key: &str) -> Result<BTreeMap<String, String>
         .map(|(k, v)| match v {
             toml::Value::String(s) => Ok((k.clone(), s.clone())),
             other => Err(err(
-                format!("{key}.{k}"),
+                child_key(key, k),
                 format!("expected a string, got {}", other.type_str()),
             )),
         })
         .collect()
+}
+
+/// `key.name`, quoting a name that a bare TOML key could not spell.
+fn child_key(key: &str, name: &str) -> String {
+    let bare = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    match bare {
+        true => format!("{key}.{name}"),
+        false => format!("{key}.{name:?}"),
+    }
+}
+
+/// Entry points `name = "module:attribute"`, checked as the packaging spec
+/// says: a script's name becomes a file, every line goes into entry_points.txt.
+fn entry_point_table(
+    table: Option<&toml::Table>,
+    key: &str,
+) -> Result<BTreeMap<String, String>, Error> {
+    let Some(table) = table else {
+        return Ok(BTreeMap::new());
+    };
+    let points = string_map(table, key)?;
+    for (name, reference) in &points {
+        let key = child_key(key, name);
+        crate::names::entry_point_name(name).map_err(|m| err(&key, m))?;
+        crate::names::object_reference(reference).map_err(|m| err(&key, m))?;
+    }
+    Ok(points)
 }
 
 fn valid_name(name: &str) -> bool {
@@ -360,7 +385,7 @@ impl Project {
             Some(groups) => groups
                 .iter()
                 .map(|(group, points)| {
-                    let key = format!("project.entry-points.{group}");
+                    let key = child_key("project.entry-points", group);
                     if group == "console_scripts" || group == "gui_scripts" {
                         let field = if group == "console_scripts" {
                             "scripts"
@@ -372,13 +397,14 @@ impl Project {
                             format!("use project.{field} instead of this entry point group"),
                         ));
                     }
+                    crate::names::entry_point_group(group).map_err(|m| err(&key, m))?;
                     let toml::Value::Table(points) = points else {
                         return Err(err(
                             key,
                             format!("expected a table, got {}", points.type_str()),
                         ));
                     };
-                    Ok((group.clone(), string_map(points, &key)?))
+                    Ok((group.clone(), entry_point_table(Some(points), &key)?))
                 })
                 .collect::<Result<_, Error>>()?,
         };
@@ -412,8 +438,8 @@ impl Project {
             urls,
             dependencies: t.strings("dependencies")?,
             optional_dependencies,
-            scripts: t.string_table("scripts")?,
-            gui_scripts: t.string_table("gui-scripts")?,
+            scripts: entry_point_table(t.table("scripts")?, "project.scripts")?,
+            gui_scripts: entry_point_table(t.table("gui-scripts")?, "project.gui-scripts")?,
             entry_points,
             dynamic,
         })
@@ -479,10 +505,13 @@ fn content_type_of(file: &str) -> Option<&'static str> {
     }
 }
 
-fn read_file(project_dir: &Path, file: &str, key: &str) -> Result<String, Error> {
-    let path = project_dir.join(file);
-    std::fs::read_to_string(&path)
-        .map_err(|e| err(key, format!("cannot read {}: {e}", path.display())))
+/// A project file's text and its path relative to the project directory.
+fn read_file(project_dir: &Path, file: &str, key: &str) -> Result<(String, String), Error> {
+    let relative = crate::names::project_file(project_dir, file).map_err(|m| err(key, m))?;
+    let path = project_dir.join(&relative);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| err(key, format!("cannot read {}: {e}", path.display())))?;
+    Ok((text, relative))
 }
 
 fn readme(value: Option<&toml::Value>, project_dir: &Path) -> Result<Option<Readme>, Error> {
@@ -493,8 +522,10 @@ fn readme(value: Option<&toml::Value>, project_dir: &Path) -> Result<Option<Read
             let content_type = content_type_of(file).ok_or_else(|| {
                 err(key, format!("cannot tell the content type of {file:?} (use .md, .rst or .txt, or a table with content-type)"))
             })?;
+            let (text, relative) = read_file(project_dir, file, key)?;
             Ok(Some(Readme {
-                text: read_file(project_dir, file, key)?,
+                text,
+                file: Some(relative),
                 content_type: content_type.to_owned(),
             }))
         }
@@ -509,9 +540,12 @@ fn readme(value: Option<&toml::Value>, project_dir: &Path) -> Result<Option<Read
                     "unknown field; expected file or text, and content-type",
                 ));
             }
-            let text = match (fields.get("file"), fields.get("text")) {
-                (Some(file), None) => read_file(project_dir, file, &format!("{key}.file"))?,
-                (None, Some(text)) => text.clone(),
+            let (text, file) = match (fields.get("file"), fields.get("text")) {
+                (Some(file), None) => {
+                    let (text, relative) = read_file(project_dir, file, &format!("{key}.file"))?;
+                    (text, Some(relative))
+                }
+                (None, Some(text)) => (text.clone(), None),
                 _ => return Err(err(key, "give exactly one of file and text")),
             };
             let content_type = fields
@@ -526,6 +560,7 @@ fn readme(value: Option<&toml::Value>, project_dir: &Path) -> Result<Option<Read
             }
             Ok(Some(Readme {
                 text,
+                file,
                 content_type: content_type.clone(),
             }))
         }

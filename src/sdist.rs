@@ -106,8 +106,8 @@ fn select_files(config: &Config) -> Result<Vec<String>, Error> {
     for file in &module_files {
         files.insert(relative(file)?);
     }
-    if let Some(readme) = readme_path(config)? {
-        files.insert(relative(&readme)?);
+    if let Some(readme) = config.project.readme.as_ref().and_then(|r| r.file.clone()) {
+        files.insert(readme);
     }
     for license in &config.project.license_files {
         files.insert(license.relative.clone());
@@ -124,26 +124,6 @@ fn select_files(config: &Config) -> Result<Vec<String>, Error> {
         .into_iter()
         .filter(|f| !excluded.contains(f))
         .collect())
-}
-
-/// The readme file `[project] readme` names (a path, or a table with `file`);
-/// Project keeps only its text.
-fn readme_path(config: &Config) -> Result<Option<PathBuf>, Error> {
-    let text = std::fs::read_to_string(&config.pyproject).map_err(|source| Error::Read {
-        path: config.pyproject.clone(),
-        source,
-    })?;
-    // The loader already validated this file; here only the one key matters.
-    let Ok(document) = text.parse::<toml::Table>() else {
-        return Ok(None);
-    };
-    let readme = document.get("project").and_then(|p| p.get("readme"));
-    let file = match readme {
-        Some(toml::Value::String(path)) => Some(path.as_str()),
-        Some(toml::Value::Table(table)) => table.get("file").and_then(|f| f.as_str()),
-        _ => None,
-    };
-    Ok(file.map(|f| config.project_dir.join(f)))
 }
 
 /// Files matching the glob patterns (relative to the project directory); a

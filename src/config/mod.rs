@@ -113,10 +113,12 @@ pub fn load(request: &LoadRequest) -> Result<Config, Error> {
         (Target::Tool, &request.local, "py-build-cmake.local"),
         (Target::Cross, &request.cross, "py-build-cmake.cross"),
     ] {
+        // Anything by these names is read, so that a directory is an error,
+        // not a file silently skipped.
         let defaults = ["toml", "pbc"]
             .map(|ext| project_dir.join(format!("{stem}.{ext}")))
             .into_iter()
-            .filter(|p| p.is_file());
+            .filter(|p| p.symlink_metadata().is_ok());
         let given = extra
             .iter()
             .map(|p| absolute(p))

@@ -161,7 +161,7 @@ impl<'a> Parser<'a> {
         let value = if *action == Action::Clear {
             RawValue::Nothing
         } else {
-            self.top_value()?
+            self.top_value(*action == Action::Assign)?
         };
         Ok(Override {
             keys,
@@ -190,8 +190,19 @@ impl<'a> Parser<'a> {
         Ok(key.to_owned())
     }
 
-    /// The value right after the operator: no space may come first.
-    fn top_value(&mut self) -> Result<RawValue, SyntaxError> {
+    /// The value right after the operator: no space may come first. An
+    /// assigned unquoted value may not start or end with blanks either:
+    /// py-build-cmake keeps them (`k = v` sets " v"), which is never what was
+    /// meant. (Edits keep them: `generator-= Multi-Config` removes " Multi-Config".)
+    fn top_value(&mut self, assign: bool) -> Result<RawValue, SyntaxError> {
+        const SPACES: &str = "a space around an assigned value would become part of it; \
+                              write key=value without spaces, or quote the value";
+        let after_blanks = self.rest().trim_start_matches([' ', '\t']);
+        // Before a list, table or quoted string the error below says more.
+        let blank_first = after_blanks.len() < self.rest().len();
+        if assign && blank_first && !after_blanks.starts_with(['[', '{', '"']) {
+            return Err(self.error(SPACES));
+        }
         match self.peek() {
             Some('{') => self.table(),
             Some('[') => self.array(),
@@ -205,6 +216,14 @@ impl<'a> Parser<'a> {
                     return Err(self.error("expected a value"));
                 }
                 let text = &self.rest()[..len];
+                // Blanks before a `# comment` only separate it from the value.
+                let trimmed = text.trim_end_matches([' ', '\t']);
+                let comment = self.rest()[len..].starts_with('#');
+                if assign && trimmed.len() < text.len() && !comment {
+                    self.pos += trimmed.len();
+                    return Err(self.error(SPACES));
+                }
+                let text = if comment { trimmed } else { text };
                 self.pos += len;
                 if matches!(self.peek(), Some('"' | '[' | '{')) {
                     return Err(self.error(
@@ -454,6 +473,21 @@ mod tests {
             ["x.y", "z"]
         );
         assert_eq!(parse_one("k=-3").expect("int").value, RawValue::Int(-3));
+    }
+
+    /// py-build-cmake would keep the spaces of `k = v` in the value.
+    #[test]
+    fn spaces_around_an_unquoted_value_are_refused() {
+        for text in ["k = v", "k= v", "k=v ", "k=\tv", "k=v\t"] {
+            let err = parse_one(text).unwrap_err();
+            assert!(err.message.contains("without spaces"), "{text}: {err:?}");
+        }
+        assert_eq!(parse_one("k-= v").expect("edit").value, s(" v"));
+        assert_eq!(parse_one("k =v").expect("space before =").value, s("v"));
+        assert_eq!(parse_one("k=\" v \"").expect("quoted").value, s(" v "));
+        let all = parse_file("k=v # why\nj=w\n").expect("comment");
+        assert_eq!(all[0].value, s("v"));
+        assert!(parse_file("k=v \n").is_err());
     }
 
     #[test]

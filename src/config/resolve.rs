@@ -15,7 +15,7 @@ use super::model::{
     PythonAbi, SdistOptions, StubgenOptions, WheelOptions,
 };
 use super::raw::{KeyPath, Raw};
-use super::schema::{self, Default, Kind, Opt, PathKind};
+use super::schema::{self, Default, Format, Kind, Opt, PathKind};
 use super::value::{CmakeItem, Map, Scalar, Val};
 use super::Error;
 use crate::project::{self, Project};
@@ -324,15 +324,43 @@ fn finish_map(opt: &Opt, map: &Map, ctx: &FinishCtx, key: &str) -> Result<Finals
             Some(v) => finish_value(v, ctx, &child_key)?,
             None => None,
         };
+        let given = value.is_some();
         let value = match value {
             Some(v) => Some(v),
             None => default_value(child, &out, ctx, &child_key)?,
         };
+        if let (Some(format), Some(v)) = (child.format, &value) {
+            check_format(format, v, given, &child_key)?;
+        }
         if let Some(v) = value {
             out.0.insert(child.name, v);
         }
     }
     Ok(out)
+}
+
+/// Checks a final value against its option's rule; a default that breaks it
+/// (a module name from an odd project name) says where it came from.
+fn check_format(format: Format, value: &Fin, given: bool, key: &str) -> Result<(), Error> {
+    let texts = match value {
+        Fin::Text(t) => std::slice::from_ref(t),
+        Fin::List(items) => items.as_slice(),
+        _ => &[],
+    };
+    for text in texts {
+        // A missing [project] name is reported by [project] itself.
+        if text.is_empty() && !given {
+            continue;
+        }
+        format.check(text).map_err(|message| Error::Merge {
+            key: key.to_owned(),
+            message: match given {
+                true => message,
+                false => format!("{message} (the default); set {key}"),
+            },
+        })?;
+    }
+    Ok(())
 }
 
 fn finish_value(val: &Val, ctx: &FinishCtx, key: &str) -> Result<Option<Fin>, Error> {

@@ -15,6 +15,39 @@ pub struct Opt {
     pub doc: &'static str,
     /// Our extension, not part of py-build-cmake's format.
     pub extension: bool,
+    /// The rule a final string value (or each list element) must follow.
+    pub format: Option<Format>,
+}
+
+/// Rules for strings that become paths or version checks.
+#[derive(Debug, Clone, Copy)]
+pub enum Format {
+    /// A dotted Python import name; its dots become directories. `-` is
+    /// allowed, as py-build-cmake spells it `_`.
+    ModuleName,
+    /// A CMake version: numbers separated by dots (`3.20`, `3.26.4`).
+    CmakeVersion,
+}
+
+impl Format {
+    pub fn check(self, value: &str) -> Result<(), String> {
+        match self {
+            Format::ModuleName => crate::names::dotted_name(&value.replace('-', "_")),
+            Format::CmakeVersion => {
+                let parts: Vec<&str> = value.split('.').collect();
+                let numbers = parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+                if numbers && parts.len() <= 4 {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{value:?} is not a CMake version: expected numbers separated by dots, like 3.20"
+                    ))
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -82,7 +115,13 @@ impl Opt {
             inherits: None,
             doc,
             extension: false,
+            format: None,
         }
+    }
+
+    const fn format(mut self, format: Format) -> Opt {
+        self.format = Some(format);
+        self
     }
 
     const fn inherits(mut self, from: &'static str) -> Opt {
@@ -144,7 +183,8 @@ const fn path(base: Base, dir: bool, must_exist: bool, allow_abs: bool) -> Kind 
 
 const MODULE: &[Opt] = &[
     Opt::new("name", Kind::Str, Default::ProjectName,
-        "Import name in Python; defaults to the [project] name with '-' replaced by '_'."),
+        "Import name in Python; defaults to the [project] name with '-' replaced by '_'.")
+        .format(Format::ModuleName),
     Opt::new("directory", path(Base::Project, true, true, false), Default::Str("."),
         "Directory that holds the Python module or package, relative to the project directory."),
     Opt::new("namespace", Kind::Bool, Default::Bool(false),
@@ -185,7 +225,8 @@ const SDIST: &[Opt] = &[
 
 const CMAKE: &[Opt] = &[
     Opt::new("minimum_version", Kind::Str, Default::Str("3.15"),
-        "Lowest CMake version the project needs."),
+        "Lowest CMake version the project needs.")
+        .format(Format::CmakeVersion),
     Opt::new("build_type", Kind::Str, Default::None,
         "CMAKE_BUILD_TYPE of the configure step."),
     Opt::new("config", list(false, true), Default::Sibling("build_type"),
@@ -252,13 +293,15 @@ const STUBGEN: &[Opt] = &[
         list(false, false),
         Default::None,
         "Packages given to stubgen with -p.",
-    ),
+    )
+    .format(Format::ModuleName),
     Opt::new(
         "modules",
         list(false, false),
         Default::None,
         "Modules given to stubgen with -m.",
-    ),
+    )
+    .format(Format::ModuleName),
     Opt::new(
         "files",
         list(false, false),

@@ -10,6 +10,12 @@ use super::Error;
 
 /// Reads a file as UTF-8 text.
 pub fn read_text(path: &Path) -> Result<String, Error> {
+    if path.is_dir() {
+        return Err(Error::Other(format!(
+            "{} is a directory; expected a configuration file",
+            path.display()
+        )));
+    }
     std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,

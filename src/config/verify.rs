@@ -218,6 +218,14 @@ fn verify_multi(
     }
     for (index, value) in &numbered {
         let index_key = key.join(index);
+        // Resolving orders the configurations by this number.
+        if index.parse::<u64>().is_err() {
+            return Err(ctx.error(
+                value,
+                &index_key,
+                format!("configuration number {index} is too large; number them 0, 1, 2, ..."),
+            ));
+        }
         let val = if value.action == Action::Clear {
             Val::Cleared
         } else {

@@ -31,13 +31,12 @@ pub fn read(
         }
         Some(toml::Value::Table(t)) => match (t.get("file"), t.get("text"), t.len()) {
             (Some(toml::Value::String(file)), None, 1) => {
-                let relative = relative_path(file, &format!("{key}.file"))?;
+                let file_key = format!("{key}.file");
+                let relative =
+                    crate::names::project_file(project_dir, file).map_err(|m| err(&file_key, m))?;
                 let source = project_dir.join(&relative);
                 let text = std::fs::read_to_string(&source).map_err(|e| {
-                    err(
-                        format!("{key}.file"),
-                        format!("cannot read {}: {e}", source.display()),
-                    )
+                    err(&file_key, format!("cannot read {}: {e}", source.display()))
                 })?;
                 Ok((
                     Some(License::Text(text)),
@@ -62,19 +61,6 @@ pub fn read(
     }
 }
 
-/// A project-relative path with `/`, refusing absolute paths and `..`.
-fn relative_path(given: &str, key: &str) -> Result<String, Error> {
-    let path = given.replace('\\', "/");
-    if path.starts_with('/') || Path::new(given).is_absolute() || path.split('/').any(|p| p == "..")
-    {
-        return Err(err(
-            key,
-            format!("{given:?} must be relative to the project directory, without '..'"),
-        ));
-    }
-    Ok(path.trim_start_matches("./").to_owned())
-}
-
 /// Expands the `license-files` globs, sorted and without duplicates.
 pub fn files(value: Option<&toml::Value>, project_dir: &Path) -> Result<Vec<LicenseFile>, Error> {
     let key = "project.license-files";
@@ -84,8 +70,10 @@ pub fn files(value: Option<&toml::Value>, project_dir: &Path) -> Result<Vec<Lice
     let patterns = super::string_list(value, key)?;
     let base = glob::Pattern::escape(&project_dir.to_string_lossy());
     let mut out: Vec<LicenseFile> = Vec::new();
-    for pattern in patterns {
-        let relative = relative_path(&pattern, key)?;
+    for (i, pattern) in patterns.iter().enumerate() {
+        let key = format!("{key}[{i}]");
+        let key = key.as_str();
+        let relative = crate::names::project_file(project_dir, pattern).map_err(|m| err(key, m))?;
         let full = format!("{base}/{relative}");
         let matches = glob::glob(&full)
             .map_err(|e| err(key, format!("{pattern:?} is not a valid glob: {e}")))?;
@@ -95,6 +83,7 @@ pub fn files(value: Option<&toml::Value>, project_dir: &Path) -> Result<Vec<Lice
             if !path.is_file() {
                 continue;
             }
+            crate::names::inside_project(project_dir, &path).map_err(|m| err(key, m))?;
             found = true;
             let rel = path
                 .strip_prefix(project_dir)
