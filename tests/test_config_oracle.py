@@ -38,6 +38,18 @@ DIVERGENT = {
     "error-project-unknown-field": "unknown [project] fields are errors, not warnings",
     "error-project-console-scripts-entry-point": "PEP 621 makes this an error; the oracle accepts it",
     "error-project-bad-license-expression": "the oracle checks SPDX expressions only for Metadata 2.4 output",
+    # Names and values that would become paths or break a build; the oracle takes them as they are.
+    "error-cmake-index-too-large": "the oracle accepts any number of digits",
+    "error-cmake-minimum-version-not-a-version": "the oracle accepts any string",
+    "error-module-name-absolute": "the oracle uses module.name as a path unchecked",
+    "error-module-name-default-from-project-name": "the oracle uses module.name as a path unchecked",
+    "error-module-name-path-in-override": "the oracle uses module.name as a path unchecked",
+    "error-stubgen-package-path": "the oracle passes stubgen names on unchecked",
+    "error-override-space-around-value": "the oracle keeps the blanks in the value",
+    "error-project-entry-point-name-newline": "the oracle checks [project] only while building",
+    "error-project-entry-point-reference": "the oracle checks [project] only while building",
+    "error-project-readme-file-absolute": "the oracle reads the readme only while building",
+    "error-project-script-name-path": "the oracle checks [project] only while building",
 }
 
 def plain(x):
@@ -183,7 +195,8 @@ python_tag = ["py3"]
 """
 FUZZ_KEYS = [
     "cmake.build_type", "cmake.args", "cmake.build_args", "cmake.config", "cmake.install_config",
-    "cmake.install_components", "cmake.generator", "cmake.preset", "cmake.minimum_version",
+    # Not cmake.minimum_version: no value below is a CMake version, which we refuse.
+    "cmake.install_components", "cmake.generator", "cmake.preset",
     "cmake.options.A", "cmake.options.B", "cmake.options.L", "cmake.options.N",
     "linux.cmake.args", "linux.cmake.config", "linux.cmake.build_type", "linux.cmake.build_args",
     "linux.cmake.options.L", "wheel.python_tag", "linux.wheel.python_tag",
