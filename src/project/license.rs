@@ -111,84 +111,126 @@ pub fn files(value: Option<&toml::Value>, project_dir: &Path) -> Result<Vec<Lice
     Ok(out)
 }
 
-/// Checks the grammar of an SPDX expression (license ids, optionally `+`,
-/// `LicenseRef-...`, `WITH` exceptions, `AND`, `OR` and parentheses) and
-/// returns it with upper-case operators and single spaces, as `packaging`
-/// canonicalizes it.
+/// Checks an SPDX expression (license ids of the SPDX list, optionally `+`,
+/// `LicenseRef-...`, `WITH` exceptions of the list, `AND`, `OR` and
+/// parentheses) and returns it as `packaging` canonicalizes it: operators
+/// upper case, ids spelled as the list spells them, single spaces.
 fn canonical_expression(expr: &str) -> Result<String, String> {
     let spaced = expr.replace('(', " ( ").replace(')', " ) ");
-    let tokens: Vec<String> = spaced
-        .split_whitespace()
-        .map(|t| match t.to_ascii_uppercase().as_str() {
-            op @ ("AND" | "OR" | "WITH") => op.to_owned(),
-            _ => t.to_owned(),
-        })
-        .collect();
-    let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
-    let mut pos = 0;
-    expression(&tokens, &mut pos)?;
-    if let Some(t) = tokens.get(pos) {
+    let tokens: Vec<&str> = spaced.split_whitespace().collect();
+    let mut parser = Parser {
+        tokens: &tokens,
+        pos: 0,
+        out: Vec::new(),
+    };
+    parser.expression(0)?;
+    if let Some(t) = tokens.get(parser.pos) {
         return Err(format!("unexpected {t:?}"));
     }
-    Ok(tokens.join(" ").replace("( ", "(").replace(" )", ")"))
+    Ok(parser.out.join(" ").replace("( ", "(").replace(" )", ")"))
 }
 
-fn expression(tokens: &[&str], pos: &mut usize) -> Result<(), String> {
-    term(tokens, pos)?;
-    while let Some(&op) = tokens.get(*pos) {
-        if op != "AND" && op != "OR" {
-            if op.eq_ignore_ascii_case("and") || op.eq_ignore_ascii_case("or") {
-                return Err(format!(
-                    "operators are upper case: write {}",
-                    op.to_ascii_uppercase()
-                ));
-            }
-            break;
-        }
-        *pos += 1;
-        term(tokens, pos)?;
+/// Deeper nesting is refused rather than recursed into.
+const MAX_DEPTH: usize = 100;
+
+struct Parser<'t> {
+    tokens: &'t [&'t str],
+    pos: usize,
+    /// The canonical tokens so far.
+    out: Vec<String>,
+}
+
+impl Parser<'_> {
+    fn operator(&self) -> Option<String> {
+        self.tokens
+            .get(self.pos)
+            .map(|t| t.to_ascii_uppercase())
+            .filter(|t| matches!(t.as_str(), "AND" | "OR" | "WITH"))
     }
-    Ok(())
-}
 
-fn term(tokens: &[&str], pos: &mut usize) -> Result<(), String> {
-    match tokens.get(*pos) {
-        None => Err("expected a license identifier at the end".into()),
-        Some(&"(") => {
-            *pos += 1;
-            expression(tokens, pos)?;
-            if tokens.get(*pos) != Some(&")") {
-                return Err("missing ')'".into());
-            }
-            *pos += 1;
-            Ok(())
+    fn expression(&mut self, depth: usize) -> Result<(), String> {
+        self.term(depth)?;
+        while let Some(op) = self.operator().filter(|op| op != "WITH") {
+            self.out.push(op);
+            self.pos += 1;
+            self.term(depth)?;
         }
-        Some(&id) => {
-            identifier(id)?;
-            *pos += 1;
-            if tokens.get(*pos) == Some(&"WITH") {
-                *pos += 1;
-                let exception = tokens.get(*pos).ok_or("expected an exception after WITH")?;
-                identifier(exception)?;
-                *pos += 1;
-            }
-            Ok(())
-        }
-    }
-}
-
-fn identifier(id: &str) -> Result<(), String> {
-    let core = id.strip_suffix('+').unwrap_or(id);
-    let valid = !core.is_empty()
-        && !["AND", "OR", "WITH", "(", ")"].contains(&core)
-        && core
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b':');
-    if valid {
         Ok(())
-    } else {
-        Err(format!("{id:?} is not a license identifier"))
     }
+
+    fn term(&mut self, depth: usize) -> Result<(), String> {
+        match self.tokens.get(self.pos) {
+            None => Err("expected a license identifier at the end".into()),
+            Some(&"(") => {
+                if depth >= MAX_DEPTH {
+                    return Err(format!("nested more than {MAX_DEPTH} levels deep"));
+                }
+                self.out.push("(".into());
+                self.pos += 1;
+                self.expression(depth + 1)?;
+                if self.tokens.get(self.pos) != Some(&")") {
+                    return Err("missing ')'".into());
+                }
+                self.out.push(")".into());
+                self.pos += 1;
+                Ok(())
+            }
+            Some(&id) => {
+                self.out.push(license_id(id)?);
+                self.pos += 1;
+                if self.operator().as_deref() == Some("WITH") {
+                    self.out.push("WITH".into());
+                    self.pos += 1;
+                    let exception = self
+                        .tokens
+                        .get(self.pos)
+                        .ok_or("expected an exception after WITH")?;
+                    self.out.push(exception_id(exception)?);
+                    self.pos += 1;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A license of the SPDX list (any case, optionally `+`) or `LicenseRef-...`,
+/// spelled as the list spells it.
+fn license_id(token: &str) -> Result<String, String> {
+    const REF: &str = "LicenseRef-";
+    if token.len() >= REF.len() && token[..REF.len()].eq_ignore_ascii_case(REF) {
+        let rest = &token[REF.len()..];
+        if rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        {
+            return Ok(format!("{REF}{rest}"));
+        }
+        return Err(format!(
+            "{token:?} is not a valid LicenseRef: after LicenseRef- only letters, digits, '.' and '-'"
+        ));
+    }
+    let (id, plus) = match token.strip_suffix('+') {
+        Some(id) => (id, "+"),
+        None => (token, ""),
+    };
+    spdx::identifiers::LICENSES
+        .iter()
+        .find(|l| l.name.eq_ignore_ascii_case(id))
+        .map(|l| format!("{}{plus}", l.name))
+        .ok_or_else(|| {
+            format!("unknown license {token:?}: use an id of the SPDX license list or LicenseRef-<name>")
+        })
+}
+
+fn exception_id(token: &str) -> Result<String, String> {
+    spdx::identifiers::EXCEPTIONS
+        .iter()
+        .find(|e| e.name.eq_ignore_ascii_case(token))
+        .map(|e| e.name.to_owned())
+        .ok_or_else(|| {
+            format!("unknown license exception {token:?}: use an exception of the SPDX list")
+        })
 }
 
 #[cfg(test)]
@@ -205,6 +247,15 @@ mod tests {
                 "(MIT OR Apache-2.0) AND GPL-2.0+ WITH Classpath-exception-2.0",
             ),
             ("LicenseRef-Mine", "LicenseRef-Mine"),
+            (
+                "mit and (apache-2.0 or bsd-2-clause)",
+                "MIT AND (Apache-2.0 OR BSD-2-Clause)",
+            ),
+            ("licenseref-x.1", "LicenseRef-x.1"),
+            (
+                "gpl-2.0-only WITH llvm-exception",
+                "GPL-2.0-only WITH LLVM-exception",
+            ),
         ];
         for (given, canonical) in cases {
             assert_eq!(
@@ -213,7 +264,21 @@ mod tests {
                 "{given}"
             );
         }
-        for bad in ["", "MIT OR", "(MIT", "MIT Apache", "M I T", "MIT AND (OR)"] {
+        let bad = [
+            "",
+            "MIT OR",
+            "(MIT",
+            "MIT Apache",
+            "M I T",
+            "MIT AND (OR)",
+            "Use-it-after-midnight",
+            "MIT WITH Not-An-Exception",
+            "LicenseRef-a_b",
+            "MIT WITH",
+            "WITH MIT",
+            "MIT)",
+        ];
+        for bad in bad {
             assert!(canonical_expression(bad).is_err(), "{bad}");
         }
     }
