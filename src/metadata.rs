@@ -116,7 +116,7 @@ pub fn render_metadata(project: &Project, license_files: &[String]) -> Result<St
         let extra = project::normalize_name(extra);
         h.add(V2_1, "Provides-Extra", &extra)?;
         for dep in deps {
-            h.add(V1_2, "Requires-Dist", &with_extra_marker(dep, &extra))?;
+            h.add(V1_2, "Requires-Dist", &with_extra_marker(dep, &extra)?)?;
         }
     }
     if let Some(readme) = &project.readme {
@@ -165,25 +165,13 @@ fn add_contacts(
 
 /// `dep; marker` of an optional dependency becomes
 /// `dep; (marker) and extra == "x"`.
-fn with_extra_marker(requirement: &str, extra: &str) -> String {
-    // In a URL requirement a `;` only starts the marker after whitespace.
-    let split = if requirement.contains('@') {
-        requirement
-            .char_indices()
-            .find(|&(i, c)| {
-                c == ';' && requirement[..i].ends_with(|p: char| p.is_ascii_whitespace())
-            })
-            .map(|(i, _)| i)
-    } else {
-        requirement.find(';')
-    };
-    match split {
-        Some(i) => {
-            let (dep, marker) = (requirement[..i].trim_end(), requirement[i + 1..].trim());
-            format!("{dep}; ({marker}) and extra == \"{extra}\"")
-        }
-        None => format!("{}; extra == \"{extra}\"", requirement.trim_end()),
-    }
+fn with_extra_marker(requirement: &str, extra: &str) -> Result<String, Error> {
+    let parsed = project::pep508::parse(requirement)
+        .map_err(|reason| error("Requires-Dist", format!("{requirement:?}: {reason}")))?;
+    Ok(match parsed.marker {
+        Some(marker) => format!("{}; ({marker}) and extra == \"{extra}\"", parsed.dependency),
+        None => format!("{}; extra == \"{extra}\"", parsed.dependency),
+    })
 }
 
 /// The WHEEL file.

@@ -3,6 +3,7 @@
 mod dynamic;
 mod license;
 pub mod pep440;
+pub mod pep508;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -203,6 +204,32 @@ fn string_map(table: &toml::Table, key: &str) -> Result<BTreeMap<String, String>
         .collect()
 }
 
+/// A list of PEP 508 requirements; an error names the element.
+fn requirements(value: &toml::Value, key: &str) -> Result<Vec<String>, Error> {
+    let items = string_list(value, key)?;
+    for (i, item) in items.iter().enumerate() {
+        pep508::parse(item).map_err(|reason| {
+            err(
+                format!("{key}[{i}]"),
+                format!("{item:?} is not a PEP 508 requirement (like \"name[extra] >=1.0; python_version < '3.12'\"): {reason}"),
+            )
+        })?;
+    }
+    Ok(items)
+}
+
+fn requires_python(value: Option<String>) -> Result<Option<String>, Error> {
+    if let Some(spec) = &value {
+        pep440::check_specifiers(spec).map_err(|reason| {
+            err(
+                "project.requires-python",
+                format!("{spec:?} is not a PEP 440 version specifier set (like \">=3.8, <4\"): {reason}"),
+            )
+        })?;
+    }
+    Ok(value)
+}
+
 /// `key.name`, quoting a name that a bare TOML key could not spell.
 fn child_key(key: &str, name: &str) -> String {
     let bare = !name.is_empty()
@@ -376,7 +403,7 @@ impl Project {
                     if !valid_name(extra) {
                         return Err(err(key, format!("{extra:?} is not a valid extra name")));
                     }
-                    Ok((extra.clone(), string_list(deps, &key)?))
+                    Ok((extra.clone(), requirements(deps, &key)?))
                 })
                 .collect::<Result<_, Error>>()?,
         };
@@ -428,7 +455,7 @@ impl Project {
             version,
             description,
             readme: readme(table.get("readme"), project_dir)?,
-            requires_python: t.string("requires-python")?,
+            requires_python: requires_python(t.string("requires-python")?)?,
             license,
             license_files,
             authors: contacts(table.get("authors"), "project.authors")?,
@@ -436,7 +463,10 @@ impl Project {
             keywords: t.strings("keywords")?,
             classifiers,
             urls,
-            dependencies: t.strings("dependencies")?,
+            dependencies: match table.get("dependencies") {
+                None => Vec::new(),
+                Some(deps) => requirements(deps, "project.dependencies")?,
+            },
             optional_dependencies,
             scripts: entry_point_table(t.table("scripts")?, "project.scripts")?,
             gui_scripts: entry_point_table(t.table("gui-scripts")?, "project.gui-scripts")?,

@@ -94,6 +94,86 @@ pub fn normalize(text: &str) -> Option<String> {
     s.0.is_empty().then_some(out)
 }
 
+/// Checks a PEP 440 specifier set such as `>=3.8, <4` (`requires-python`,
+/// the version part of a requirement), as `packaging`'s SpecifierSet does.
+pub fn check_specifiers(text: &str) -> Result<(), String> {
+    for item in text.split(',') {
+        let item = item.trim();
+        if item.is_empty() {
+            return Err("expected a version specifier (like >=1.0) between commas".into());
+        }
+        check_specifier(item)?;
+    }
+    Ok(())
+}
+
+/// Longest first, so that `===` is not read as `==`.
+const OPERATORS: [&str; 8] = ["===", "==", "~=", "!=", "<=", ">=", "<", ">"];
+
+fn check_specifier(item: &str) -> Result<(), String> {
+    let Some(op) = OPERATORS.into_iter().find(|op| item.starts_with(op)) else {
+        return Err(format!(
+            "{item:?} does not start with an operator (one of {})",
+            OPERATORS.join(" ")
+        ));
+    };
+    let version = item[op.len()..].trim_start();
+    let fail = |what: &str| Err(format!("{item:?}: {what}"));
+    if version.is_empty() {
+        return fail("a version must follow the operator");
+    }
+    match op {
+        // Arbitrary equality compares strings: anything without blanks.
+        "===" if version.contains(char::is_whitespace) || version.contains([';', ')']) => {
+            fail("'===' takes a version without spaces, ';' or ')'")
+        }
+        "===" => Ok(()),
+        "==" | "!=" => match version.strip_suffix(".*") {
+            Some(prefix) if release_only(prefix) => Ok(()),
+            Some(_) => fail(
+                "'.*' may only follow a release number like 1.2 (no pre, post, dev or local part)",
+            ),
+            None if normalize(version).is_some() => Ok(()),
+            None => fail("not a valid PEP 440 version"),
+        },
+        _ => {
+            let Some(normalized) = normalize(version) else {
+                return fail("not a valid PEP 440 version (and only == and != take '.*')");
+            };
+            if normalized.contains('+') {
+                return fail("only == and != take a local version (+...)");
+            }
+            if op == "~=" && release_segments(&normalized) < 2 {
+                return fail("'~=' needs a release with at least two parts, like ~=1.2");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `[v][N!]N(.N)*`: a release with no pre, post, dev or local part.
+fn release_only(text: &str) -> bool {
+    let text = text.strip_prefix(['v', 'V']).unwrap_or(text);
+    let text = match text.split_once('!') {
+        Some((epoch, rest)) if !epoch.is_empty() && epoch.bytes().all(|b| b.is_ascii_digit()) => {
+            rest
+        }
+        Some(_) => return false,
+        None => text,
+    };
+    text.split('.')
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// How many numbers the release part of a normalized version has.
+fn release_segments(normalized: &str) -> usize {
+    let release = normalized.split_once('!').map_or(normalized, |(_, r)| r);
+    let end = release
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(release.len());
+    release[..end].trim_end_matches('.').split('.').count()
+}
+
 struct Cursor<'a>(&'a str);
 
 impl Cursor<'_> {
@@ -125,7 +205,47 @@ impl Cursor<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::{check_specifiers, normalize};
+
+    #[test]
+    fn specifiers() {
+        let good = [
+            ">=3.8",
+            ">=3.8, <4",
+            "==1.*",
+            "!=1.0.*",
+            "~=1.2",
+            "~=1.2.post1",
+            "==1.0+local",
+            "===weird-thing",
+            "> 1 , < 2",
+            ">=1.0RC1",
+            "<=v2!1.0",
+        ];
+        for given in good {
+            assert_eq!(check_specifiers(given), Ok(()), "{given}");
+        }
+        let bad = [
+            "",
+            "3.8",
+            ">=",
+            ">=3.8,",
+            ">=3.8,,<4",
+            "=>3.8",
+            "~=1",
+            ">=1.0+local",
+            "<1.*",
+            "==1.0a1.*",
+            "==1.*.2",
+            ">=x",
+            "== 1.0 a",
+            ">=3.8; os_name",
+            "=== a b",
+        ];
+        for given in bad {
+            assert!(check_specifiers(given).is_err(), "{given}");
+        }
+    }
 
     #[test]
     fn normalizes_every_spelling() {
