@@ -6,16 +6,20 @@ use std::fmt::Write;
 use crate::project::{self, Contact, License, Project};
 use crate::tags::WheelTags;
 
+/// A value that cannot become a METADATA line; `key` is where pyproject.toml
+/// sets it.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot write {field} into METADATA: {reason}")]
+#[error("pyproject.toml key {key}: cannot be written as the METADATA field {field}: {reason}")]
 pub struct Error {
-    field: String,
-    reason: String,
+    pub key: String,
+    pub field: String,
+    pub reason: String,
 }
 
-fn error(field: &str, reason: impl Into<String>) -> Error {
+fn error(key: &str, field: &str, reason: impl Into<String>) -> Error {
     Error {
-        field: field.to_string(),
+        key: key.to_owned(),
+        field: field.to_owned(),
         reason: reason.into(),
     }
 }
@@ -50,9 +54,19 @@ struct Headers {
 }
 
 impl Headers {
-    fn add(&mut self, since: MetadataVersion, field: &str, value: &str) -> Result<(), Error> {
+    fn add(
+        &mut self,
+        since: MetadataVersion,
+        field: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<(), Error> {
         if value.contains(['\n', '\r']) {
-            return Err(error(field, format!("{value:?} must be a single line")));
+            return Err(error(
+                key,
+                field,
+                format!("{value:?} must be a single line"),
+            ));
         }
         self.version = self.version.max(since);
         // Infallible: writing into a String.
@@ -69,21 +83,38 @@ pub fn render_metadata(project: &Project, license_files: &[String]) -> Result<St
         text: String::new(),
         version: V1_0,
     };
-    h.add(V1_0, "Name", &project.name)?;
-    h.add(V1_0, "Version", &project.version)?;
+    h.add(V1_0, "Name", "project.name", &project.name)?;
+    h.add(V1_0, "Version", "project.version", &project.version)?;
     if let Some(summary) = &project.description {
-        h.add(V1_0, "Summary", summary)?;
+        h.add(V1_0, "Summary", "project.description", summary)?;
     }
     if !project.keywords.is_empty() {
         if let Some(k) = project.keywords.iter().find(|k| k.contains(',')) {
-            return Err(error("Keywords", format!("keyword {k:?} contains a comma")));
+            return Err(error(
+                "project.keywords",
+                "Keywords",
+                format!("keyword {k:?} contains a comma"),
+            ));
         }
-        h.add(V1_0, "Keywords", &project.keywords.join(","))?;
+        h.add(
+            V1_0,
+            "Keywords",
+            "project.keywords",
+            &project.keywords.join(","),
+        )?;
     }
-    add_contacts(&mut h, V1_0, "Author", &project.authors)?;
-    add_contacts(&mut h, V1_2, "Maintainer", &project.maintainers)?;
+    add_contacts(&mut h, V1_0, "Author", "project.authors", &project.authors)?;
+    add_contacts(
+        &mut h,
+        V1_2,
+        "Maintainer",
+        "project.maintainers",
+        &project.maintainers,
+    )?;
     match &project.license {
-        Some(License::Expression(expr)) => h.add(V2_4, "License-Expression", expr)?,
+        Some(License::Expression(expr)) => {
+            h.add(V2_4, "License-Expression", "project.license", expr)?
+        }
         Some(License::Text(text)) => {
             // A multi-line license is folded: continuation lines are indented.
             let folded = text
@@ -97,30 +128,43 @@ pub fn render_metadata(project: &Project, license_files: &[String]) -> Result<St
         None => {}
     }
     for path in license_files {
-        h.add(V2_4, "License-File", path)?;
+        h.add(V2_4, "License-File", "project.license-files", path)?;
     }
     for classifier in &project.classifiers {
-        h.add(V1_1, "Classifier", classifier)?;
+        h.add(V1_1, "Classifier", "project.classifiers", classifier)?;
     }
     for (label, url) in &project.urls {
-        h.add(V1_2, "Project-URL", &format!("{label}, {url}"))?;
+        h.add(
+            V1_2,
+            "Project-URL",
+            "project.urls",
+            &format!("{label}, {url}"),
+        )?;
     }
     if let Some(requires) = &project.requires_python {
-        h.add(V1_2, "Requires-Python", requires)?;
+        h.add(V1_2, "Requires-Python", "project.requires-python", requires)?;
     }
     for dep in &project.dependencies {
-        h.add(V1_2, "Requires-Dist", dep)?;
+        h.add(V1_2, "Requires-Dist", "project.dependencies", dep)?;
     }
-    for (extra, deps) in &project.optional_dependencies {
+    for (given, deps) in &project.optional_dependencies {
+        let key = format!("project.optional-dependencies.{given}");
         // PEP 685: extra names are normalized like project names.
-        let extra = project::normalize_name(extra);
-        h.add(V2_1, "Provides-Extra", &extra)?;
+        let extra = project::normalize_name(given);
+        h.add(V2_1, "Provides-Extra", &key, &extra)?;
         for dep in deps {
-            h.add(V1_2, "Requires-Dist", &with_extra_marker(dep, &extra)?)?;
+            let line =
+                with_extra_marker(dep, &extra).map_err(|r| error(&key, "Requires-Dist", r))?;
+            h.add(V1_2, "Requires-Dist", &key, &line)?;
         }
     }
     if let Some(readme) = &project.readme {
-        h.add(V2_1, "Description-Content-Type", &readme.content_type)?;
+        h.add(
+            V2_1,
+            "Description-Content-Type",
+            "project.readme",
+            &readme.content_type,
+        )?;
     }
     let mut out = format!("Metadata-Version: {}\n{}", h.version.as_str(), h.text);
     if let Some(readme) = &project.readme {
@@ -139,6 +183,7 @@ fn add_contacts(
     h: &mut Headers,
     since: MetadataVersion,
     field: &str,
+    key: &str,
     contacts: &[Contact],
 ) -> Result<(), Error> {
     let mut names = Vec::new();
@@ -155,19 +200,19 @@ fn add_contacts(
         }
     }
     if !names.is_empty() {
-        h.add(since, field, &names.join(", "))?;
+        h.add(since, field, key, &names.join(", "))?;
     }
     if !emails.is_empty() {
-        h.add(since, &format!("{field}-email"), &emails.join(", "))?;
+        h.add(since, &format!("{field}-email"), key, &emails.join(", "))?;
     }
     Ok(())
 }
 
 /// `dep; marker` of an optional dependency becomes
 /// `dep; (marker) and extra == "x"`.
-fn with_extra_marker(requirement: &str, extra: &str) -> Result<String, Error> {
+fn with_extra_marker(requirement: &str, extra: &str) -> Result<String, String> {
     let parsed = project::pep508::parse(requirement)
-        .map_err(|reason| error("Requires-Dist", format!("{requirement:?}: {reason}")))?;
+        .map_err(|reason| format!("{requirement:?}: {reason}"))?;
     Ok(match parsed.marker {
         Some(marker) => format!("{}; ({marker}) and extra == \"{extra}\"", parsed.dependency),
         None => format!("{}; extra == \"{extra}\"", parsed.dependency),
@@ -317,6 +362,13 @@ Body
         let err = render_metadata(&p, &[]).unwrap_err().to_string();
         assert!(
             err.contains("Summary") && err.contains("single line"),
+            "{err}"
+        );
+        p.description = None;
+        p.urls = vec![("Home\npage".into(), "https://x.org".into())];
+        let err = render_metadata(&p, &[]).unwrap_err().to_string();
+        assert!(
+            err.starts_with("pyproject.toml key project.urls: ") && err.contains("Project-URL"),
             "{err}"
         );
     }

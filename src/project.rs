@@ -449,7 +449,7 @@ impl Project {
                 })
                 .collect::<Result<_, Error>>()?,
         };
-        Ok(Project {
+        let project = Project {
             normalized_name: normalize_name(&name),
             name,
             version,
@@ -472,7 +472,23 @@ impl Project {
             gui_scripts: entry_point_table(t.table("gui-scripts")?, "project.gui-scripts")?,
             entry_points,
             dynamic,
-        })
+        };
+        // Whatever cannot become a METADATA line is found now, not when packing.
+        let licenses: Vec<String> = project
+            .license_files
+            .iter()
+            .map(|l| l.relative.clone())
+            .collect();
+        crate::metadata::render_metadata(&project, &licenses).map_err(|e| {
+            err(
+                e.key,
+                format!(
+                    "cannot be written as the METADATA field {}: {}",
+                    e.field, e.reason
+                ),
+            )
+        })?;
+        Ok(project)
     }
 }
 

@@ -199,15 +199,15 @@ impl<'a> Cursor<'a> {
             .find(|c| c == ';' || c == ')')
             .unwrap_or(self.rest().len());
         let text = &self.rest()[..end];
-        // The grammar allows one trailing comma.
-        let list = text.trim();
-        let list = list
-            .strip_suffix(',')
-            .filter(|l| !l.is_empty())
-            .unwrap_or(list);
-        if !list.is_empty() {
-            pep440::check_specifiers(list)?;
+        // Unlike a bare specifier set, the grammar allows no empty item but
+        // one trailing comma.
+        let items: Vec<&str> = text.split(',').map(str::trim).collect();
+        let trailing = items.len() > 1 && items.last() == Some(&"");
+        let items = &items[..items.len() - usize::from(trailing)];
+        if items.len() > 1 && items.contains(&"") {
+            return Err(self.expected("a version specifier between commas"));
         }
+        pep440::check_specifiers(text)?;
         self.pos += end;
         if parenthesized {
             if !self.eat(")") {
@@ -341,6 +341,8 @@ mod tests {
             "foo[bar baz]",
             "foo[bar,]",
             "foo >=1.0 <2",
+            "foo>=1,,<2",
+            "foo>=1,,",
             "foo>=1.0; ",
             "foo; os_name",
             "foo; os_name = 'nt'",
