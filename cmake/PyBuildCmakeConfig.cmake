@@ -159,7 +159,10 @@ function(_py_build_cmake_resolve out_var helper python project_dir)
       ERROR_VARIABLE error)
     if(NOT result EQUAL 0)
       string(STRIP "${error}" error)
-      message(FATAL_ERROR "PyBuildCmake: reading ${project_dir}/pyproject.toml failed:\n"
+      # The helper reads the configuration and runs the target Python; its
+      # message says which of them failed.
+      message(FATAL_ERROR "PyBuildCmake: the helper failed (exit ${result}) while "
+        "resolving ${project_dir}/pyproject.toml for the Python ${python}:\n"
         "${error}\n(command: ${helper} ${args})")
     endif()
     file(WRITE "${key_file}" "${key}")

@@ -189,8 +189,23 @@ def test_bad_pyproject_is_a_clear_error(tmp_path):
     pyproject.write_text(pyproject.read_text().replace("build_type", "build_typo"))
     result = configure(cmake, src, tmp_path / "build", check=False)
     assert result.returncode != 0
-    assert "PyBuildCmake: reading" in flat(result.stdout)
+    assert "PyBuildCmake: the helper failed (exit 1) while resolving" in flat(result.stdout)
     assert "build_typo" in result.stdout
+
+
+def test_failing_python_is_named_as_such(tmp_path):
+    """An interpreter that cannot run is not reported as a pyproject.toml problem."""
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    python = tmp_path / "python3"
+    python.write_text("#!/bin/sh\necho 'no such module: sysconfig' >&2\nexit 3\n")
+    python.chmod(0o755)
+    result = configure(cmake, src, tmp_path / "build", "Ninja", f"-DPY_BUILD_CMAKE_PYTHON={python}", check=False)
+    out = flat(result.stdout)
+    assert result.returncode != 0
+    assert "pyproject.toml failed" not in out, out
+    assert f"the helper failed (exit 1) while resolving {src}/pyproject.toml for the Python {python}" in out, out
+    assert f"Python interpreter `{python}` failed" in out, out
 
 
 def test_no_pyproject_is_a_clear_error(tmp_path):
