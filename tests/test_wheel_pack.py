@@ -346,7 +346,8 @@ def test_symlinks_are_dereferenced_or_refused(tmp_path):
         ("missing_license", "matches no file"),
         ("dotdot_license", "'..'"),
         ("newline_name", "RECORD cannot hold"),
-        ("unwritable_out", "cannot write the wheel into"),
+        ("unwritable_out", "file-not-dir is a file, but the output directory must be a directory"),
+        ("out_below_a_file", "file-not-dir is a file, but the output directory"),
         ("foreign_data_dir", "rename it to demo_pkg-1.0.0.data"),
     ],
 )
@@ -380,6 +381,9 @@ def test_bad_input(tmp_path, case, expected):
     elif case == "unwritable_out":
         out = tmp_path / "file-not-dir"
         out.write_text("")
+    elif case == "out_below_a_file":
+        (tmp_path / "file-not-dir").write_text("")
+        out = tmp_path / "file-not-dir" / "dist"
     elif case == "foreign_data_dir":
         write(staging / "other_pkg-2.0.data" / "data" / "x.txt", "x")
     before = set(tmp_path.rglob("*"))
@@ -389,6 +393,17 @@ def test_bad_input(tmp_path, case, expected):
     assert "panicked" not in proc.stderr
     created = set(tmp_path.rglob("*")) - before
     assert not [p for p in created if p.is_file()], created
+
+
+def test_sdist_out_dir_that_is_a_file(tmp_path):
+    project = make_project(tmp_path)
+    out = tmp_path / "dist.txt"
+    out.write_text("keep me\n")
+    proc = subprocess.run([str(EXE), "sdist", "--project", str(project), "--out-dir", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert f"{out} is a file, but the output directory must be a directory" in proc.stderr, proc.stderr
+    assert out.read_text() == "keep me\n"
 
 
 def test_concurrent_packs_do_not_interfere(tmp_path):

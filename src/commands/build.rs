@@ -12,6 +12,8 @@ use super::Error;
 pub fn run(args: BuildArgs) -> Result<(), Error> {
     let inputs = super::absolute_inputs(args.inputs)?;
     let config = super::load_config(&inputs, crate::config::model::Os::host())?;
+    // Before the build, which takes long.
+    let out_dir = super::out_dir(args.out_dir, &config)?;
     let target = super::resolve_target(&config, args.python)?;
     let package_dir = super::package_dir()?;
     let cache = config.project_dir.join(".py-build-cmake_cache");
@@ -26,9 +28,6 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
         cmake_program: std::env::var_os("CMAKE").unwrap_or_else(|| OsString::from("cmake")),
     };
     driver.stage(&staging)?;
-    let out_dir = args
-        .out_dir
-        .unwrap_or_else(|| config.project_dir.join("dist"));
     let path = super::pack(
         &config,
         Some(&target),

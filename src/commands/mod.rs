@@ -105,6 +105,25 @@ fn absolute(path: &Path) -> Result<PathBuf, Error> {
     })
 }
 
+/// The directory a command writes its wheel or sdist into: `given` or
+/// `<project>/dist`. Checked before any work: a file on the way is named
+/// as such rather than surfacing as "File exists" from creating it.
+fn out_dir(given: Option<PathBuf>, config: &Config) -> Result<PathBuf, Error> {
+    let dir = given.unwrap_or_else(|| config.project_dir.join("dist"));
+    if let Some(file) = dir.ancestors().find(|p| p.exists() && !p.is_dir()) {
+        let what = match file == dir {
+            true => "the output directory".to_owned(),
+            false => format!("the output directory {}", dir.display()),
+        };
+        return Err(Error::Usage(format!(
+            "{} is a file, but {what} must be a directory (it is created when missing); \
+             pass another --out-dir or remove that file",
+            file.display()
+        )));
+    }
+    Ok(dir)
+}
+
 /// This helper's CMake package (PyBuildCmakeConfig.cmake, the wrapper
 /// toolchain), for commands that point CMake at it.
 fn package_dir() -> Result<PathBuf, Error> {

@@ -9,9 +9,7 @@ use super::{source_date_epoch, Error};
 pub fn run(args: SdistArgs) -> Result<(), Error> {
     let timestamp = source_date_epoch()?;
     let config = super::load_config(&args.inputs, Os::host())?;
-    let out_dir = args
-        .out_dir
-        .unwrap_or_else(|| config.project_dir.join("dist"));
+    let out_dir = super::out_dir(args.out_dir, &config)?;
     let path = sdist::build(&config, &out_dir, timestamp)?;
     println!("{}", path.display());
     Ok(())

@@ -19,9 +19,7 @@ pub fn run(args: WheelArgs) -> Result<(), Error> {
         platform: args.platform_tag,
         build: args.build_tag,
     };
-    let out_dir = args
-        .out_dir
-        .unwrap_or_else(|| config.project_dir.join("dist"));
+    let out_dir = super::out_dir(args.out_dir, &config)?;
     let path = super::pack(
         &config,
         target.as_ref(),
