@@ -193,7 +193,7 @@ pub fn user_presets_with_include(
         let doc = json!({"version": SCHEMA_VERSION, "include": [include_path]});
         return Ok(Some(pretty(&doc)));
     };
-    let mut doc: Value = serde_json::from_str(text).map_err(|e| Error::Json {
+    let doc: Value = serde_json::from_str(text).map_err(|e| Error::Json {
         path: path.to_path_buf(),
         line: e.line(),
         column: e.column(),
@@ -204,7 +204,7 @@ pub fn user_presets_with_include(
         message,
     };
     let object = doc
-        .as_object_mut()
+        .as_object()
         .ok_or_else(|| user_error("expected a JSON object at the top level".into()))?;
     let version = object.get("version").and_then(Value::as_u64).unwrap_or(0);
     if version < INCLUDE_MIN_VERSION {
@@ -212,16 +212,110 @@ pub fn user_presets_with_include(
             "\"version\" is {version}, but \"include\" needs version {INCLUDE_MIN_VERSION} or later; raise it, then run this again"
         )));
     }
-    let includes = object
-        .entry("include")
-        .or_insert_with(|| Value::Array(Vec::new()))
-        .as_array_mut()
-        .ok_or_else(|| user_error("\"include\" must be a list of file names".into()))?;
-    if includes.iter().any(|v| v.as_str() == Some(include_path)) {
-        return Ok(None);
+    match object.get("include") {
+        None => {}
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
+            if items.iter().any(|v| v.as_str() == Some(include_path)) {
+                return Ok(None);
+            }
+        }
+        Some(_) => {
+            return Err(user_error(
+                "\"include\" must be a list of file names".into(),
+            ))
+        }
     }
-    includes.push(json!(include_path));
-    Ok(Some(pretty(&doc)))
+    // Edit the text, not the parsed document: the user's spelling of
+    // numbers, spacing and key order stay exactly as they were.
+    let quoted = serde_json::to_string(include_path).unwrap_or_default();
+    let members = top_level_members(text);
+    let edited = match members.iter().rev().find(|m| m.key == "include") {
+        Some(include) => {
+            let array = &text[include.value.clone()];
+            let inner = array[1..array.len() - 1].trim_end();
+            let at = include.value.start + 1 + inner.len();
+            let separator = if inner.trim_start().is_empty() {
+                ""
+            } else {
+                ", "
+            };
+            format!("{}{separator}{quoted}{}", &text[..at], &text[at..])
+        }
+        None => {
+            let close = text.rfind('}').unwrap_or(text.len());
+            let at = text[..close].trim_end().len();
+            let separator = if members.is_empty() { "" } else { "," };
+            format!(
+                "{}{separator}\n  \"include\": [{quoted}]{}",
+                &text[..at],
+                &text[at..]
+            )
+        }
+    };
+    Ok(Some(edited))
+}
+
+/// A member of the top-level object: its key and where its value is.
+struct Member {
+    key: String,
+    value: std::ops::Range<usize>,
+}
+
+/// The members of the top-level object of `text`, which is valid JSON.
+fn top_level_members(text: &str) -> Vec<Member> {
+    let bytes = text.as_bytes();
+    let skip_blanks = |mut i: usize| {
+        while bytes.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
+            i += 1;
+        }
+        i
+    };
+    let mut members = Vec::new();
+    let mut i = skip_blanks(0) + 1; // past '{'
+    loop {
+        i = skip_blanks(i);
+        if bytes.get(i) != Some(&b'"') {
+            return members;
+        }
+        let key_end = json_value_end(bytes, i);
+        let key = serde_json::from_str(&text[i..key_end]).unwrap_or_default();
+        i = skip_blanks(skip_blanks(key_end) + 1); // past ':'
+        let end = json_value_end(bytes, i);
+        members.push(Member { key, value: i..end });
+        i = skip_blanks(end) + 1; // past ',' (or the closing '}')
+    }
+}
+
+/// Where the JSON value starting at `start` ends.
+fn json_value_end(bytes: &[u8], start: usize) -> usize {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut i = start;
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
+        match (in_string, b) {
+            (true, b'\\') => i += 1,
+            (true, b'"') => {
+                in_string = false;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            (true, _) => {}
+            (false, b'"') => in_string = true,
+            (false, b'{' | b'[') => depth += 1,
+            (false, b'}' | b']') if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            (false, b',' | b'}' | b']') if depth == 0 => return i - 1,
+            (false, b) if depth == 0 && b.is_ascii_whitespace() => return i - 1,
+            (false, _) => {}
+        }
+    }
+    i
 }
 
 pub fn pretty(doc: &Value) -> String {
@@ -270,6 +364,43 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    /// Only our include is added: numbers keep their spelling (2.50), and
+    /// spacing and key order stay byte for byte.
+    #[test]
+    fn user_presets_text_is_edited_not_rewritten() {
+        let original = "{ \"vendor\" : {\"x\": 2.50, \"s\": \"a]b\\\"}\"},\n\t\"version\":6 ,\"include\" : [ \"a.json\" ] }\n";
+        let text = user_presets_with_include(Path::new("U.json"), Some(original), "P.json")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            text,
+            original.replace("\"a.json\" ]", "\"a.json\", \"P.json\" ]")
+        );
+        let empty = "{\"version\": 6, \"include\": [ ], \"z\": 1e3}";
+        let text = user_presets_with_include(Path::new("U.json"), Some(empty), "P.json")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            text,
+            "{\"version\": 6, \"include\": [\"P.json\" ], \"z\": 1e3}"
+        );
+        let none = "{\n  \"zeta\": 2.50,\n  \"version\": 10\n}\n";
+        let text = user_presets_with_include(Path::new("U.json"), Some(none), "P.json")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            text,
+            "{\n  \"zeta\": 2.50,\n  \"version\": 10,\n  \"include\": [\"P.json\"]\n}\n"
+        );
+        let err = user_presets_with_include(
+            Path::new("U.json"),
+            Some("{\"version\": 6, \"include\": \"x\"}"),
+            "P.json",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("list of file names"), "{err}");
     }
 
     #[test]
