@@ -78,32 +78,33 @@ pub fn object_reference(reference: &str) -> Result<(), String> {
     }
 }
 
-/// A file named relative to the project directory: not absolute, no `..`,
-/// and, resolving symlinks, inside the project. Returns the path with `/`.
-pub fn project_file(project_dir: &Path, given: &str) -> Result<String, String> {
+/// A path or glob relative to the project directory, checked by its text
+/// alone: not absolute and no `..`. Returns it with `/` and without `./`.
+pub fn relative_path(given: &str) -> Result<String, String> {
     let relative = given.replace('\\', "/");
-    let outside = || {
-        format!(
-            "{given:?} must be a path inside the project directory {}, relative to it \
-             and without '..'",
-            project_dir.display()
-        )
-    };
-    if Path::new(given).is_absolute()
-        || relative.starts_with('/')
-        || Path::new(&relative)
+    let lexical_ok = !Path::new(given).is_absolute()
+        && !relative.starts_with('/')
+        && Path::new(&relative)
             .components()
-            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
-    {
-        return Err(outside());
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if !lexical_ok {
+        return Err(format!(
+            "{given:?} must be relative to the project directory and stay inside it (no '..')"
+        ));
     }
-    let path = project_dir.join(&relative);
-    inside_project(project_dir, &path)?;
     Ok(relative
         .split('/')
         .filter(|p| !p.is_empty() && *p != ".")
         .collect::<Vec<_>>()
         .join("/"))
+}
+
+/// A file named relative to the project directory: [`relative_path`] and,
+/// resolving symlinks, inside the project.
+pub fn project_file(project_dir: &Path, given: &str) -> Result<String, String> {
+    let relative = relative_path(given)?;
+    inside_project(project_dir, &project_dir.join(&relative))?;
+    Ok(relative)
 }
 
 /// Refuses a project file that is, or passes through, a symlink leading out

@@ -45,11 +45,14 @@ DIVERGENT = {
     "error-module-name-default-from-project-name": "the oracle uses module.name as a path unchecked",
     "error-module-name-path-in-override": "the oracle uses module.name as a path unchecked",
     "error-stubgen-package-path": "the oracle passes stubgen names on unchecked",
+    "error-sdist-include-outside": "the oracle globs outside the project",
     "error-override-space-around-value": "the oracle keeps the blanks in the value",
     "error-project-entry-point-name-newline": "the oracle checks [project] only while building",
     "error-project-entry-point-reference": "the oracle checks [project] only while building",
     "error-project-readme-file-absolute": "the oracle reads the readme only while building",
     "error-project-script-name-path": "the oracle checks [project] only while building",
+    "error-project-url-newline": "the oracle checks [project] only while building",
+    "error-project-unknown-license": "the oracle checks license ids only while building",
 }
 
 def plain(x):

@@ -504,16 +504,18 @@ fn dynamic_source(
     }
     let base = &module.directory;
     let name = &module.name;
+    // Dots in the name are sub-packages, as where the wheel step looks.
+    let relative: PathBuf = name.split('.').collect();
     let mut found: Vec<PathBuf> = Vec::new();
-    for dir in [base.join(name), base.join("src").join(name)] {
+    for dir in [base.join(&relative), base.join("src").join(&relative)] {
         if dir.is_dir() {
             found.push(dir);
         }
     }
     if !module.namespace {
         for file in [
-            base.join(format!("{name}.py")),
-            base.join("src").join(format!("{name}.py")),
+            base.join(&relative).with_extension("py"),
+            base.join("src").join(&relative).with_extension("py"),
         ] {
             if file.is_file() {
                 found.push(file);

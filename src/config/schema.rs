@@ -27,12 +27,15 @@ pub enum Format {
     ModuleName,
     /// A CMake version: numbers separated by dots (`3.20`, `3.26.4`).
     CmakeVersion,
+    /// A glob relative to the project directory, not leaving it.
+    ProjectGlob,
 }
 
 impl Format {
     pub fn check(self, value: &str) -> Result<(), String> {
         match self {
             Format::ModuleName => crate::names::dotted_name(&value.replace('-', "_")),
+            Format::ProjectGlob => crate::names::relative_path(value).map(drop),
             Format::CmakeVersion => {
                 let parts: Vec<&str> = value.split('.').collect();
                 let numbers = parts
@@ -214,13 +217,15 @@ const SDIST: &[Opt] = &[
         list(false, false),
         Default::List(&[]),
         "Glob patterns ('*', '**') of files and folders to add to the source distribution.",
-    ),
+    )
+    .format(Format::ProjectGlob),
     Opt::new(
         "exclude",
         list(false, false),
         Default::List(&[]),
         "Glob patterns ('*', '**') of files and folders to leave out of the source distribution.",
-    ),
+    )
+    .format(Format::ProjectGlob),
 ];
 
 const CMAKE: &[Opt] = &[
