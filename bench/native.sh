@@ -74,7 +74,7 @@ cmake.build-type = "Release"
 ninja.make-fallback = false
 TOML
 # py-build-cmake's own config, with Ninja like the others.
-sed 's/^minimum_version = "3.20"$/minimum_version = "3.20"\ngenerator = "Ninja"/' \
+sed -e 's/^minimum_version = "3.20"$/minimum_version = "3.20"\ngenerator = "Ninja"/' -e 's/^build-backend = "pybuildcmake.build"$/build-backend = "py_build_cmake.build"/' \
     "$root/examples/c-extension/pyproject.toml" >"$pbc/pyproject.toml"
 
 # Runs a command quietly and prints its wall time in seconds.

@@ -371,6 +371,9 @@ function(py_build_cmake_add_wheel)
     VERBATIM)
   add_custom_target(${name} DEPENDS "${stamp}")
   set_property(TARGET ${name} PROPERTY _PY_BUILD_CMAKE_TARGET TRUE)
+  # The step writes the wheel's path into the stamp; a driver (the build
+  # backend, `py-build-cmake build`) finds the stamp here.
+  set(_PY_BUILD_CMAKE_WHEEL_STAMP_${name} "${stamp}" CACHE INTERNAL "")
   # A deferred call expands its arguments when it runs, so EVAL bakes the
   # target name and project dir in now.
   _py_build_cmake_quote(quoted_top "${CMAKE_SOURCE_DIR}")
@@ -464,7 +467,8 @@ if(NOT PY_BUILD_CMAKE_HELPER_VERSION STREQUAL _py_build_cmake_version)
     "rebuild or reinstall them together (py-build-cmake install --prefix <prefix>).")
 endif()
 unset(_py_build_cmake_version)
-if(PY_BUILD_CMAKE_DRIVER_ONLY_OPTIONS)
+# (A driver, which sets _PY_BUILD_CMAKE_DRIVEN, applies them itself.)
+if(PY_BUILD_CMAKE_DRIVER_ONLY_OPTIONS AND NOT _PY_BUILD_CMAKE_DRIVEN)
   message(STATUS "PyBuildCmake: tool.py-build-cmake.cmake options "
     "${PY_BUILD_CMAKE_DRIVER_ONLY_OPTIONS} apply to the CMake command line and are "
     "not applied from inside CMake; pass them to cmake yourself or use a driver.")

@@ -217,4 +217,5 @@ foreach(dep IN LISTS deps)
   string(APPEND depfile_text " \\\n  ${dep}")
 endforeach()
 file(WRITE "${PBC_DEPFILE}" "${depfile_text}\n")
-file(TOUCH "${PBC_STAMP}")
+# The stamp names the wheel, for drivers that copy it elsewhere.
+file(WRITE "${PBC_STAMP}" "${wheel}\n")

@@ -39,6 +39,37 @@ pub enum Error {
     },
 }
 
+/// The build backend an sdist should name: the one `pip install <sdist>`
+/// then builds with.
+pub const BACKEND: &str = "pybuildcmake.build";
+
+/// A warning when pyproject.toml's `[build-system]` names another backend
+/// than ours: an sdist built from it would not build with this tool.
+pub fn backend_warning(config: &Config) -> Result<Option<String>, Error> {
+    let text = std::fs::read_to_string(&config.pyproject).map_err(|source| Error::Read {
+        path: config.pyproject.clone(),
+        source,
+    })?;
+    // The loader has parsed this file already; a failure here cannot happen.
+    let document: toml::Table = toml::from_str(&text).unwrap_or_default();
+    let backend = document
+        .get("build-system")
+        .and_then(|b| b.get("build-backend"))
+        .and_then(|b| b.as_str());
+    Ok(match backend {
+        Some(BACKEND) => None,
+        other => Some(format!(
+            "{} names the build backend {}, so `pip install` of its sdist builds with that \
+             backend, not with this tool; set [build-system] build-backend = \"{BACKEND}\" and \
+             requires = [\"pybuildcmake\"]",
+            config.pyproject.display(),
+            other.map_or("of setuptools (none is set)".to_string(), |b| format!(
+                "{b:?}"
+            )),
+        )),
+    })
+}
+
 /// Writes the sdist of `config`'s project into `out_dir` and returns its path.
 /// `timestamp` is every entry's mtime (SOURCE_DATE_EPOCH), so two runs over the
 /// same files give the same bytes; an unchanged archive is not rewritten.
