@@ -481,10 +481,14 @@ if(PY_BUILD_CMAKE_MINIMUM_CMAKE_VERSION
     "Install a newer one, e.g. `pip install cmake`.")
 endif()
 _py_build_cmake_apply_options()
-# pybind11 and nanobind ship their CMake packages inside site-packages.
+# pybind11 and nanobind ship their CMake packages inside site-packages: the
+# target's, and those of the build backend's (isolated) environment, which
+# the driver passes as PY_BUILD_CMAKE_BUILD_SITE_PACKAGES.
 foreach(_py_build_cmake_pkg IN ITEMS pybind11 nanobind)
-  if(NOT DEFINED ${_py_build_cmake_pkg}_ROOT AND PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES)
-    set(${_py_build_cmake_pkg}_ROOT ${PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES})
+  if(NOT DEFINED ${_py_build_cmake_pkg}_ROOT
+     AND (PY_BUILD_CMAKE_BUILD_SITE_PACKAGES OR PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES))
+    set(${_py_build_cmake_pkg}_ROOT
+      ${PY_BUILD_CMAKE_BUILD_SITE_PACKAGES} ${PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES})
   endif()
 endforeach()
 unset(_py_build_cmake_pkg)

@@ -269,6 +269,10 @@ pub struct HookInputs {
     /// The interpreter running the backend: the wheel's target when native.
     #[arg(long)]
     pub python: Option<PathBuf>,
+    /// A site-packages dir the backend imports from (the isolated build
+    /// env's): where the CMake packages of pybind11 and nanobind are.
+    #[arg(long = "site-packages", value_name = "DIR")]
+    pub site_packages: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

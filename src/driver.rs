@@ -92,6 +92,8 @@ pub struct Driver<'a> {
     /// This helper: the CMake side must call back the same one, not look
     /// for another (or build one with cargo).
     pub helper: &'a Path,
+    /// The build backend's site-packages dirs (PY_BUILD_CMAKE_BUILD_SITE_PACKAGES).
+    pub site_packages: &'a [PathBuf],
     /// Stream every tool's output; else one line per step, and a failing
     /// step's output after it fails.
     pub verbose: bool,
@@ -236,6 +238,8 @@ impl Driver<'_> {
     ) -> Result<PathBuf, Error> {
         let build_dir = self.build_dir(cmake);
         let mut args = self.configure_args(index, cmake, &build_dir, version);
+        // Only a py_build_cmake_add_wheel() of this configure may leave it.
+        args.push(format!("-U{WHEEL_STAMP_ENTRY}").into());
         let cache = CmakeCache::read(&build_dir.join("CMakeCache.txt"))?;
         if let Some(program) = cache.get("CMAKE_MAKE_PROGRAM") {
             if !program.is_empty() && !Path::new(program).exists() {
@@ -290,6 +294,10 @@ impl Driver<'_> {
         define("PyBuildCmake_DIR:PATH", path_text(self.package_dir));
         define("PY_BUILD_CMAKE_EXECUTABLE:FILEPATH", path_text(self.helper));
         define("_PY_BUILD_CMAKE_DRIVEN:INTERNAL", "ON".into());
+        define(
+            "PY_BUILD_CMAKE_BUILD_SITE_PACKAGES:STRING",
+            cmake_list(self.site_packages.iter().map(|p| path_text(p))),
+        );
         // The `wheel` target writes into the build tree; the caller copies
         // the wheel where it is wanted, so a new out dir reconfigures nothing.
         define(

@@ -34,7 +34,12 @@ __all__ = [
 def _hook(hook: str, config_settings: dict | None, *args: str) -> str:
     """Runs one hook of the executable and returns the last line it printed."""
     settings = json.dumps(config_settings or {})
-    return _run(executable(), "pep517", hook, "--python", sys.executable, "--config-settings", settings, *args)
+    # The build requirements (pybind11, nanobind) are importable here: in
+    # pip's isolated env from dirs that the target interpreter alone lacks.
+    site = [arg for path in sys.path if os.path.basename(path) in ("site-packages", "dist-packages")
+            and os.path.isdir(path) for arg in ("--site-packages", path)]
+    return _run(executable(), "pep517", hook, "--python", sys.executable,
+                "--config-settings", settings, *site, *args)
 
 
 def _run(exe: Path, *args: str) -> str:

@@ -24,6 +24,7 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
         &config,
         args.python,
         (&sources.local, &sources.cross, &sources.overrides),
+        &[],
         &out_dir,
         !args.quiet,
     )?;
@@ -33,11 +34,13 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
 
 /// Builds `config`'s wheel in its persistent build tree and puts it into
 /// `out_dir`. `sources` are the `--local`, `--cross` and `-o` inputs
-/// (absolute), forwarded to find_package(PyBuildCmake) inside the project.
+/// (absolute), forwarded to find_package(PyBuildCmake) inside the project;
+/// `site_packages` the build backend's.
 pub fn build_wheel(
     config: &Config,
     python: Option<PathBuf>,
     sources: (&[PathBuf], &[PathBuf], &[String]),
+    site_packages: &[PathBuf],
     out_dir: &Path,
     verbose: bool,
 ) -> Result<PathBuf, Error> {
@@ -60,6 +63,7 @@ pub fn build_wheel(
         overrides: sources.2,
         cmake_program: std::env::var_os("CMAKE").unwrap_or_else(|| OsString::from("cmake")),
         helper: &helper,
+        site_packages,
         verbose,
     };
     match driver.run(&staging)? {

@@ -39,6 +39,7 @@ pub fn run(command: Pep517Command) -> Result<(), Error> {
                 &config,
                 args.inputs.python,
                 (&settings.local, &settings.cross, &settings.overrides),
+                &args.inputs.site_packages,
                 &args.wheel_directory,
                 settings.verbose,
             )?;
