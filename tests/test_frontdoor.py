@@ -88,6 +88,29 @@ def test_the_tool_is_a_platform_wheel_with_executable_cmake_package_and_backend(
             assert f"pybuildcmake/{module}" in infos
 
 
+def test_pip_install_of_the_checkout(tmp_path):
+    env = cs.Venv(tmp_path / "venv")
+    cs.run([env.python, "-m", "pip", "install", "--quiet", cs.REPO], env=frontend_env(None))
+    assert cs.run([env.scripts / "py-build-cmake", "--version"]).stdout.strip() == f"py-build-cmake {VERSION}"
+
+
+def test_the_tools_sdist_builds_the_same_wheel(tmp_path, wheelhouse):
+    # The sdist's build reuses the checkout's compiled dependencies.
+    env = frontend_env(None, CARGO_TARGET_DIR=str(cs.REPO / "target"))
+    cs.run([sys.executable, "-m", "build", "--sdist", "--outdir", tmp_path, cs.REPO], env=env)
+    sdist = tmp_path / f"pybuildcmake-{VERSION}.tar.gz"
+    with tarfile.open(sdist) as tf:
+        names = set(tf.getnames())
+    base = f"pybuildcmake-{VERSION}"
+    for needed in ["Cargo.toml", "Cargo.lock", "src/main.rs", "cmake/PyBuildCmakeConfig.cmake",
+                   "data/manylinux-policy.json", "python/pybuildcmake/build.py", "pyproject.toml"]:
+        assert f"{base}/{needed}" in names, needed
+    cs.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", tmp_path / "from-sdist", sdist], env=env)
+    rebuilt = cs.only_wheel(tmp_path / "from-sdist")
+    assert rebuilt.name == tool_wheel(wheelhouse).name
+    validate(rebuilt)
+
+
 def test_one_version_number():
     pyproject = tomllib.loads((cs.REPO / "pyproject.toml").read_text())
     assert pyproject["project"]["version"] == VERSION
