@@ -374,6 +374,9 @@ function(py_build_cmake_add_wheel)
     VERBATIM)
   add_custom_target(${name} DEPENDS "${stamp}")
   set_property(TARGET ${name} PROPERTY _PY_BUILD_CMAKE_TARGET TRUE)
+  # The step writes the wheel's path into the stamp; a driver (the build
+  # backend, `py-build-cmake build`) finds the stamp here.
+  set(_PY_BUILD_CMAKE_WHEEL_STAMP_${name} "${stamp}" CACHE INTERNAL "")
   # A deferred call expands its arguments when it runs, so EVAL bakes the
   # target name and project dir in now.
   _py_build_cmake_quote(quoted_top "${CMAKE_SOURCE_DIR}")
@@ -467,7 +470,8 @@ if(NOT PY_BUILD_CMAKE_HELPER_VERSION STREQUAL _py_build_cmake_version)
     "rebuild or reinstall them together (py-build-cmake install --prefix <prefix>).")
 endif()
 unset(_py_build_cmake_version)
-if(PY_BUILD_CMAKE_DRIVER_ONLY_OPTIONS)
+# (A driver, which sets _PY_BUILD_CMAKE_DRIVEN, applies them itself.)
+if(PY_BUILD_CMAKE_DRIVER_ONLY_OPTIONS AND NOT _PY_BUILD_CMAKE_DRIVEN)
   message(STATUS "PyBuildCmake: tool.py-build-cmake.cmake options "
     "${PY_BUILD_CMAKE_DRIVER_ONLY_OPTIONS} apply to the CMake command line and are "
     "not applied from inside CMake; pass them to cmake yourself or use a driver.")
@@ -480,10 +484,14 @@ if(PY_BUILD_CMAKE_MINIMUM_CMAKE_VERSION
     "Install a newer one, e.g. `pip install cmake`.")
 endif()
 _py_build_cmake_apply_options()
-# pybind11 and nanobind ship their CMake packages inside site-packages.
+# pybind11 and nanobind ship their CMake packages inside site-packages: the
+# target's, and those of the build backend's (isolated) environment, which
+# the driver passes as PY_BUILD_CMAKE_BUILD_SITE_PACKAGES.
 foreach(_py_build_cmake_pkg IN ITEMS pybind11 nanobind)
-  if(NOT DEFINED ${_py_build_cmake_pkg}_ROOT AND PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES)
-    set(${_py_build_cmake_pkg}_ROOT ${PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES})
+  if(NOT DEFINED ${_py_build_cmake_pkg}_ROOT
+     AND (PY_BUILD_CMAKE_BUILD_SITE_PACKAGES OR PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES))
+    set(${_py_build_cmake_pkg}_ROOT
+      ${PY_BUILD_CMAKE_BUILD_SITE_PACKAGES} ${PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES})
   endif()
 endforeach()
 unset(_py_build_cmake_pkg)

@@ -28,12 +28,16 @@ function(_py_build_cmake_find_helper out_var)
     set(${out_var} "$ENV{PY_BUILD_CMAKE_EXECUTABLE}" PARENT_SCOPE)
     return()
   endif()
-  # Installed: <prefix>/lib/cmake/PyBuildCmake/ and <prefix>/bin/.
+  # Installed: <prefix>/lib/cmake/PyBuildCmake/ (py-build-cmake install) or
+  # <prefix>/share/cmake/PyBuildCmake/ (the pybuildcmake wheel), beside
+  # <prefix>/bin/ (Scripts\ in a Windows environment).
   get_filename_component(prefix "${package_dir}/../../.." ABSOLUTE)
-  if(EXISTS "${prefix}/bin/${exe_name}")
-    set(${out_var} "${prefix}/bin/${exe_name}" PARENT_SCOPE)
-    return()
-  endif()
+  foreach(bin IN ITEMS bin Scripts)
+    if(EXISTS "${prefix}/${bin}/${exe_name}")
+      set(${out_var} "${prefix}/${bin}/${exe_name}" PARENT_SCOPE)
+      return()
+    endif()
+  endforeach()
   # Source checkout: <checkout>/cmake/ next to Cargo.toml. The newest of the
   # cargo builds wins, so a fresh `cargo build` is picked up.
   get_filename_component(checkout "${package_dir}/.." ABSOLUTE)

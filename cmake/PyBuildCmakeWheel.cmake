@@ -167,9 +167,19 @@ if(PBC_STUBGEN)
       if(NOT "--search-path" IN_LIST PBC_STUBGEN_ARGS)
         list(APPEND command --search-path "${PBC_STAGING_DIR}")
       endif()
+      # The staged modules go first on PYTHONPATH; what is already there
+      # stays (pip's isolated build env reaches mypy through it).
+      set(pythonpath "${PBC_STAGING_DIR}")
+      if(DEFINED ENV{PYTHONPATH} AND NOT "$ENV{PYTHONPATH}" STREQUAL "")
+        if(CMAKE_HOST_WIN32)
+          string(APPEND pythonpath "\;$ENV{PYTHONPATH}")
+        else()
+          string(APPEND pythonpath ":$ENV{PYTHONPATH}")
+        endif()
+      endif()
       execute_process(COMMAND "${CMAKE_COMMAND}" -E env ${PBC_ENV}
           "MYPY_CACHE_DIR=${PBC_STAGING_DIR}-mypy-cache"
-          "MYPYPATH=${PBC_STAGING_DIR}" "PYTHONPATH=${PBC_STAGING_DIR}"
+          "MYPYPATH=${PBC_STAGING_DIR}" "PYTHONPATH=${pythonpath}"
           ${command}
         WORKING_DIRECTORY "${PBC_STAGING_DIR}"
         RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
@@ -217,4 +227,5 @@ foreach(dep IN LISTS deps)
   string(APPEND depfile_text " \\\n  ${dep}")
 endforeach()
 file(WRITE "${PBC_DEPFILE}" "${depfile_text}\n")
-file(TOUCH "${PBC_STAMP}")
+# The stamp names the wheel, for drivers that copy it elsewhere.
+file(WRITE "${PBC_STAMP}" "${wheel}\n")

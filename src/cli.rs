@@ -37,6 +37,9 @@ pub enum Command {
     /// Resolve the cross config for PyBuildCmakeToolchain.cmake and write the
     /// CMake script it includes (emulator, the config's toolchain_file).
     CrossToolchain(CrossToolchainArgs),
+    /// The PEP 517 hooks behind the Python build backend `pybuildcmake.build`.
+    #[command(subcommand)]
+    Pep517(Pep517Command),
 }
 
 /// The inputs every command that resolves a configuration shares.
@@ -233,4 +236,81 @@ pub struct BuildArgs {
     /// Where the wheel is written (default: <project>/dist).
     #[arg(long)]
     pub out_dir: Option<PathBuf>,
+    /// One line per step; a failing step's output only when it fails.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Each hook prints its answer as the last line of stdout.
+#[derive(Debug, Subcommand)]
+pub enum Pep517Command {
+    /// The build requirements (a JSON list): cmake and ninja when no suitable
+    /// one is on PATH, mypy for stubgen.
+    GetRequires(GetRequiresArgs),
+    /// Write `<name>-<version>.dist-info` (METADATA, entry points, licence
+    /// files) into the directory without building; prints its name.
+    PrepareMetadata(PrepareMetadataArgs),
+    /// Build the wheel into the directory; prints its file name.
+    BuildWheel(BuildWheelArgs),
+    /// Write the sdist into the directory; prints its file name.
+    BuildSdist(BuildSdistArgs),
+}
+
+/// What every hook gets from the frontend.
+#[derive(Debug, Clone, Args)]
+pub struct HookInputs {
+    /// Project directory (holds pyproject.toml).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// The frontend's config settings as a JSON object of strings or lists
+    /// of strings (`local`, `cross`, `o`/`override`, `verbose`, ...).
+    #[arg(long, default_value = "{}")]
+    pub config_settings: String,
+    /// The interpreter running the backend: the wheel's target when native.
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// A site-packages dir the backend imports from (the isolated build
+    /// env's): where the CMake packages of pybind11 and nanobind are.
+    #[arg(long = "site-packages", value_name = "DIR")]
+    pub site_packages: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Hook {
+    Wheel,
+    Sdist,
+    Editable,
+}
+
+#[derive(Debug, Args)]
+pub struct GetRequiresArgs {
+    #[command(flatten)]
+    pub inputs: HookInputs,
+    /// Which build the requirements are for.
+    #[arg(long, value_enum)]
+    pub hook: Hook,
+}
+
+#[derive(Debug, Args)]
+pub struct PrepareMetadataArgs {
+    #[command(flatten)]
+    pub inputs: HookInputs,
+    #[arg(long)]
+    pub metadata_directory: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildWheelArgs {
+    #[command(flatten)]
+    pub inputs: HookInputs,
+    #[arg(long)]
+    pub wheel_directory: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildSdistArgs {
+    #[command(flatten)]
+    pub inputs: HookInputs,
+    #[arg(long)]
+    pub sdist_directory: PathBuf,
 }

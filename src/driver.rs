@@ -1,16 +1,21 @@
-//! The driver for projects whose CMakeLists.txt does not call
-//! find_package(PyBuildCmake): configure, build and install each numbered
-//! CMake configuration the way py-build-cmake does, into one staging tree
-//! that the wheel writer then packs.
+//! The driver behind `py-build-cmake build` and the build backend: runs
+//! CMake in the project's persistent build tree (`cmake.build_path`).
 //!
-//! The PY_BUILD_CMAKE_* variables and the FindPython hints reach the project
-//! through CMAKE_PROJECT_TOP_LEVEL_INCLUDES (PyBuildCmakeDriver.cmake), which
-//! runs find_package(PyBuildCmake) inside the project's first project() call.
+//! A project whose CMakeLists.txt calls find_package(PyBuildCmake) and
+//! py_build_cmake_add_wheel() is built through its `wheel` target. Any other
+//! project is configured, built and installed the way py-build-cmake does,
+//! each numbered CMake configuration into one staging tree that the wheel
+//! writer then packs. The PY_BUILD_CMAKE_* variables and the FindPython
+//! hints reach such a project through CMAKE_PROJECT_TOP_LEVEL_INCLUDES
+//! (PyBuildCmakeDriver.cmake), which runs find_package(PyBuildCmake) inside
+//! its first project() call.
 
 use std::ffi::OsString;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::cmake_cache::CmakeCache;
 use crate::cmake_output;
 use crate::config::model::{CmakeOptions, Config};
 use crate::module_source::{self, ModuleSource};
@@ -29,11 +34,39 @@ pub enum Error {
         status: String,
         command: String,
     },
+    #[error("`{program} --version` printed {found:?}, which names no CMake version")]
+    NoVersion { program: String, found: String },
     #[error(
-        "`{program} --version` says {found}; `py-build-cmake build` needs CMake 3.24 or newer \
-         (for CMAKE_PROJECT_TOP_LEVEL_INCLUDES): `pip install -U cmake`, or set CMAKE to a newer one"
+        "{program} is CMake {major}.{minor}; py-build-cmake needs CMake 3.20 or newer: \
+         `pip install -U cmake`, or set CMAKE to a newer one"
     )]
-    TooOld { program: String, found: String },
+    TooOld {
+        program: String,
+        major: u32,
+        minor: u32,
+    },
+    #[error(
+        "{project} does not call find_package(PyBuildCmake) and py_build_cmake_add_wheel(), \
+         so its variables must come from CMAKE_PROJECT_TOP_LEVEL_INCLUDES, which needs CMake \
+         3.24 or newer; {program} is CMake {major}.{minor}: `pip install -U cmake`, or set \
+         CMAKE to a newer one"
+    )]
+    TooOldForDriver {
+        project: PathBuf,
+        program: String,
+        major: u32,
+        minor: u32,
+    },
+    #[error(
+        "{project} builds its wheel through its `wheel` target, which packs one CMake \
+         configuration; remove the numbered cmake.1, cmake.2, ... sections, or drop \
+         py_build_cmake_add_wheel() to let the driver install every configuration"
+    )]
+    NumberedConfigs { project: PathBuf },
+    #[error("the `wheel` target ran but left no wheel path in {stamp}")]
+    NoWheelRecorded { stamp: PathBuf },
+    #[error("while reading the CMake cache")]
+    Cache(#[from] crate::cmake_cache::Error),
     #[error("while staging {path}: {source}")]
     Stage {
         path: PathBuf,
@@ -56,36 +89,119 @@ pub struct Driver<'a> {
     pub cross: &'a [PathBuf],
     pub overrides: &'a [String],
     pub cmake_program: OsString,
+    /// This helper: the CMake side must call back the same one, not look
+    /// for another (or build one with cargo).
+    pub helper: &'a Path,
+    /// The build backend's site-packages dirs (PY_BUILD_CMAKE_BUILD_SITE_PACKAGES).
+    pub site_packages: &'a [PathBuf],
+    /// Stream every tool's output; else one line per step, and a failing
+    /// step's output after it fails.
+    pub verbose: bool,
 }
 
+/// What a driver run produced.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The project's own `wheel` target packed this wheel.
+    Wheel(PathBuf),
+    /// The staging tree is complete: the caller packs it.
+    Staged,
+}
+
+/// The cache entry py_build_cmake_add_wheel() leaves for the default
+/// `wheel` target: its stamp file, which the step fills with the wheel's path.
+const WHEEL_STAMP_ENTRY: &str = "_PY_BUILD_CMAKE_WHEEL_STAMP_wheel";
+
 impl Driver<'_> {
-    /// Configures, builds and installs every CMake configuration into
-    /// `staging`, then adds the module's Python sources.
-    pub fn stage(&self, staging: &Path) -> Result<(), Error> {
-        self.check_cmake_version()?;
+    /// Builds the project: through its `wheel` target when it has one, else
+    /// by configuring, building and installing every CMake configuration into
+    /// `staging` and adding the module's Python sources.
+    pub fn run(&self, staging: &Path) -> Result<Outcome, Error> {
+        let Some(first) = self.config.cmake.first() else {
+            // No CMake at all: a pure Python package.
+            self.reset_staging(staging)?;
+            self.stage_module(staging)?;
+            return Ok(Outcome::Staged);
+        };
+        let version = self.cmake_version()?;
+        let build_dir = self.configure(0, first, version)?;
+        let cache = CmakeCache::read(&build_dir.join("CMakeCache.txt"))?;
+        if let Some(stamp) = cache.get(WHEEL_STAMP_ENTRY) {
+            if self.config.cmake.len() > 1 {
+                return Err(Error::NumberedConfigs {
+                    project: self.config.project_dir.clone(),
+                });
+            }
+            return self.build_wheel_target(first, &build_dir, stamp);
+        }
+        if version < (3, 24, 0) {
+            return Err(Error::TooOldForDriver {
+                project: self.config.project_dir.clone(),
+                program: self.cmake_program.to_string_lossy().into_owned(),
+                major: version.0,
+                minor: version.1,
+            });
+        }
+        self.reset_staging(staging)?;
+        for (index, cmake) in self.config.cmake.iter().enumerate() {
+            let build_dir = match index {
+                0 => build_dir.clone(),
+                _ => self.configure(index, cmake, version)?,
+            };
+            for args in build_args(cmake, &build_dir) {
+                self.step("build", cmake, args)?;
+            }
+            for args in install_args(cmake, &build_dir, staging) {
+                self.step("install", cmake, args)?;
+            }
+        }
+        self.stage_module(staging)?;
+        Ok(Outcome::Staged)
+    }
+
+    fn reset_staging(&self, staging: &Path) -> Result<(), Error> {
         remove_tree(staging)?;
         std::fs::create_dir_all(staging).map_err(|source| Error::Stage {
             path: staging.to_path_buf(),
             source,
-        })?;
-        for (index, cmake) in self.config.cmake.iter().enumerate() {
-            let build_dir = self.build_dir(cmake);
-            self.run(
-                "configure",
-                cmake,
-                self.configure_args(index, cmake, &build_dir),
-            )?;
-            for args in build_args(cmake, &build_dir) {
-                self.run("build", cmake, args)?;
-            }
-            for args in install_args(cmake, &build_dir, staging) {
-                self.run("install", cmake, args)?;
-            }
-        }
-        self.stage_module(staging)
+        })
     }
 
-    fn check_cmake_version(&self) -> Result<(), Error> {
+    /// Builds every configuration, then the `wheel` target of the last one
+    /// (it installs `install_config`), and returns the wheel it recorded.
+    fn build_wheel_target(
+        &self,
+        cmake: &CmakeOptions,
+        build_dir: &Path,
+        stamp: &str,
+    ) -> Result<Outcome, Error> {
+        for args in build_args(cmake, build_dir) {
+            self.step("build", cmake, args)?;
+        }
+        let config = cmake.config.last();
+        let mut args: Vec<OsString> = vec![
+            "--build".into(),
+            build_dir.into(),
+            "--target".into(),
+            "wheel".into(),
+        ];
+        if let Some(config) = config {
+            args.extend(["--config".into(), config.into()]);
+        }
+        self.step("wheel", cmake, args)?;
+        // A multi-config generator's stamp path holds $<CONFIG>.
+        let stamp = PathBuf::from(stamp.replace("$<CONFIG>", config.map_or("", |c| c.as_str())));
+        let recorded = std::fs::read_to_string(&stamp).unwrap_or_default();
+        match recorded.lines().next().map(str::trim) {
+            Some(wheel) if !wheel.is_empty() && Path::new(wheel).is_file() => {
+                Ok(Outcome::Wheel(PathBuf::from(wheel)))
+            }
+            _ => Err(Error::NoWheelRecorded { stamp }),
+        }
+    }
+
+    /// `(major, minor, patch)` of the CMake this driver runs.
+    fn cmake_version(&self) -> Result<(u32, u32, u32), Error> {
         let program = self.cmake_program.to_string_lossy().into_owned();
         let output = Command::new(&self.cmake_program)
             .arg("--version")
@@ -96,10 +212,42 @@ impl Driver<'_> {
             })?;
         let text = String::from_utf8_lossy(&output.stdout);
         let found = text.lines().next().unwrap_or_default().trim().to_string();
-        match parse_cmake_version(&found) {
-            Some(version) if version >= (3, 24) => Ok(()),
-            _ => Err(Error::TooOld { program, found }),
+        let version = parse_cmake_version(&found).ok_or_else(|| Error::NoVersion {
+            program: program.clone(),
+            found,
+        })?;
+        if version < (3, 20, 0) {
+            return Err(Error::TooOld {
+                program,
+                major: version.0,
+                minor: version.1,
+            });
         }
+        Ok(version)
+    }
+
+    /// Configures the numbered configuration `index` in its build dir, which
+    /// it returns. A build dir configured before is reused: its objects stay,
+    /// and a build program that has gone (a deleted isolated build env) is
+    /// looked up again.
+    fn configure(
+        &self,
+        index: usize,
+        cmake: &CmakeOptions,
+        version: (u32, u32, u32),
+    ) -> Result<PathBuf, Error> {
+        let build_dir = self.build_dir(cmake);
+        let mut args = self.configure_args(index, cmake, &build_dir, version);
+        // Only a py_build_cmake_add_wheel() of this configure may leave it.
+        args.push(format!("-U{WHEEL_STAMP_ENTRY}").into());
+        let cache = CmakeCache::read(&build_dir.join("CMakeCache.txt"))?;
+        if let Some(program) = cache.get("CMAKE_MAKE_PROGRAM") {
+            if !program.is_empty() && !Path::new(program).exists() {
+                args.push("-UCMAKE_MAKE_PROGRAM".into());
+            }
+        }
+        self.step("configure", cmake, args)?;
+        Ok(build_dir)
     }
 
     /// `build_path` with `{build_config}` filled in, relative to the project.
@@ -115,6 +263,7 @@ impl Driver<'_> {
         index: usize,
         cmake: &CmakeOptions,
         build_dir: &Path,
+        version: (u32, u32, u32),
     ) -> Vec<OsString> {
         let mut args: Vec<OsString> = Vec::new();
         let mut push = |a: &dyn AsRef<std::ffi::OsStr>| args.push(a.as_ref().to_owned());
@@ -134,11 +283,27 @@ impl Driver<'_> {
             push(&self.package_dir.join("PyBuildCmakeToolchain.cmake"));
         }
         let mut define = |name: &str, value: String| push(&format!("-D{name}={value}"));
-        define(
-            "CMAKE_PROJECT_TOP_LEVEL_INCLUDES:FILEPATH",
-            path_text(&self.package_dir.join("PyBuildCmakeDriver.cmake")),
-        );
+        // Older CMake ignores the variable; only projects that call
+        // find_package(PyBuildCmake) themselves build there.
+        if version >= (3, 24, 0) {
+            define(
+                "CMAKE_PROJECT_TOP_LEVEL_INCLUDES:FILEPATH",
+                path_text(&self.package_dir.join("PyBuildCmakeDriver.cmake")),
+            );
+        }
         define("PyBuildCmake_DIR:PATH", path_text(self.package_dir));
+        define("PY_BUILD_CMAKE_EXECUTABLE:FILEPATH", path_text(self.helper));
+        define("_PY_BUILD_CMAKE_DRIVEN:INTERNAL", "ON".into());
+        define(
+            "PY_BUILD_CMAKE_BUILD_SITE_PACKAGES:STRING",
+            cmake_list(self.site_packages.iter().map(|p| path_text(p))),
+        );
+        // The `wheel` target writes into the build tree; the caller copies
+        // the wheel where it is wanted, so a new out dir reconfigures nothing.
+        define(
+            "PY_BUILD_CMAKE_WHEEL_DIR:PATH",
+            path_text(&build_dir.join("py-build-cmake-dist")),
+        );
         define("PY_BUILD_CMAKE_CMAKE_INDEX:STRING", index.to_string());
         if let Some(python) = &self.target.interpreter {
             if !self.target.cross {
@@ -173,7 +338,10 @@ impl Driver<'_> {
         args
     }
 
-    fn run(
+    /// Runs one CMake step, announced in one line. Quiet, its output is
+    /// collected (stdout and stderr in order, through one pipe) and shown only
+    /// when it fails.
+    fn step(
         &self,
         step: &'static str,
         cmake: &CmakeOptions,
@@ -183,10 +351,34 @@ impl Driver<'_> {
         command.args(&args).envs(&cmake.env);
         let shown = show_command(&self.cmake_program, &args);
         eprintln!("py-build-cmake: {step}: {shown}");
-        let status = command.status().map_err(|source| Error::Spawn {
+        let spawn_error = |source| Error::Spawn {
             command: shown.clone(),
             source,
-        })?;
+        };
+        let status = if self.verbose {
+            // Our stdout carries only the result (the wheel's path): the
+            // tools' output goes with our messages to stderr.
+            command.stdout(std::io::stderr());
+            command.status().map_err(spawn_error)?
+        } else {
+            let (mut reader, writer) = std::io::pipe().map_err(spawn_error)?;
+            command
+                .stdin(std::process::Stdio::null())
+                .stdout(writer.try_clone().map_err(spawn_error)?)
+                .stderr(writer);
+            let mut child = command.spawn().map_err(spawn_error)?;
+            // The command holds the pipe's write ends: drop them, or the read
+            // below never sees the end.
+            drop(command);
+            let mut log = Vec::new();
+            let read = reader.read_to_end(&mut log);
+            let status = child.wait().map_err(spawn_error)?;
+            if !status.success() || read.is_err() {
+                use std::io::Write;
+                let _ = std::io::stderr().write_all(&log);
+            }
+            status
+        };
         if !status.success() {
             return Err(Error::Failed {
                 step,
@@ -217,11 +409,48 @@ impl Driver<'_> {
     }
 }
 
-/// `(major, minor)` from `cmake version 3.31.6`.
-fn parse_cmake_version(line: &str) -> Option<(u32, u32)> {
-    let version = line.strip_prefix("cmake version ")?;
-    let mut parts = version.split('.').map(|p| p.parse::<u32>().ok());
-    Some((parts.next()??, parts.next()??))
+/// `(major, minor, patch)` from `cmake version 3.31.6`.
+pub fn parse_cmake_version(line: &str) -> Option<(u32, u32, u32)> {
+    version_triple(line.strip_prefix("cmake version ")?)
+}
+
+/// `(major, minor, patch)` from `3.31.6`, `3.20` or `4.1.0-rc1` (a missing
+/// part is 0; what follows the digits of a part is ignored).
+pub fn version_triple(text: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = text.trim().split('.').map(|part| {
+        let digits = part
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(part.len());
+        part[..digits].parse::<u32>().ok()
+    });
+    let major = parts.next()??;
+    let minor = parts.next().unwrap_or(Some(0))?;
+    let patch = parts.next().unwrap_or(Some(0)).unwrap_or(0);
+    Some((major, minor, patch))
+}
+
+/// Whether `<source_dir>/CMakeLists.txt` calls find_package(PyBuildCmake):
+/// such a project builds with CMake 3.20, others need the driver's 3.24. A
+/// hint for the build requirements only; the build itself asks the
+/// configured project.
+pub fn calls_find_package(source_dir: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(source_dir.join("CMakeLists.txt")) else {
+        return false;
+    };
+    text.lines()
+        .map(|line| line.split('#').next().unwrap_or_default())
+        .any(|line| {
+            let lower = line.to_ascii_lowercase();
+            lower.match_indices("find_package").any(|(at, word)| {
+                let rest = line[at + word.len()..].trim_start();
+                rest.strip_prefix('(').is_some_and(|args| {
+                    let args = args.trim_start();
+                    args.strip_prefix("PyBuildCmake").is_some_and(|after| {
+                        !after.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                    })
+                })
+            })
+        })
 }
 
 /// One `cmake --build` per configuration (or per build preset).
@@ -351,13 +580,33 @@ mod tests {
 
     #[test]
     fn reads_cmake_versions() {
-        assert_eq!(parse_cmake_version("cmake version 4.1.2"), Some((4, 1)));
-        assert_eq!(parse_cmake_version("cmake version 3.25.1"), Some((3, 25)));
+        assert_eq!(parse_cmake_version("cmake version 4.1.2"), Some((4, 1, 2)));
+        assert_eq!(
+            parse_cmake_version("cmake version 3.25.1"),
+            Some((3, 25, 1))
+        );
         assert_eq!(
             parse_cmake_version("cmake version 3.31.6-dirty"),
-            Some((3, 31))
+            Some((3, 31, 6))
         );
         assert_eq!(parse_cmake_version("something else"), None);
+        assert_eq!(version_triple("3.20"), Some((3, 20, 0)));
+        assert_eq!(version_triple("4.1.0-rc1"), Some((4, 1, 0)));
+        assert_eq!(version_triple("three"), None);
+    }
+
+    #[test]
+    fn sees_find_package_calls_but_not_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        let with = |text: &str| {
+            std::fs::write(dir.path().join("CMakeLists.txt"), text).unwrap();
+            calls_find_package(dir.path())
+        };
+        assert!(with("project(x)\nFIND_PACKAGE ( PyBuildCmake REQUIRED)\n"));
+        assert!(with("find_package(PyBuildCmake)"));
+        assert!(!with("# find_package(PyBuildCmake)\n"));
+        assert!(!with("find_package(PyBuildCmakeExtra)\n"));
+        assert!(!with("find_package(Python3)\n"));
     }
 
     #[test]

@@ -31,6 +31,16 @@ pub fn write(path: &Path, contents: &[u8], executable: bool) -> io::Result<()> {
     result
 }
 
+/// Copies `from` to `to` atomically (a temp file beside `to`, then a rename).
+pub fn copy(from: &Path, to: &Path) -> io::Result<()> {
+    let tmp = temp_sibling(to);
+    let result = fs::copy(from, &tmp).and_then(|_| fs::rename(&tmp, to));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Writes `contents` only when the file does not already hold exactly them,
 /// so its timestamp (which build tools watch) stays put otherwise. Returns
 /// whether it wrote. `executable` is as for [`write`].

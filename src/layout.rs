@@ -1,7 +1,8 @@
 //! Where this helper's CMake package lives: next to an installed binary
-//! (`<prefix>/bin` + `<prefix>/lib/cmake/PyBuildCmake`), or in the source
-//! checkout the binary was built from (`<checkout>/cmake`, wherever cargo's
-//! target dir is).
+//! (`<prefix>/bin` + `<prefix>/lib/cmake/PyBuildCmake` from `install`, or
+//! `<prefix>/share/cmake/PyBuildCmake` from the pybuildcmake wheel), or in
+//! the source checkout the binary was built from (`<checkout>/cmake`,
+//! wherever cargo's target dir is).
 
 use std::path::{Path, PathBuf};
 
@@ -14,10 +15,14 @@ pub fn cmake_package_dir() -> Option<PathBuf> {
 }
 
 fn package_dir_for(exe: &Path, checkout: &Path) -> Option<PathBuf> {
-    let installed = exe.parent()?.parent()?.join("lib/cmake/PyBuildCmake");
-    [installed, checkout.join("cmake")]
-        .into_iter()
-        .find(|dir| dir.join(CONFIG_FILE).is_file())
+    let prefix = exe.parent()?.parent()?;
+    [
+        prefix.join("lib/cmake/PyBuildCmake"),
+        prefix.join("share/cmake/PyBuildCmake"),
+        checkout.join("cmake"),
+    ]
+    .into_iter()
+    .find(|dir| dir.join(CONFIG_FILE).is_file())
 }
 
 #[cfg(test)]
@@ -35,6 +40,14 @@ mod tests {
         assert_eq!(
             package_dir_for(&prefix.join("bin/py-build-cmake"), &nowhere),
             Some(prefix.join("lib/cmake/PyBuildCmake"))
+        );
+
+        let venv = root.path().join("venv");
+        std::fs::create_dir_all(venv.join("share/cmake/PyBuildCmake")).unwrap();
+        std::fs::write(venv.join("share/cmake/PyBuildCmake").join(CONFIG_FILE), "").unwrap();
+        assert_eq!(
+            package_dir_for(&venv.join("bin/py-build-cmake"), &nowhere),
+            Some(venv.join("share/cmake/PyBuildCmake"))
         );
 
         let checkout = root.path().join("checkout");

@@ -2,6 +2,7 @@
 //! configuration, describe the target Python and pack wheels.
 
 mod cli;
+mod cmake_cache;
 mod cmake_output;
 mod commands;
 mod config;
@@ -13,6 +14,7 @@ mod manylinux;
 mod metadata;
 mod module_source;
 mod names;
+mod pep517;
 mod presets;
 mod project;
 mod python_target;

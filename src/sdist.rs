@@ -39,6 +39,27 @@ pub enum Error {
     },
 }
 
+/// The build backend an sdist should name: the one `pip install <sdist>`
+/// then builds with.
+pub const BACKEND: &str = "pybuildcmake.build";
+
+/// A warning when pyproject.toml's `[build-system]` names another backend
+/// than ours: an sdist built from it would not build with this tool.
+pub fn backend_warning(config: &Config) -> Option<String> {
+    match config.build_backend.as_deref() {
+        Some(BACKEND) => None,
+        other => Some(format!(
+            "{} names the build backend {}, so `pip install` of its sdist builds with that \
+             backend, not with this tool; set [build-system] build-backend = \"{BACKEND}\" and \
+             requires = [\"pybuildcmake\"]",
+            config.pyproject.display(),
+            other.map_or("of setuptools (none is set)".to_string(), |b| format!(
+                "{b:?}"
+            )),
+        )),
+    }
+}
+
 /// Writes the sdist of `config`'s project into `out_dir` and returns its path.
 /// `timestamp` is every entry's mtime (SOURCE_DATE_EPOCH), so two runs over the
 /// same files give the same bytes; an unchanged archive is not rewritten.
@@ -220,4 +241,18 @@ fn write_tar_gz(
     let mut gz = tar.into_inner()?;
     gz.flush()?;
     gz.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn warns_when_another_backend_would_build_the_sdist() {
+        let mut config = crate::test_support::config(false);
+        assert_eq!(super::backend_warning(&config), None);
+        config.build_backend = Some("py_build_cmake.build".into());
+        let warning = super::backend_warning(&config).unwrap();
+        assert!(warning.contains("\"py_build_cmake.build\""), "{warning}");
+        config.build_backend = None;
+        assert!(super::backend_warning(&config).unwrap().contains("setuptools"));
+    }
 }

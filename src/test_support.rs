@@ -65,6 +65,7 @@ pub fn config(pure: bool) -> Config {
         pyproject: PathBuf::from("/project/pyproject.toml"),
         input_files: Vec::new(),
         os: Os::Linux,
+        build_backend: Some("pybuildcmake.build".into()),
         project: project("pkg", "1.0"),
         module: ModuleOptions {
             name: "pkg".into(),

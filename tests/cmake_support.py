@@ -83,6 +83,16 @@ def copy_example(name: str, dest: Path) -> Path:
     return target
 
 
+def with_backend(project: Path, backend: str) -> Path:
+    """Makes the copied project name another PEP 517 backend (the examples
+    name ours; the reference runs need py-build-cmake's)."""
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text()
+    assert 'build-backend = "pybuildcmake.build"' in text, text
+    pyproject.write_text(text.replace('build-backend = "pybuildcmake.build"', f'build-backend = "{backend}"'))
+    return project
+
+
 def python_exe() -> str:
     """The interpreter the wheels are built for: the one running the tests."""
     return sys.executable

@@ -1,10 +1,14 @@
-//! `py-build-cmake build`: build a py-build-cmake project's wheel without a
-//! Python build backend, the way py-build-cmake does (see `driver`).
+//! `py-build-cmake build`: build a project's wheel without a Python build
+//! backend: through its `wheel` target when it has one, else the way
+//! py-build-cmake does (see `driver`).
 
 use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 
 use crate::cli::BuildArgs;
-use crate::driver::Driver;
+use crate::config::model::Config;
+use crate::driver::{Driver, Outcome};
+use crate::fs_atomic;
 use crate::tags::TagOverrides;
 
 use super::Error;
@@ -14,28 +18,74 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
     let config = super::load_config(&inputs, crate::config::model::Os::host())?;
     // Before the build, which takes long.
     let out_dir = super::out_dir(args.out_dir, &config)?;
-    let target = super::resolve_target(&config, args.python)?;
-    let package_dir = super::package_dir()?;
-    let cache = config.project_dir.join(".py-build-cmake_cache");
-    let staging = cache.join(format!("{}-staging", target.build_config()));
-    let driver = Driver {
-        config: &config,
-        target: &target,
-        package_dir: &package_dir,
-        local: &inputs.sources.local,
-        cross: &inputs.sources.cross,
-        overrides: &inputs.sources.overrides,
-        cmake_program: std::env::var_os("CMAKE").unwrap_or_else(|| OsString::from("cmake")),
-    };
-    driver.stage(&staging)?;
-    let path = super::pack(
+    let sources = &inputs.sources;
+    let path = build_wheel(
         &config,
-        Some(&target),
-        TagOverrides::default(),
-        &staging,
+        args.python,
+        (&sources.local, &sources.cross, &sources.overrides),
+        &[],
         &out_dir,
-        None,
+        !args.quiet,
     )?;
     println!("{}", path.display());
     Ok(())
+}
+
+/// Builds `config`'s wheel in its persistent build tree and puts it into
+/// `out_dir`. `sources` are the `--local`, `--cross` and `-o` inputs
+/// (absolute), forwarded to find_package(PyBuildCmake) inside the project;
+/// `site_packages` the build backend's.
+pub fn build_wheel(
+    config: &Config,
+    python: Option<PathBuf>,
+    sources: (&[PathBuf], &[PathBuf], &[String]),
+    site_packages: &[PathBuf],
+    out_dir: &Path,
+    verbose: bool,
+) -> Result<PathBuf, Error> {
+    let target = super::resolve_target(config, python)?;
+    let package_dir = super::package_dir()?;
+    let helper = std::env::current_exe().map_err(|source| Error::Io {
+        context: "while locating this executable".into(),
+        source,
+    })?;
+    let staging = config
+        .project_dir
+        .join(".py-build-cmake_cache")
+        .join(format!("{}-staging", target.build_config()));
+    let driver = Driver {
+        config,
+        target: &target,
+        package_dir: &package_dir,
+        local: sources.0,
+        cross: sources.1,
+        overrides: sources.2,
+        cmake_program: std::env::var_os("CMAKE").unwrap_or_else(|| OsString::from("cmake")),
+        helper: &helper,
+        site_packages,
+        verbose,
+    };
+    match driver.run(&staging)? {
+        Outcome::Wheel(built) => {
+            let name = built.file_name().unwrap_or_default();
+            let dest = out_dir.join(name);
+            let io = |source| Error::Io {
+                context: format!("while copying {} to {}", built.display(), out_dir.display()),
+                source,
+            };
+            std::fs::create_dir_all(out_dir).map_err(io)?;
+            if dest != built {
+                fs_atomic::copy(&built, &dest).map_err(io)?;
+            }
+            Ok(dest)
+        }
+        Outcome::Staged => super::pack(
+            config,
+            Some(&target),
+            TagOverrides::default(),
+            &staging,
+            out_dir,
+            None,
+        ),
+    }
 }

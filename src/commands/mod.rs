@@ -6,6 +6,7 @@ mod cmake_vars;
 mod config;
 mod cross_toolchain;
 mod install;
+mod pep517;
 mod presets;
 mod python_target;
 mod sdist;
@@ -43,6 +44,8 @@ pub enum Error {
     CrossToolchain(#[from] crate::cross_toolchain::Error),
     #[error(transparent)]
     Driver(#[from] crate::driver::Error),
+    #[error(transparent)]
+    Pep517(#[from] crate::pep517::Error),
     #[error("{0}")]
     Usage(String),
     #[error("{context}")]
@@ -64,6 +67,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::PythonTarget(args) => python_target::run(args),
         Command::Sdist(args) => sdist::run(args),
         Command::CrossToolchain(args) => cross_toolchain::run(args),
+        Command::Pep517(command) => pep517::run(command),
     }
 }
 

@@ -41,6 +41,8 @@ pub struct Config {
     /// Every file that was read, in order: CMake re-runs the helper when one changes.
     pub input_files: Vec<PathBuf>,
     pub os: Os,
+    /// `[build-system] build-backend`, as written.
+    pub build_backend: Option<String>,
     pub project: Project,
     pub module: ModuleOptions,
     pub editable: EditableOptions,

@@ -203,11 +203,17 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
             message: e.message,
         })?;
 
+    let build_backend = document
+        .get("build-system")
+        .and_then(|b| b.get("build-backend"))
+        .and_then(|b| b.as_str())
+        .map(str::to_owned);
     Ok(Config {
         project_dir,
         pyproject,
         input_files,
         os: target_os,
+        build_backend,
         project,
         module,
         editable: EditableOptions {

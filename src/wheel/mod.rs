@@ -110,7 +110,7 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
     let dist = project.dist_name();
     let version = pep440::normalize(&project.version)
         .ok_or_else(|| Error::Version(project.version.clone()))?;
-    let dist_info = format!("{dist}-{version}.dist-info");
+    let dist_info = dist_info_name(project)?;
     let files = staging::collect(request.staging, &format!("{dist}-{version}.data"))?;
 
     let mut tags = request.tags;
@@ -133,28 +133,17 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
     for file in &files {
         writer.add_file(&file.archive_path, &file.source, file.size, file.executable)?;
     }
-    let mut license_paths = Vec::new();
-    for license in &project.license_files {
-        let meta = std::fs::metadata(&license.source).map_err(|source| Error::LicenseMissing {
-            path: license.source.clone(),
-            source,
-        })?;
-        let target = format!("{dist_info}/licenses/{}", license.relative);
-        writer.add_file(&target, &license.source, meta.len(), false)?;
-        license_paths.push(license.relative.clone());
+    for (relative, entry) in dist_info_entries(project)? {
+        let target = format!("{dist_info}/{relative}");
+        match entry {
+            DistInfoEntry::File { source, size } => {
+                writer.add_file(&target, &source, size, false)?
+            }
+            DistInfoEntry::Bytes(bytes) => writer.add_bytes(&target, bytes)?,
+        }
     }
-    let mut normalized = project.clone();
-    normalized.version = version.clone();
-    let metadata = metadata::render_metadata(&normalized, &license_paths)?;
-    writer.add_bytes(&format!("{dist_info}/METADATA"), metadata.into_bytes())?;
     let wheel = metadata::render_wheel(&tags, request.pure);
     writer.add_bytes(&format!("{dist_info}/WHEEL"), wheel.into_bytes())?;
-    if let Some(entry_points) = metadata::render_entry_points(project) {
-        writer.add_bytes(
-            &format!("{dist_info}/entry_points.txt"),
-            entry_points.into_bytes(),
-        )?;
-    }
 
     let build = tags
         .build
@@ -168,4 +157,58 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
         request.jobs.max(1),
         DosTime::from_unix(request.timestamp),
     )
+}
+
+/// One file of `.dist-info` besides WHEEL and RECORD.
+pub enum DistInfoEntry {
+    /// A licence file, copied from the project.
+    File {
+        source: PathBuf,
+        size: u64,
+    },
+    Bytes(Vec<u8>),
+}
+
+/// `<dist>-<version>.dist-info`, the name of `project`'s metadata directory.
+pub fn dist_info_name(project: &Project) -> Result<String, Error> {
+    let version = pep440::normalize(&project.version)
+        .ok_or_else(|| Error::Version(project.version.clone()))?;
+    Ok(format!("{}-{version}.dist-info", project.dist_name()))
+}
+
+/// The metadata files of `.dist-info` that need no build (METADATA, the
+/// licence files, entry_points.txt), by their path inside it: what a wheel
+/// holds and what the backend's prepare_metadata hook writes.
+pub fn dist_info_entries(project: &Project) -> Result<Vec<(String, DistInfoEntry)>, Error> {
+    let mut entries = Vec::new();
+    let mut license_paths = Vec::new();
+    for license in &project.license_files {
+        let meta = std::fs::metadata(&license.source).map_err(|source| Error::LicenseMissing {
+            path: license.source.clone(),
+            source,
+        })?;
+        entries.push((
+            format!("licenses/{}", license.relative),
+            DistInfoEntry::File {
+                source: license.source.clone(),
+                size: meta.len(),
+            },
+        ));
+        license_paths.push(license.relative.clone());
+    }
+    let mut normalized = project.clone();
+    normalized.version = pep440::normalize(&project.version)
+        .ok_or_else(|| Error::Version(project.version.clone()))?;
+    let metadata = metadata::render_metadata(&normalized, &license_paths)?;
+    entries.push((
+        "METADATA".into(),
+        DistInfoEntry::Bytes(metadata.into_bytes()),
+    ));
+    if let Some(entry_points) = metadata::render_entry_points(project) {
+        entries.push((
+            "entry_points.txt".into(),
+            DistInfoEntry::Bytes(entry_points.into_bytes()),
+        ));
+    }
+    Ok(entries)
 }

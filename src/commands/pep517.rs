@@ -1,0 +1,110 @@
+//! `py-build-cmake pep517 <hook>`: the work behind each hook of the Python
+//! build backend `pybuildcmake.build`. Each prints its answer as the last
+//! line of stdout; errors go to stderr as for every command.
+
+use std::path::Path;
+
+use crate::cli::{Hook, HookInputs, Pep517Command};
+use crate::config::model::{Config, Os};
+use crate::config::LoadRequest;
+use crate::fs_atomic;
+use crate::pep517::{self, Settings};
+use crate::wheel::{self, DistInfoEntry};
+
+use super::Error;
+
+pub fn run(command: Pep517Command) -> Result<(), Error> {
+    match command {
+        Pep517Command::GetRequires(args) => {
+            let requires = match args.hook {
+                Hook::Sdist => Vec::new(),
+                Hook::Wheel | Hook::Editable => {
+                    let (config, _) = load(&args.inputs)?;
+                    let python = args
+                        .inputs
+                        .python
+                        .unwrap_or_else(crate::python_target::default_interpreter);
+                    pep517::wheel_requires(&config, &python)
+                }
+            };
+            println!("{}", serde_json::Value::from(requires));
+        }
+        Pep517Command::PrepareMetadata(args) => {
+            let (config, _) = load(&args.inputs)?;
+            println!("{}", write_dist_info(&config, &args.metadata_directory)?);
+        }
+        Pep517Command::BuildWheel(args) => {
+            let (config, settings) = load(&args.inputs)?;
+            let wheel = super::build::build_wheel(
+                &config,
+                args.inputs.python,
+                (&settings.local, &settings.cross, &settings.overrides),
+                &args.inputs.site_packages,
+                &args.wheel_directory,
+                settings.verbose,
+            )?;
+            println!("{}", file_name(&wheel));
+        }
+        Pep517Command::BuildSdist(args) => {
+            let (config, _) = load(&args.inputs)?;
+            let sdist = super::sdist::write(&config, &args.sdist_directory)?;
+            println!("{}", file_name(&sdist));
+        }
+    }
+    Ok(())
+}
+
+/// The configuration the frontend's config settings select.
+fn load(inputs: &HookInputs) -> Result<(Config, Settings), Error> {
+    let project_dir = super::absolute(&inputs.project)?;
+    let settings = Settings::parse(&inputs.config_settings, &project_dir)?;
+    let config = crate::config::load(&LoadRequest {
+        project_dir,
+        local: settings.local.clone(),
+        cross: settings.cross.clone(),
+        overrides: settings.overrides.clone(),
+        os: Os::host(),
+    })?;
+    Ok((config, settings))
+}
+
+/// Writes `<dist>-<version>.dist-info` into `directory` (complete or not at
+/// all: it is assembled beside and renamed) and returns its name.
+fn write_dist_info(config: &Config, directory: &Path) -> Result<String, Error> {
+    let name = wheel::dist_info_name(&config.project)?;
+    let entries = wheel::dist_info_entries(&config.project)?;
+    let dest = directory.join(&name);
+    let tmp = fs_atomic::temp_sibling(&dest);
+    let io = |source| Error::Io {
+        context: format!("while writing {}", dest.display()),
+        source,
+    };
+    let result = (|| {
+        for (relative, entry) in entries {
+            let path = tmp.join(&relative);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            match entry {
+                DistInfoEntry::File { source, .. } => std::fs::copy(source, &path).map(drop)?,
+                DistInfoEntry::Bytes(bytes) => std::fs::write(&path, bytes)?,
+            }
+        }
+        if dest.exists() {
+            std::fs::remove_dir_all(&dest)?;
+        }
+        std::fs::rename(&tmp, &dest)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result.map_err(io)?;
+    Ok(name)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
