@@ -71,17 +71,21 @@ const SETTINGS: &[(&str, Setting)] = &[
 impl Settings {
     /// Parses the JSON object the backend hands over. Relative files are
     /// relative to `project_dir` (where frontends run the hooks);
-    /// `PY_BUILD_CMAKE_VERBOSE` applies unless a setting says otherwise.
-    pub fn parse(json: &str, project_dir: &Path) -> Result<Settings, Error> {
+    /// `env_verbose` (`PY_BUILD_CMAKE_VERBOSE`) applies unless a setting
+    /// says otherwise.
+    pub fn parse(
+        json: &str,
+        project_dir: &Path,
+        env_verbose: Option<&str>,
+    ) -> Result<Settings, Error> {
         let object = match serde_json::from_str::<Value>(json) {
             Ok(Value::Object(object)) => object,
             Ok(other) => return Err(Error::Json(format!("got {other}"))),
             Err(e) => return Err(Error::Json(e.to_string())),
         };
         let mut settings = Settings::default();
-        let mut verbose = std::env::var("PY_BUILD_CMAKE_VERBOSE")
-            .ok()
-            .map(|v| yes_no("PY_BUILD_CMAKE_VERBOSE", &v))
+        let mut verbose = env_verbose
+            .map(|v| yes_no("PY_BUILD_CMAKE_VERBOSE", v))
             .transpose()?;
         for (key, value) in &object {
             let Some(&(_, setting)) = SETTINGS.iter().find(|(name, _)| name == key) else {
@@ -242,7 +246,24 @@ mod tests {
     use super::*;
 
     fn parse(json: &str) -> Result<Settings, Error> {
-        Settings::parse(json, Path::new(env!("CARGO_MANIFEST_DIR")))
+        Settings::parse(json, Path::new(env!("CARGO_MANIFEST_DIR")), None)
+    }
+
+    #[test]
+    fn the_environment_says_verbose_unless_a_setting_says_otherwise() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        assert!(Settings::parse("{}", dir, Some("")).unwrap().verbose);
+        assert!(Settings::parse("{}", dir, Some("1")).unwrap().verbose);
+        assert!(!Settings::parse("{}", dir, Some("0")).unwrap().verbose);
+        assert!(
+            !Settings::parse(r#"{"verbose": "false"}"#, dir, Some("1"))
+                .unwrap()
+                .verbose
+        );
+        let bad = Settings::parse("{}", dir, Some("loud"))
+            .unwrap_err()
+            .to_string();
+        assert!(bad.contains("PY_BUILD_CMAKE_VERBOSE"), "{bad}");
     }
 
     #[test]

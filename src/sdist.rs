@@ -253,6 +253,8 @@ mod tests {
         let warning = super::backend_warning(&config).unwrap();
         assert!(warning.contains("\"py_build_cmake.build\""), "{warning}");
         config.build_backend = None;
-        assert!(super::backend_warning(&config).unwrap().contains("setuptools"));
+        assert!(super::backend_warning(&config)
+            .unwrap()
+            .contains("setuptools"));
     }
 }

@@ -57,7 +57,12 @@ pub fn run(command: Pep517Command) -> Result<(), Error> {
 /// The configuration the frontend's config settings select.
 fn load(inputs: &HookInputs) -> Result<(Config, Settings), Error> {
     let project_dir = super::absolute(&inputs.project)?;
-    let settings = Settings::parse(&inputs.config_settings, &project_dir)?;
+    let env_verbose = std::env::var("PY_BUILD_CMAKE_VERBOSE").ok();
+    let settings = Settings::parse(
+        &inputs.config_settings,
+        &project_dir,
+        env_verbose.as_deref(),
+    )?;
     let config = crate::config::load(&LoadRequest {
         project_dir,
         local: settings.local.clone(),
