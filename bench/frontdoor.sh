@@ -52,9 +52,7 @@ measure skb_cold skb_cold "$reps"
 measure skb_warm skb_warm "$reps"
 measure pbc_cold pbc_cold "$reps"
 measure pbc_warm pbc_warm "$reps"
-for dir in "$ours" "$skb" "$pbc"; do
-    ls "$dir"/dist/c_extension_example-0.1.0-*.whl >/dev/null
-done
+bench_each_has_wheel "$ours" "$skb" "$pbc"
 
 printf '\n%-44s %9s %9s\n' "python -m build --wheel (isolated)" "cold" "persistent"
 printf '%-44s %9s %9s\n' "ours (pybuildcmake.build)" "${results[ours_cold]}" "${results[ours_warm]}"

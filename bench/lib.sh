@@ -41,6 +41,14 @@ TOML
         "$ours/pyproject.toml" >"$pbc/pyproject.toml"
 }
 
+# Fails unless each dir's dist/ holds the example's wheel.
+bench_each_has_wheel() {
+    local dir
+    for dir in "$@"; do
+        ls "$dir"/dist/c_extension_example-0.1.0-*.whl >/dev/null
+    done
+}
+
 bench_plain_lists() {
     cat <<CMAKE
 cmake_minimum_required(VERSION 3.20)

@@ -56,10 +56,7 @@ measure skb_cold skb_cold "$reps"
 measure skb_warm skb_warm "$reps"
 measure pbc_cold pbc_cold "$reps"
 measure pbc_warm pbc_warm "$reps"
-# Every variant produced its wheel.
-for dir in "$ours" "$skb" "$pbc"; do
-    ls "$dir"/dist/c_extension_example-0.1.0-*.whl >/dev/null
-done
+bench_each_has_wheel "$ours" "$skb" "$pbc"
 
 printf '\n%-46s %9s\n' "step" "seconds"
 printf '%-46s %9s\n' "ours: cold configure + build + wheel" "${results[ours_cold]}"
