@@ -279,7 +279,6 @@ pub struct HookInputs {
 pub enum Hook {
     Wheel,
     Sdist,
-    Editable,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
+use crate::cli::OverrideSources;
 use crate::config::model::Config;
 use crate::driver;
 use crate::python_target::find_program;
@@ -35,13 +36,10 @@ pub enum Error {
 }
 
 /// The frontend's config settings, with py-build-cmake's names.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Settings {
-    /// Extra local override files, absolute.
-    pub local: Vec<PathBuf>,
-    /// Cross config files, absolute.
-    pub cross: Vec<PathBuf>,
-    pub overrides: Vec<String>,
+    /// The `--local` / `--cross` files (absolute) and `-o` overrides.
+    pub sources: OverrideSources,
     pub verbose: bool,
 }
 
@@ -97,13 +95,15 @@ impl Settings {
             };
             let values = strings(key, value)?;
             match setting {
-                Setting::Local => settings
-                    .local
-                    .extend(files(key, "local", &values, project_dir)?),
-                Setting::Cross => settings
-                    .cross
-                    .extend(files(key, "cross", &values, project_dir)?),
-                Setting::Override => settings.overrides.extend(values),
+                Setting::Local => {
+                    let found = files(key, "local", &values, project_dir)?;
+                    settings.sources.local.extend(found);
+                }
+                Setting::Cross => {
+                    let found = files(key, "cross", &values, project_dir)?;
+                    settings.sources.cross.extend(found);
+                }
+                Setting::Override => settings.sources.overrides.extend(values),
                 Setting::Verbose => {
                     for value in &values {
                         verbose = Some(yes_no(&format!("config setting {key:?}"), value)?);
@@ -276,11 +276,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            settings.cross,
+            settings.sources.cross,
             vec![root.join("toolchains/aarch64-linux-gnu.cp311.cross.toml")]
         );
-        assert_eq!(settings.overrides.len(), 3);
-        assert!(settings.local.is_empty());
+        assert_eq!(settings.sources.overrides.len(), 3);
+        assert!(settings.sources.local.is_empty());
         assert!(settings.verbose);
         assert!(!parse(r#"{"verbose": "off"}"#).unwrap().verbose);
     }

@@ -5,7 +5,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use crate::cli::BuildArgs;
+use crate::cli::{BuildArgs, OverrideSources};
 use crate::config::model::Config;
 use crate::driver::{Driver, Outcome};
 use crate::fs_atomic;
@@ -18,11 +18,10 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
     let config = super::load_config(&inputs, crate::config::model::Os::host())?;
     // Before the build, which takes long.
     let out_dir = super::out_dir(args.out_dir, &config)?;
-    let sources = &inputs.sources;
     let path = build_wheel(
         &config,
         args.python,
-        (&sources.local, &sources.cross, &sources.overrides),
+        &inputs.sources,
         &[],
         &out_dir,
         !args.quiet,
@@ -38,7 +37,7 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
 pub fn build_wheel(
     config: &Config,
     python: Option<PathBuf>,
-    sources: (&[PathBuf], &[PathBuf], &[String]),
+    sources: &OverrideSources,
     site_packages: &[PathBuf],
     out_dir: &Path,
     verbose: bool,
@@ -57,9 +56,9 @@ pub fn build_wheel(
         config,
         target: &target,
         package_dir: &package_dir,
-        local: sources.0,
-        cross: sources.1,
-        overrides: sources.2,
+        local: &sources.local,
+        cross: &sources.cross,
+        overrides: &sources.overrides,
         cmake_program: std::env::var_os("CMAKE").unwrap_or_else(|| OsString::from("cmake")),
         helper: &helper,
         site_packages,

@@ -18,7 +18,7 @@ pub fn run(command: Pep517Command) -> Result<(), Error> {
         Pep517Command::GetRequires(args) => {
             let requires = match args.hook {
                 Hook::Sdist => Vec::new(),
-                Hook::Wheel | Hook::Editable => {
+                Hook::Wheel => {
                     let (config, _) = load(&args.inputs)?;
                     let python = args
                         .inputs
@@ -38,7 +38,7 @@ pub fn run(command: Pep517Command) -> Result<(), Error> {
             let wheel = super::build::build_wheel(
                 &config,
                 args.inputs.python,
-                (&settings.local, &settings.cross, &settings.overrides),
+                &settings.sources,
                 &args.inputs.site_packages,
                 &args.wheel_directory,
                 settings.verbose,
@@ -65,9 +65,9 @@ fn load(inputs: &HookInputs) -> Result<(Config, Settings), Error> {
     )?;
     let config = crate::config::load(&LoadRequest {
         project_dir,
-        local: settings.local.clone(),
-        cross: settings.cross.clone(),
-        overrides: settings.overrides.clone(),
+        local: settings.sources.local.clone(),
+        cross: settings.sources.cross.clone(),
+        overrides: settings.sources.overrides.clone(),
         os: Os::host(),
     })?;
     Ok((config, settings))
