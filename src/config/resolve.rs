@@ -447,9 +447,9 @@ fn module_options(module: &Finals) -> ModuleOptions {
     }
 }
 
-/// The file dynamic `version` / `description` are read from, found like
-/// py-build-cmake does: `<dir>/<name>/__init__.py`, `<dir>/src/<name>/...`,
-/// `<dir>/<name>.py` or `<dir>/src/<name>.py`.
+/// The file dynamic `version` / `description` are read from: the module
+/// py-build-cmake finds (`module_source::locate`), its `__init__.py` for a
+/// package.
 fn dynamic_source(
     document: &toml::Table,
     module: &ModuleOptions,
@@ -474,47 +474,16 @@ fn dynamic_source(
                 .into(),
         ));
     }
-    let base = &module.directory;
-    let name = &module.name;
-    let mut found: Vec<PathBuf> = Vec::new();
-    for dir in [base.join(name), base.join("src").join(name)] {
-        if dir.is_dir() {
-            found.push(dir);
-        }
+    if module.namespace {
+        return Err(fail(
+            "a namespace package has no __init__.py to read [project] dynamic metadata from; \
+             give version and description in [project] instead"
+                .into(),
+        ));
     }
-    if !module.namespace {
-        for file in [
-            base.join(format!("{name}.py")),
-            base.join("src").join(format!("{name}.py")),
-        ] {
-            if file.is_file() {
-                found.push(file);
-            }
-        }
-    }
-    match found.as_slice() {
-        [] => Err(fail(format!(
-            "no module '{name}' in {} (looked for {name}/, src/{name}/, {name}.py and src/{name}.py); \
-             dynamic metadata is read from it: set module.name or module.directory",
-            base.display()
-        ))),
-        [one] if one.is_dir() => {
-            let init = one.join("__init__.py");
-            if init.is_file() {
-                Ok(Some(init))
-            } else {
-                Err(fail(format!(
-                    "{} has no __init__.py to read dynamic metadata from",
-                    one.display()
-                )))
-            }
-        }
-        [one] => Ok(Some(one.clone())),
-        many => Err(fail(format!(
-            "module '{name}' is ambiguous: {}",
-            many.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-        ))),
-    }
+    let source = crate::module_source::locate(module)
+        .map_err(|e| fail(format!("{e}; dynamic metadata is read from it")))?;
+    Ok(source.metadata_file())
 }
 
 fn cmake_options(c: &Finals) -> CmakeOptions {
