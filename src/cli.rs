@@ -171,7 +171,7 @@ pub struct CmakeVarsArgs {
     pub python: Option<PathBuf>,
     /// Which numbered CMake configuration (`cmake.N`) the build uses.
     #[arg(long, default_value_t = 0)]
-    pub cmake_index: usize,
+    pub cmake_index: u64,
     /// The CMake script to write (rewritten only when its content changes).
     #[arg(long)]
     pub output: PathBuf,

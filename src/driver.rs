@@ -68,13 +68,9 @@ impl Driver<'_> {
             path: staging.to_path_buf(),
             source,
         })?;
-        for (index, cmake) in self.config.cmake.iter().enumerate() {
+        for cmake in &self.config.cmake {
             let build_dir = self.build_dir(cmake);
-            self.run(
-                "configure",
-                cmake,
-                self.configure_args(index, cmake, &build_dir),
-            )?;
+            self.run("configure", cmake, self.configure_args(cmake, &build_dir))?;
             for args in build_args(cmake, &build_dir) {
                 self.run("build", cmake, args)?;
             }
@@ -102,20 +98,18 @@ impl Driver<'_> {
         }
     }
 
-    /// `build_path` with `{build_config}` filled in, relative to the project.
+    /// `build_path` with `{build_config}` filled in, relative to the
+    /// project; as in py-build-cmake, `cmake.N` with N > 0 adds `-N`.
     pub fn build_dir(&self, cmake: &CmakeOptions) -> PathBuf {
-        let path = cmake
-            .build_path
-            .replace("{build_config}", &self.target.build_config());
+        let mut build_config = self.target.build_config();
+        if cmake.index != 0 {
+            build_config += &format!("-{}", cmake.index);
+        }
+        let path = cmake.build_path.replace("{build_config}", &build_config);
         self.config.project_dir.join(path)
     }
 
-    fn configure_args(
-        &self,
-        index: usize,
-        cmake: &CmakeOptions,
-        build_dir: &Path,
-    ) -> Vec<OsString> {
+    fn configure_args(&self, cmake: &CmakeOptions, build_dir: &Path) -> Vec<OsString> {
         let mut args: Vec<OsString> = Vec::new();
         let mut push = |a: &dyn AsRef<std::ffi::OsStr>| args.push(a.as_ref().to_owned());
         push(&"-S");
@@ -139,7 +133,7 @@ impl Driver<'_> {
             path_text(&self.package_dir.join("PyBuildCmakeDriver.cmake")),
         );
         define("PyBuildCmake_DIR:PATH", path_text(self.package_dir));
-        define("PY_BUILD_CMAKE_CMAKE_INDEX:STRING", index.to_string());
+        define("PY_BUILD_CMAKE_CMAKE_INDEX:STRING", cmake.index.to_string());
         if let Some(python) = &self.target.interpreter {
             if !self.target.cross {
                 define("PY_BUILD_CMAKE_PYTHON:FILEPATH", path_text(python));
