@@ -340,7 +340,6 @@ def test_symlinks_are_dereferenced_or_refused(tmp_path):
     "case, expected",
     [
         ("missing_staging", "staging directory"),
-        ("empty_staging", "holds no files"),
         ("bad_name", "not a valid name"),
         ("bad_version", "version"),
         ("missing_license", "matches no file"),
@@ -363,9 +362,6 @@ def test_bad_input(tmp_path, case, expected):
     staging = make_staging(staging_root, with_extension=False)
     if case == "missing_staging":
         staging = tmp_path / "nope"
-    elif case == "empty_staging":
-        staging = tmp_path / "empty"
-        (staging / "__pycache__").mkdir(parents=True)
     elif case == "missing_license":
         (project / "LICENSE").unlink()
     elif case == "dotdot_license":
@@ -389,6 +385,20 @@ def test_bad_input(tmp_path, case, expected):
     assert "panicked" not in proc.stderr
     created = set(tmp_path.rglob("*")) - before
     assert not [p for p in created if p.is_file()], created
+
+
+def test_empty_staging_packs_a_metadata_only_wheel_with_a_warning(tmp_path):
+    # As py-build-cmake does when the install step installs nothing.
+    project = make_project(tmp_path)
+    staging = tmp_path / "empty"
+    (staging / "__pycache__").mkdir(parents=True)
+    proc = run_wheel(project, staging, tmp_path / "dist", check=False)
+    assert proc.returncode == 0, proc.stderr
+    warnings = [line for line in proc.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "holds no files" in warnings[0], proc.stderr
+    wheel = Path(proc.stdout.strip().splitlines()[-1])
+    with zipfile.ZipFile(wheel) as zf:
+        assert all(".dist-info/" in n for n in zf.namelist()), zf.namelist()
 
 
 def test_concurrent_packs_do_not_interfere(tmp_path):
