@@ -15,6 +15,7 @@ mod module_source;
 mod presets;
 mod project;
 mod python_target;
+mod requirement;
 mod sdist;
 mod tags;
 #[cfg(test)]

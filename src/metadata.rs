@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::project::{self, Contact, License, Project};
+use crate::requirement;
 use crate::tags::WheelTags;
 
 #[derive(Debug, thiserror::Error)]
@@ -109,14 +110,14 @@ pub fn render_metadata(project: &Project, license_files: &[String]) -> Result<St
         h.add(V1_2, "Requires-Python", requires)?;
     }
     for dep in &project.dependencies {
-        h.add(V1_2, "Requires-Dist", dep)?;
+        h.add(V1_2, "Requires-Dist", &requirement::normalize(dep))?;
     }
     for (extra, deps) in &project.optional_dependencies {
         // PEP 685: extra names are normalized like project names.
         let extra = project::normalize_name(extra);
         h.add(V2_1, "Provides-Extra", &extra)?;
         for dep in deps {
-            h.add(V1_2, "Requires-Dist", &with_extra_marker(dep, &extra))?;
+            h.add(V1_2, "Requires-Dist", &requirement::with_extra(dep, &extra))?;
         }
     }
     if let Some(readme) = &project.readme {
@@ -126,7 +127,8 @@ pub fn render_metadata(project: &Project, license_files: &[String]) -> Result<St
     if let Some(readme) = &project.readme {
         out.push('\n');
         out.push_str(&readme.text);
-        if !readme.text.ends_with('\n') {
+        // An empty readme stays an empty description.
+        if !readme.text.is_empty() && !readme.text.ends_with('\n') {
             out.push('\n');
         }
     }
@@ -161,29 +163,6 @@ fn add_contacts(
         h.add(since, &format!("{field}-email"), &emails.join(", "))?;
     }
     Ok(())
-}
-
-/// `dep; marker` of an optional dependency becomes
-/// `dep; (marker) and extra == "x"`.
-fn with_extra_marker(requirement: &str, extra: &str) -> String {
-    // In a URL requirement a `;` only starts the marker after whitespace.
-    let split = if requirement.contains('@') {
-        requirement
-            .char_indices()
-            .find(|&(i, c)| {
-                c == ';' && requirement[..i].ends_with(|p: char| p.is_ascii_whitespace())
-            })
-            .map(|(i, _)| i)
-    } else {
-        requirement.find(';')
-    };
-    match split {
-        Some(i) => {
-            let (dep, marker) = (requirement[..i].trim_end(), requirement[i + 1..].trim());
-            format!("{dep}; ({marker}) and extra == \"{extra}\"")
-        }
-        None => format!("{}; extra == \"{extra}\"", requirement.trim_end()),
-    }
 }
 
 /// The WHEEL file.
@@ -232,6 +211,20 @@ mod tests {
         let p = project("My.Pkg", "1.0");
         let text = render_metadata(&p, &[]).unwrap();
         assert_eq!(text, "Metadata-Version: 1.0\nName: My.Pkg\nVersion: 1.0\n");
+    }
+
+    #[test]
+    fn an_empty_readme_is_an_empty_description() {
+        let mut p = project("pkg", "1");
+        p.readme = Some(Readme {
+            text: String::new(),
+            content_type: "text/markdown".into(),
+        });
+        let text = render_metadata(&p, &[]).unwrap();
+        assert!(
+            text.ends_with("Description-Content-Type: text/markdown\n\n"),
+            "{text:?}"
+        );
     }
 
     #[test]
@@ -290,8 +283,8 @@ Project-URL: Homepage, https://x.org
 Requires-Python: >=3.8
 Requires-Dist: numpy>=1
 Provides-Extra: dev-tools
-Requires-Dist: pytest; (python_version < '3.12') and extra == \"dev-tools\"
-Requires-Dist: foo @ https://x.org/a;b.whl; (os_name == 'nt') and extra == \"dev-tools\"
+Requires-Dist: pytest; python_version < \"3.12\" and extra == \"dev-tools\"
+Requires-Dist: foo @ https://x.org/a;b.whl ; os_name == \"nt\" and extra == \"dev-tools\"
 Requires-Dist: bar; extra == \"dev-tools\"
 Description-Content-Type: text/markdown
 
