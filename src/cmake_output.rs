@@ -497,27 +497,10 @@ fn cmake_settings(s: &mut Script, cmake: &CmakeOptions) {
     s.set_list("PY_BUILD_CMAKE_DRIVER_ONLY_OPTIONS", driver_only.iter());
 }
 
+/// Whether the wheel step runs `py-build-cmake stubgen`, which reads the
+/// options itself.
 fn stubgen_variables(s: &mut Script, config: &Config) {
-    let Some(stubgen) = &config.stubgen else {
-        s.set("PY_BUILD_CMAKE_STUBGEN", "OFF");
-        return;
-    };
-    s.set("PY_BUILD_CMAKE_STUBGEN", "ON");
-    let optional = |name: &str, list: &Option<Vec<String>>, s: &mut Script| {
-        // Unset means "the module itself" (decided at pack time); set-but-empty means none.
-        s.set(
-            &format!("PY_BUILD_CMAKE_STUBGEN_{name}_SET"),
-            on_off(list.is_some()),
-        );
-        s.set_list(
-            &format!("PY_BUILD_CMAKE_STUBGEN_{name}"),
-            list.iter().flatten(),
-        );
-    };
-    optional("PACKAGES", &stubgen.packages, s);
-    optional("MODULES", &stubgen.modules, s);
-    optional("FILES", &stubgen.files, s);
-    s.set_list("PY_BUILD_CMAKE_STUBGEN_ARGS", stubgen.args.iter());
+    s.set("PY_BUILD_CMAKE_STUBGEN", on_off(config.stubgen.is_some()));
 }
 
 fn on_off(value: bool) -> &'static str {

@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::cmake_output;
-use crate::config::model::{CmakeOptions, Config};
+use crate::config::model::{CmakeOptions, ComponentOptions, Config};
 use crate::module_source::{self, ModuleSource};
 use crate::python_target::PythonTarget;
+use crate::stubgen;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -39,8 +40,26 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "[tool.py-build-cmake.component] {index} names no CMake configuration of the main \
+         project {}: use the number N of one of its cmake / cmake.N sections",
+        main_project.display()
+    )]
+    NoSuchConfig { index: u64, main_project: PathBuf },
+    #[error(
+        "the main project has no build tree at {}: build it first \
+         (`py-build-cmake build --project {}` with the same --python, --local, --cross and -o)",
+        build_dir.display(),
+        main_project.display()
+    )]
+    NotBuilt {
+        build_dir: PathBuf,
+        main_project: PathBuf,
+    },
     #[error(transparent)]
     Module(#[from] module_source::Error),
+    #[error(transparent)]
+    Stubgen(#[from] stubgen::Error),
 }
 
 /// One driver run's fixed inputs.
@@ -78,7 +97,76 @@ impl Driver<'_> {
                 self.run("install", cmake, args)?;
             }
         }
-        self.stage_module(staging)
+        self.stage_module(staging)?;
+        self.stubgen(staging)
+    }
+
+    /// Installs a component project's components into `staging` from the
+    /// main project's build trees (this driver's config is the main
+    /// project's), building them first unless `install_only`. Like
+    /// py-build-cmake's `build_component` backend, it never configures: the
+    /// main project must have been built.
+    pub fn stage_components(
+        &self,
+        components: &[ComponentOptions],
+        staging: &Path,
+    ) -> Result<(), Error> {
+        remove_tree(staging)?;
+        std::fs::create_dir_all(staging).map_err(|source| Error::Stage {
+            path: staging.to_path_buf(),
+            source,
+        })?;
+        for component in components {
+            let main = self
+                .config
+                .cmake
+                .iter()
+                .find(|c| c.index == component.index)
+                .ok_or_else(|| Error::NoSuchConfig {
+                    index: component.index,
+                    main_project: self.config.project_dir.clone(),
+                })?;
+            let build_dir = self.build_dir(main);
+            if !build_dir.join("CMakeCache.txt").is_file() {
+                return Err(Error::NotBuilt {
+                    build_dir,
+                    main_project: self.config.project_dir.clone(),
+                });
+            }
+            let cmake = with_component(main, component);
+            if !component.install_only {
+                for args in build_args(&cmake, &build_dir) {
+                    self.run("build", &cmake, args)?;
+                }
+            }
+            for args in install_args(&cmake, &build_dir, staging) {
+                self.run("install", &cmake, args)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs stubgen over the staged tree as the wheel target does.
+    fn stubgen(&self, staging: &Path) -> Result<(), Error> {
+        let Some(options) = &self.config.stubgen else {
+            return Ok(());
+        };
+        let outcome = match (&self.target.interpreter, self.target.cross) {
+            (Some(python), false) => stubgen::run(&stubgen::Request {
+                config: self.config,
+                options,
+                staging,
+                python,
+                launcher: false,
+            })?,
+            _ => stubgen::Outcome::Skipped(
+                "cross-compiling: the driver has no target interpreter to import the modules \
+                 (the wheel target of a CMake build runs it under cross.emulator)"
+                    .into(),
+            ),
+        };
+        eprintln!("py-build-cmake: {}", outcome.summary());
+        Ok(())
     }
 
     fn check_cmake_version(&self) -> Result<(), Error> {
@@ -209,6 +297,26 @@ impl Driver<'_> {
         }
         Ok(())
     }
+}
+
+/// The main project's CMake settings with what a component section sets
+/// instead.
+fn with_component(main: &CmakeOptions, component: &ComponentOptions) -> CmakeOptions {
+    let mut cmake = main.clone();
+    if let Some(presets) = &component.build_presets {
+        cmake.build_presets = Some(presets.clone());
+    }
+    for (own, from_component) in [
+        (&mut cmake.build_args, &component.build_args),
+        (&mut cmake.build_tool_args, &component.build_tool_args),
+        (&mut cmake.install_args, &component.install_args),
+    ] {
+        if let Some(list) = from_component {
+            own.clone_from(list);
+        }
+    }
+    cmake.install_components = component.install_components.clone();
+    cmake
 }
 
 /// `(major, minor)` from `cmake version 3.31.6`.

@@ -17,6 +17,7 @@ mod project;
 mod python_target;
 mod requirement;
 mod sdist;
+mod stubgen;
 mod tags;
 #[cfg(test)]
 mod test_support;

@@ -1,5 +1,6 @@
 //! `py-build-cmake build`: build a py-build-cmake project's wheel without a
-//! Python build backend, the way py-build-cmake does (see `driver`).
+//! Python build backend, the way py-build-cmake does (see `driver`); for a
+//! component project, the way its `build_component` backend does.
 
 use std::ffi::OsString;
 
@@ -11,10 +12,12 @@ use super::Error;
 
 pub fn run(args: BuildArgs) -> Result<(), Error> {
     let inputs = super::absolute_inputs(args.inputs)?;
-    let config = super::load_config(&inputs, crate::config::model::Os::host())?;
+    let own = super::load_config(&inputs, crate::config::model::Os::host())?;
+    let cache = own.project_dir.join(".py-build-cmake_cache");
+    let out_dir = args.out_dir.unwrap_or_else(|| own.project_dir.join("dist"));
+    let config = super::packing_config(own, &inputs)?;
     let target = super::resolve_target(&config, args.python)?;
     let package_dir = super::package_dir()?;
-    let cache = config.project_dir.join(".py-build-cmake_cache");
     let staging = cache.join(format!("{}-staging", target.build_config()));
     let driver = Driver {
         config: &config,
@@ -25,10 +28,10 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
         overrides: &inputs.sources.overrides,
         cmake_program: std::env::var_os("CMAKE").unwrap_or_else(|| OsString::from("cmake")),
     };
-    driver.stage(&staging)?;
-    let out_dir = args
-        .out_dir
-        .unwrap_or_else(|| config.project_dir.join("dist"));
+    match &config.component {
+        Some(component) => driver.stage_components(&component.components, &staging)?,
+        None => driver.stage(&staging)?,
+    }
     let path = super::pack(
         &config,
         Some(&target),

@@ -9,6 +9,7 @@ mod install;
 mod presets;
 mod python_target;
 mod sdist;
+mod stubgen;
 mod wheel;
 
 use std::path::{Path, PathBuf};
@@ -43,6 +44,8 @@ pub enum Error {
     CrossToolchain(#[from] crate::cross_toolchain::Error),
     #[error(transparent)]
     Driver(#[from] crate::driver::Error),
+    #[error(transparent)]
+    Stubgen(#[from] crate::stubgen::Error),
     #[error("{0}")]
     Usage(String),
     #[error("{context}")]
@@ -63,6 +66,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Build(args) => build::run(args),
         Command::PythonTarget(args) => python_target::run(args),
         Command::Sdist(args) => sdist::run(args),
+        Command::Stubgen(args) => stubgen::run(args),
         Command::CrossToolchain(args) => cross_toolchain::run(args),
     }
 }
@@ -77,6 +81,28 @@ fn load_config(inputs: &ConfigInputs, os: Os) -> Result<Config, Error> {
         overrides: sources.overrides,
         os,
     })?)
+}
+
+/// The configuration a wheel is packed with: the project's own, or for a
+/// component project the main project's (its CMake builds, its tags) with
+/// the component project's metadata, as py-build-cmake's `build_component`
+/// backend does. The same inputs (--local, --cross, -o) apply to both.
+fn packing_config(config: Config, inputs: &ConfigInputs) -> Result<Config, Error> {
+    let Some(component) = &config.component else {
+        return Ok(config);
+    };
+    let main = load_config(
+        &ConfigInputs {
+            project: component.main_project.clone(),
+            sources: inputs.sources.clone(),
+        },
+        Os::host(),
+    )?;
+    Ok(Config {
+        project: config.project,
+        component: config.component,
+        ..main
+    })
 }
 
 /// The inputs with absolute paths, for commands that hand them on to CMake,

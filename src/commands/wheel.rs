@@ -7,6 +7,8 @@ use super::Error;
 
 pub fn run(args: WheelArgs) -> Result<(), Error> {
     let config = super::load_config(&args.inputs, crate::config::model::Os::host())?;
+    let default_out_dir = config.project_dir.join("dist");
+    let config = super::packing_config(config, &args.inputs)?;
     // A pure package needs no target Python.
     let target = if crate::tags::is_pure(&config) {
         None
@@ -19,9 +21,7 @@ pub fn run(args: WheelArgs) -> Result<(), Error> {
         platform: args.platform_tag,
         build: args.build_tag,
     };
-    let out_dir = args
-        .out_dir
-        .unwrap_or_else(|| config.project_dir.join("dist"));
+    let out_dir = args.out_dir.unwrap_or(default_out_dir);
     let path = super::pack(
         &config,
         target.as_ref(),
