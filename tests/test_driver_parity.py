@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from cmake_support import Venv, helper, python_exe, run
+from cmake_support import Venv, build, cmake_newest, configure, helper, python_exe, run
 from conftest import REFERENCE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "driver"
@@ -147,6 +147,31 @@ def test_component_wheel_matches_build_component(tmp_path, venv):
     venv.install(component_wheel)
     code = "import parity_component as m, pathlib; print(m.CORE, (pathlib.Path(m.__file__).parent / 'core.debug').read_text().strip())"
     assert venv.run_python(code).split() == ["core", "symbols"]
+
+
+def test_cmake_native_component_wheel_matches_the_driver(tmp_path):
+    """The README's CMake-native way: a second py_build_cmake_add_wheel() with
+    PROJECT_DIR naming the component project gives the same two wheels."""
+    main = copy("component", tmp_path / "native")
+    lists = (main / "CMakeLists.txt").read_text()
+    lists = lists.replace("LANGUAGES NONE)\n", "LANGUAGES NONE)\nfind_package(PyBuildCmake REQUIRED)\n", 1)
+    lists += (
+        "py_build_cmake_add_wheel()\n"
+        "py_build_cmake_add_wheel(TARGET wheel_debug COMPONENTS debug PROJECT_DIR debug)\n"
+        # A custom target's outputs are installed: see the README's limits.
+        "add_dependencies(wheel core)\nadd_dependencies(wheel_debug core)\n"
+    )
+    (main / "CMakeLists.txt").write_text(lists)
+    configure(cmake_newest(), main, tmp_path / "build")
+    build(cmake_newest(), tmp_path / "build", target="wheel")
+    build(cmake_newest(), tmp_path / "build", target="wheel_debug")
+    native = sorted((main / "dist").glob("*.whl"))
+
+    driver = copy("component", tmp_path / "driver")
+    expected = sorted([driver_build(driver, tmp_path / "dist")[0], driver_build(driver / "debug", tmp_path / "dist")[0]])
+    assert [w.name for w in native] == [w.name for w in expected]
+    for ours, theirs in zip(native, expected):
+        assert_same_wheel(ours, theirs)
 
 
 def test_component_needs_the_main_build_tree(tmp_path):
