@@ -417,13 +417,10 @@ fn show_command(program: &OsString, args: &[OsString]) -> String {
 }
 
 fn remove_tree(path: &Path) -> Result<(), Error> {
-    match std::fs::remove_dir_all(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::Stage {
-            path: path.to_path_buf(),
-            source: e,
-        }),
-        _ => Ok(()),
-    }
+    crate::fs_atomic::remove_tree(path).map_err(|source| Error::Stage {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn copy_file(from: &Path, to: &Path) -> Result<(), Error> {

@@ -220,13 +220,10 @@ fn move_stubs(
 }
 
 fn remove_tree(path: &Path) -> Result<(), Error> {
-    match std::fs::remove_dir_all(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::Copy {
-            path: path.to_path_buf(),
-            source: e,
-        }),
-        _ => Ok(()),
-    }
+    crate::fs_atomic::remove_tree(path).map_err(|source| Error::Copy {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 #[cfg(test)]
