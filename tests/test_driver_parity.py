@@ -15,6 +15,7 @@ from __future__ import annotations
 import email.parser
 import os
 import shutil
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -30,6 +31,8 @@ ALLOWED = {
     "entry_points.txt": "0.5.1 writes an empty entry_points.txt when there are no entry points; "
     "an empty one says nothing, so we write none",
     "Metadata-Version": "0.5.1 always writes 2.1; we write the lowest version covering the fields used",
+    "CMakeLists.txt": "0.5.1's sdist holds CMakeLists.txt only when sdist.include names it; ours always "
+    "holds what building it needs",
 }
 
 # case -> the module whose import must work after installing our wheel, and
@@ -172,6 +175,20 @@ def test_cmake_native_component_wheel_matches_the_driver(tmp_path):
     assert [w.name for w in native] == [w.name for w in expected]
     for ours, theirs in zip(native, expected):
         assert_same_wheel(ours, theirs)
+
+
+def test_src_layout_sdist_matches_py_build_cmake(tmp_path):
+    ours = copy("src-layout", tmp_path / "ours")
+    result = run([helper(), "sdist", "--project", ours, "--out-dir", tmp_path / "ours-dist"])
+    our_sdist = Path(result.stdout.strip().splitlines()[-1])
+    theirs = copy("src-layout", tmp_path / "theirs")
+    env = dict(os.environ, PYTHONPATH=str(REFERENCE))
+    run([python_exe(), "-m", "build", "--sdist", "--no-isolation", "-o", tmp_path / "theirs-dist", theirs], env=env)
+    (their_sdist,) = (tmp_path / "theirs-dist").glob("*.tar.gz")
+    assert our_sdist.name == their_sdist.name
+    members = lambda p: sorted(m.name for m in tarfile.open(p).getmembers() if m.isfile())
+    extra = {"parity_src_layout-1.0/CMakeLists.txt"}  # ALLOWED["CMakeLists.txt"]
+    assert set(members(our_sdist)) == set(members(their_sdist)) | extra
 
 
 def test_component_needs_the_main_build_tree(tmp_path):
