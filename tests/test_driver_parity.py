@@ -206,3 +206,16 @@ def test_import_fallback_error_says_what_was_tried(tmp_path):
     assert result.returncode != 0
     assert "has no __version__" in result.stdout, result.stdout
     assert "importing it with" in result.stdout and "RuntimeError: no version here" in result.stdout
+
+
+def test_component_project_errors_name_the_key(tmp_path):
+    main = copy("component", tmp_path / "src")
+    pyproject = main / "debug" / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(text.replace('install_components = ["debug"]', "install_only = true"))
+    result = run([helper(), "build", "--project", main / "debug", "--python", python_exe()], check=False)
+    assert result.returncode != 0 and "component.install_components" in result.stdout, result.stdout
+    pyproject.write_text(text.replace("[tool.py-build-cmake.component]", "[tool.py-build-cmake.component.3]"))
+    result = run([helper(), "build", "--project", main, "--python", python_exe()])
+    result = run([helper(), "build", "--project", main / "debug", "--python", python_exe()], check=False)
+    assert result.returncode != 0 and "component] 3 names no CMake configuration" in result.stdout, result.stdout
