@@ -269,7 +269,7 @@ endfunction()
 # relative to the project directory). It does nothing when no input changed.
 # PROJECT_DIR (relative to the project directory) makes it a second
 # distribution: the wheel of the component project there (its pyproject.toml
-# has [project] and main_project / component), holding only COMPONENTS.
+# has [project], main_project and component), holding only COMPONENTS.
 function(py_build_cmake_add_wheel)
   cmake_parse_arguments(PARSE_ARGV 0 ARG "" "TARGET;OUTPUT_DIR;PROJECT_DIR" "COMPONENTS;CONFIGS")
   if(ARG_UNPARSED_ARGUMENTS)

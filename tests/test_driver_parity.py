@@ -219,3 +219,14 @@ def test_component_project_errors_name_the_key(tmp_path):
     result = run([helper(), "build", "--project", main, "--python", python_exe()])
     result = run([helper(), "build", "--project", main / "debug", "--python", python_exe()], check=False)
     assert result.returncode != 0 and "component] 3 names no CMake configuration" in result.stdout, result.stdout
+
+
+def test_component_build_takes_the_main_projects_overrides(tmp_path):
+    # -o configures the main project; the component project (no CMakeLists.txt
+    # of its own) only takes its own keys, as with py-build-cmake.
+    main = copy("component", tmp_path / "src")
+    options = ["-o", "cmake.build_type=Release", "-o", "component.install_only=true"]
+    run([helper(), "build", "--project", main, "--python", python_exe(), *options])
+    result = run([helper(), "build", "--project", main / "debug", "--python", python_exe(), *options])
+    assert "--build" not in result.stdout, result.stdout
+    assert "--component debug" in result.stdout

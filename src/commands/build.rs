@@ -12,10 +12,9 @@ use super::Error;
 
 pub fn run(args: BuildArgs) -> Result<(), Error> {
     let inputs = super::absolute_inputs(args.inputs)?;
-    let own = super::load_config(&inputs, crate::config::model::Os::host())?;
-    let cache = own.project_dir.join(".py-build-cmake_cache");
-    let out_dir = args.out_dir.unwrap_or_else(|| own.project_dir.join("dist"));
-    let config = super::packing_config(own, &inputs)?;
+    let (project_dir, config) = super::load_for_packing(&inputs)?;
+    let cache = project_dir.join(".py-build-cmake_cache");
+    let out_dir = args.out_dir.unwrap_or_else(|| project_dir.join("dist"));
     let target = super::resolve_target(&config, args.python)?;
     let package_dir = super::package_dir()?;
     let staging = cache.join(format!("{}-staging", target.build_config()));

@@ -83,26 +83,69 @@ fn load_config(inputs: &ConfigInputs, os: Os) -> Result<Config, Error> {
     })?)
 }
 
-/// The configuration a wheel is packed with: the project's own, or for a
-/// component project the main project's (its CMake builds, its tags) with
-/// the component project's metadata, as py-build-cmake's `build_component`
-/// backend does. The same inputs (--local, --cross, -o) apply to both.
-fn packing_config(config: Config, inputs: &ConfigInputs) -> Result<Config, Error> {
-    let Some(component) = &config.component else {
-        return Ok(config);
+/// The project's directory and the configuration its wheel is packed with:
+/// its own, or for a component project the main project's (its CMake builds,
+/// its tags) with the component project's metadata, as py-build-cmake's
+/// `build_component` backend does. The `-o` overrides of the component
+/// project's own keys (`component`, `main_project`) go to it, every other
+/// input configures the main project.
+fn load_for_packing(inputs: &ConfigInputs) -> Result<(PathBuf, Config), Error> {
+    if !is_component_project(&inputs.project) {
+        let config = load_config(inputs, Os::host())?;
+        return Ok((config.project_dir.clone(), config));
+    }
+    let (own_overrides, main_overrides): (Vec<String>, Vec<String>) =
+        inputs.sources.overrides.iter().cloned().partition(|o| {
+            let key = o.trim_start();
+            key.starts_with("component") || key.starts_with("main_project")
+        });
+    let own = load_config(
+        &ConfigInputs {
+            project: inputs.project.clone(),
+            sources: OverrideSources {
+                overrides: own_overrides,
+                ..OverrideSources::default()
+            },
+        },
+        Os::host(),
+    )?;
+    let Some(component) = &own.component else {
+        return Ok((own.project_dir.clone(), own));
     };
     let main = load_config(
         &ConfigInputs {
             project: component.main_project.clone(),
-            sources: inputs.sources.clone(),
+            sources: OverrideSources {
+                overrides: main_overrides,
+                ..inputs.sources.clone()
+            },
         },
         Os::host(),
     )?;
-    Ok(Config {
-        project: config.project,
-        component: config.component,
-        ..main
-    })
+    Ok((
+        own.project_dir,
+        Config {
+            project: own.project,
+            component: own.component,
+            ..main
+        },
+    ))
+}
+
+/// Whether `[tool.py-build-cmake]` of the project's pyproject.toml names a
+/// main project; an unreadable file is left to the loader.
+fn is_component_project(project: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(project.join("pyproject.toml")) else {
+        return false;
+    };
+    let Ok(document) = text.parse::<toml::Table>() else {
+        return false;
+    };
+    document
+        .get("tool")
+        .and_then(|t| t.get("py-build-cmake"))
+        .and_then(|t| t.as_table())
+        .is_some_and(|t| t.contains_key("main_project"))
 }
 
 /// The inputs with absolute paths, for commands that hand them on to CMake,

@@ -6,9 +6,7 @@ use crate::tags::TagOverrides;
 use super::Error;
 
 pub fn run(args: WheelArgs) -> Result<(), Error> {
-    let config = super::load_config(&args.inputs, crate::config::model::Os::host())?;
-    let default_out_dir = config.project_dir.join("dist");
-    let config = super::packing_config(config, &args.inputs)?;
+    let (project_dir, config) = super::load_for_packing(&args.inputs)?;
     // A pure package needs no target Python.
     let target = if crate::tags::is_pure(&config) {
         None
@@ -21,7 +19,7 @@ pub fn run(args: WheelArgs) -> Result<(), Error> {
         platform: args.platform_tag,
         build: args.build_tag,
     };
-    let out_dir = args.out_dir.unwrap_or(default_out_dir);
+    let out_dir = args.out_dir.unwrap_or_else(|| project_dir.join("dist"));
     let path = super::pack(
         &config,
         target.as_ref(),

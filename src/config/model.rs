@@ -53,7 +53,7 @@ pub struct Config {
     /// Present when cross-compiling (a `cross` section, or automatic cross
     /// compilation detected from ARCHFLAGS / DIST_EXTRA_CONFIG).
     pub cross: Option<CrossSpec>,
-    /// Present for a component project (`main_project` or `component` set).
+    /// Present for a component project (`main_project` set).
     pub component: Option<ComponentProject>,
 }
 

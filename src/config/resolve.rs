@@ -242,19 +242,14 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
     })
 }
 
-/// The component project's settings, when `main_project` or `component` is
-/// given (`main_project` defaulting to `..`, as in py-build-cmake).
+/// The component project's settings, when `main_project` is given (a main
+/// project ignores `component`, as py-build-cmake's main backend does).
 fn component_project(tool: &Map, ctx: &FinishCtx) -> Result<Option<ComponentProject>, Error> {
-    let main_project = match tool.get("main_project") {
-        Some(Val::Scalar(Some(Scalar::Path(p)))) => Some(p.clone()),
-        _ => None,
-    };
-    let sections = numbered_configs("component", tool.get("component").cloned())?;
-    if main_project.is_none() && sections.is_empty() {
+    let Some(Val::Scalar(Some(Scalar::Path(main_project)))) = tool.get("main_project") else {
         return Ok(None);
-    }
-    let main_project =
-        main_project.unwrap_or_else(|| super::verify::normalize(&ctx.project_dir.join("..")));
+    };
+    let main_project = main_project.clone();
+    let sections = numbered_configs("component", tool.get("component").cloned())?;
     if !main_project.join("pyproject.toml").is_file() {
         return Err(Error::Merge {
             key: "main_project".into(),
