@@ -82,11 +82,7 @@ impl Driver<'_> {
     /// `staging`, then adds the module's Python sources.
     pub fn stage(&self, staging: &Path) -> Result<(), Error> {
         self.check_cmake_version()?;
-        remove_tree(staging)?;
-        std::fs::create_dir_all(staging).map_err(|source| Error::Stage {
-            path: staging.to_path_buf(),
-            source,
-        })?;
+        fresh_dir(staging)?;
         for cmake in &self.config.cmake {
             let build_dir = self.build_dir(cmake);
             self.run("configure", cmake, self.configure_args(cmake, &build_dir))?;
@@ -111,11 +107,7 @@ impl Driver<'_> {
         components: &[ComponentOptions],
         staging: &Path,
     ) -> Result<(), Error> {
-        remove_tree(staging)?;
-        std::fs::create_dir_all(staging).map_err(|source| Error::Stage {
-            path: staging.to_path_buf(),
-            source,
-        })?;
+        fresh_dir(staging)?;
         for component in components {
             let main = self
                 .config
@@ -416,11 +408,14 @@ fn show_command(program: &OsString, args: &[OsString]) -> String {
         .join(" ")
 }
 
-fn remove_tree(path: &Path) -> Result<(), Error> {
-    crate::fs_atomic::remove_tree(path).map_err(|source| Error::Stage {
+/// An empty `path`: whatever a previous run left there is removed.
+fn fresh_dir(path: &Path) -> Result<(), Error> {
+    let stage_error = |source| Error::Stage {
         path: path.to_path_buf(),
         source,
-    })
+    };
+    crate::fs_atomic::remove_tree(path).map_err(stage_error)?;
+    std::fs::create_dir_all(path).map_err(stage_error)
 }
 
 fn copy_file(from: &Path, to: &Path) -> Result<(), Error> {
