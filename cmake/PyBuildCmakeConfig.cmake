@@ -262,7 +262,7 @@ function(_py_build_cmake_depend_on_all wheel_target project_dir)
 endfunction()
 
 # py_build_cmake_add_wheel([TARGET name] [COMPONENTS comp...] [CONFIGS cfg...]
-#                          [OUTPUT_DIR dir])
+#                          [OUTPUT_DIR dir] [PROJECT_DIR dir])
 # Adds a target (default `wheel`) that builds everything, installs the
 # install components (default tool.py-build-cmake.cmake.install_components;
 # "" is the default component) of the configurations CONFIGS (default
@@ -270,11 +270,14 @@ endfunction()
 # under the build tree, adds the module's Python sources, runs stubgen when
 # configured, and packs the wheel into OUTPUT_DIR (default <project>/dist;
 # relative to the project directory). It does nothing when no input changed.
+# PROJECT_DIR (relative to the project directory) makes it a second
+# distribution: the wheel of the component project there (its pyproject.toml
+# has [project], main_project and component), holding only COMPONENTS.
 function(py_build_cmake_add_wheel)
-  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "TARGET;OUTPUT_DIR" "COMPONENTS;CONFIGS")
+  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "TARGET;OUTPUT_DIR;PROJECT_DIR" "COMPONENTS;CONFIGS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "py_build_cmake_add_wheel: unknown arguments "
-      "'${ARG_UNPARSED_ARGUMENTS}'; it takes TARGET, COMPONENTS, CONFIGS and OUTPUT_DIR")
+      "'${ARG_UNPARSED_ARGUMENTS}'; it takes TARGET, COMPONENTS, CONFIGS, OUTPUT_DIR and PROJECT_DIR")
   endif()
   if(NOT DEFINED PY_BUILD_CMAKE_HELPER)
     message(FATAL_ERROR "py_build_cmake_add_wheel: call find_package(PyBuildCmake) first")
@@ -332,6 +335,28 @@ function(py_build_cmake_add_wheel)
   set(settings_file "${work}/settings.cmake")
 
   _py_build_cmake_config_args(config_args "${PY_BUILD_CMAKE_PROJECT_DIR}")
+  set(module_kind "${PY_BUILD_CMAKE_MODULE_SOURCE_KIND}")
+  set(stubgen "${PY_BUILD_CMAKE_STUBGEN}")
+  set(inputs ${PY_BUILD_CMAKE_INPUT_FILES})
+  if(ARG_PROJECT_DIR)
+    get_filename_component(component_dir "${ARG_PROJECT_DIR}" ABSOLUTE BASE_DIR "${PY_BUILD_CMAKE_PROJECT_DIR}")
+    if(NOT EXISTS "${component_dir}/pyproject.toml")
+      message(FATAL_ERROR "py_build_cmake_add_wheel: PROJECT_DIR ${component_dir} has no "
+        "pyproject.toml; write one with [project] and [tool.py-build-cmake] main_project")
+    endif()
+    if(NOT ARG_COMPONENTS)
+      message(FATAL_ERROR "py_build_cmake_add_wheel: PROJECT_DIR needs COMPONENTS: "
+        "the install components its wheel holds")
+    endif()
+    # The helper packs with the component project's metadata and this
+    # project's tags; the override inputs stay this project's.
+    list(REMOVE_AT config_args 0 1)
+    list(PREPEND config_args --project "${component_dir}")
+    # Its wheel holds the components only.
+    set(module_kind "generated")
+    set(stubgen OFF)
+    list(APPEND inputs "${component_dir}/pyproject.toml")
+  endif()
   set(content "# Settings of the `${name}` target, read by PyBuildCmakeWheel.cmake.\n")
   _py_build_cmake_setting(content PBC_HELPER "${PY_BUILD_CMAKE_HELPER}")
   _py_build_cmake_setting(content PBC_HELPER_ARGS ${config_args})
@@ -348,16 +373,10 @@ function(py_build_cmake_add_wheel)
   _py_build_cmake_setting(content PBC_DEFAULT_COMPONENT "${default_component}")
   _py_build_cmake_setting(content PBC_INSTALL_ARGS ${PY_BUILD_CMAKE_INSTALL_ARGS})
   _py_build_cmake_setting(content PBC_ENV ${PY_BUILD_CMAKE_ENV})
-  _py_build_cmake_setting(content PBC_MODULE_NAME "${PY_BUILD_CMAKE_MODULE_NAME}")
-  _py_build_cmake_setting(content PBC_MODULE_SOURCE_KIND "${PY_BUILD_CMAKE_MODULE_SOURCE_KIND}")
+  _py_build_cmake_setting(content PBC_MODULE_SOURCE_KIND "${module_kind}")
   _py_build_cmake_setting(content PBC_MODULE_SOURCE "${PY_BUILD_CMAKE_MODULE_SOURCE}")
   _py_build_cmake_setting(content PBC_MODULE_DESTINATION "${PY_BUILD_CMAKE_MODULE_DESTINATION}")
-  _py_build_cmake_setting(content PBC_STUBGEN "${PY_BUILD_CMAKE_STUBGEN}")
-  foreach(kind IN ITEMS PACKAGES MODULES FILES)
-    _py_build_cmake_setting(content PBC_STUBGEN_${kind}_SET "${PY_BUILD_CMAKE_STUBGEN_${kind}_SET}")
-    _py_build_cmake_setting(content PBC_STUBGEN_${kind} ${PY_BUILD_CMAKE_STUBGEN_${kind}})
-  endforeach()
-  _py_build_cmake_setting(content PBC_STUBGEN_ARGS ${PY_BUILD_CMAKE_STUBGEN_ARGS})
+  _py_build_cmake_setting(content PBC_STUBGEN "${stubgen}")
   # file(GENERATE) writes one file per configuration, only when it changes.
   file(GENERATE OUTPUT "${settings_file}" CONTENT "${content}")
 
@@ -365,8 +384,7 @@ function(py_build_cmake_add_wheel)
   add_custom_command(
     OUTPUT "${stamp}"
     COMMAND "${CMAKE_COMMAND}" "-DPBC_SETTINGS=${settings_file}" -P "${script}"
-    DEPENDS "${settings_file}" "${script}" "${PY_BUILD_CMAKE_HELPER}"
-            ${PY_BUILD_CMAKE_INPUT_FILES}
+    DEPENDS "${settings_file}" "${script}" "${PY_BUILD_CMAKE_HELPER}" ${inputs}
     # Written by the step: every installed source file, the build artifacts,
     # the module's Python sources and their directories, and the wheel.
     DEPFILE "${depfile}"

@@ -117,87 +117,31 @@ while(scripts)
 endwhile()
 
 # --- 3. stubgen -----------------------------------------------------------------
+# The helper runs it (with py-build-cmake's defaults; stubs never replace
+# existing .pyi files) and says in one line what it did or why it skipped.
 if(PBC_STUBGEN)
   # stubgen imports the built modules: a cross build runs it with the target's
   # Python under the emulator (the wrapper toolchain's launcher).
   set(stubgen_python "${PBC_PYTHON}")
+  set(launcher_arg "")
   if(PBC_CROSSCOMPILING)
     set(stubgen_python "${PBC_TARGET_PYTHON_LAUNCHER}")
+    set(launcher_arg --launcher)
   endif()
   if(NOT stubgen_python)
     message(STATUS "PyBuildCmake: stubgen skipped: cross-compiling without an emulator "
       "to run the target's Python (set cross.emulator, e.g. [\"qemu-aarch64\", \"-L\", \"<sysroot>\"])")
   else()
-    execute_process(COMMAND "${stubgen_python}" -c "import mypy.stubgen"
-      RESULT_VARIABLE have_mypy OUTPUT_QUIET ERROR_QUIET)
-    if(NOT have_mypy EQUAL 0)
-      message(STATUS "PyBuildCmake: stubgen skipped: mypy is not installed for "
-        "${stubgen_python} (install it with: ${stubgen_python} -m pip install mypy)")
-    else()
-      # Defaults as in py-build-cmake: the module itself, as a package or a module.
-      set(packages ${PBC_STUBGEN_PACKAGES})
-      set(modules ${PBC_STUBGEN_MODULES})
-      if(NOT PBC_STUBGEN_PACKAGES_SET AND NOT PBC_MODULE_SOURCE_KIND STREQUAL "file")
-        set(packages "${PBC_MODULE_NAME}")
-      endif()
-      if(NOT PBC_STUBGEN_MODULES_SET AND PBC_MODULE_SOURCE_KIND STREQUAL "file")
-        set(modules "${PBC_MODULE_NAME}")
-      endif()
-      set(stubs_dir "${PBC_STAGING_DIR}-stubs")
-      file(REMOVE_RECURSE "${stubs_dir}")
-      # mypy is compiled with mypyc: `-m mypy.stubgen` cannot run it, its main()
-      # can (and the code has no `;`, which would split the CMake list).
-      set(code "__import__('mypy.stubgen').stubgen.main()")
-      if(PBC_CROSSCOMPILING)
-        # mypy inspects modules in a child process that multiprocessing starts
-        # from sys.executable, a target binary only the launcher can run here.
-        set(code "__import__('multiprocessing').set_executable('${stubgen_python}') or ${code}")
-      endif()
-      set(command "${stubgen_python}" -c "${code}" ${PBC_STUBGEN_ARGS})
-      foreach(p IN LISTS packages)
-        list(APPEND command -p "${p}")
-      endforeach()
-      foreach(m IN LISTS modules)
-        list(APPEND command -m "${m}")
-      endforeach()
-      list(APPEND command ${PBC_STUBGEN_FILES})
-      if(NOT "-o" IN_LIST PBC_STUBGEN_ARGS AND NOT "--output" IN_LIST PBC_STUBGEN_ARGS)
-        list(APPEND command -o "${stubs_dir}")
-      endif()
-      if(NOT "--search-path" IN_LIST PBC_STUBGEN_ARGS)
-        list(APPEND command --search-path "${PBC_STAGING_DIR}")
-      endif()
-      # The staged modules go first on PYTHONPATH; what is already there
-      # stays (pip's isolated build env reaches mypy through it).
-      set(pythonpath "${PBC_STAGING_DIR}")
-      if(DEFINED ENV{PYTHONPATH} AND NOT "$ENV{PYTHONPATH}" STREQUAL "")
-        if(CMAKE_HOST_WIN32)
-          string(APPEND pythonpath "\;$ENV{PYTHONPATH}")
-        else()
-          string(APPEND pythonpath ":$ENV{PYTHONPATH}")
-        endif()
-      endif()
-      execute_process(COMMAND "${CMAKE_COMMAND}" -E env ${PBC_ENV}
-          "MYPY_CACHE_DIR=${PBC_STAGING_DIR}-mypy-cache"
-          "MYPYPATH=${PBC_STAGING_DIR}" "PYTHONPATH=${pythonpath}"
-          ${command}
-        WORKING_DIRECTORY "${PBC_STAGING_DIR}"
-        RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
-      if(NOT result EQUAL 0)
-        message(FATAL_ERROR "PyBuildCmake: stubgen failed:\n${output}")
-      endif()
-      # Stubs never replace .pyi files the sources or CMake already provide.
-      file(GLOB_RECURSE stubs RELATIVE "${stubs_dir}" "${stubs_dir}/*.pyi")
-      foreach(stub IN LISTS stubs)
-        string(REGEX REPLACE "\\.pyi$" "" stem "${stub}")
-        if(NOT EXISTS "${PBC_STAGING_DIR}/${stub}"
-           AND NOT EXISTS "${PBC_STAGING_DIR}/${stem}/__init__.pyi")
-          get_filename_component(dest_dir "${PBC_STAGING_DIR}/${stub}" DIRECTORY)
-          file(COPY "${stubs_dir}/${stub}" DESTINATION "${dest_dir}")
-        endif()
-      endforeach()
-      file(REMOVE_RECURSE "${stubs_dir}")
+    execute_process(
+      COMMAND ${env_prefix} "${PBC_HELPER}" stubgen ${PBC_HELPER_ARGS} --staging "${PBC_STAGING_DIR}"
+              --python "${stubgen_python}" ${launcher_arg}
+      RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE error)
+    if(NOT result EQUAL 0)
+      message(FATAL_ERROR "PyBuildCmake: ${error}")
     endif()
+    string(STRIP "${output}" output)
+    string(REPLACE "py-build-cmake: " "PyBuildCmake: " output "${output}")
+    message(STATUS "${output}")
   endif()
 endif()
 

@@ -34,6 +34,9 @@ pub enum Command {
     Build(BuildArgs),
     /// Describe the target Python (wheel tags, suffixes, paths) as JSON.
     PythonTarget(PythonTargetArgs),
+    /// Run mypy's stubgen over a staged wheel tree ([tool.py-build-cmake.stubgen]);
+    /// stubs never replace existing .pyi files.
+    Stubgen(StubgenArgs),
     /// Resolve the cross config for PyBuildCmakeToolchain.cmake and write the
     /// CMake script it includes (emulator, the config's toolchain_file).
     CrossToolchain(CrossToolchainArgs),
@@ -174,7 +177,7 @@ pub struct CmakeVarsArgs {
     pub python: Option<PathBuf>,
     /// Which numbered CMake configuration (`cmake.N`) the build uses.
     #[arg(long, default_value_t = 0)]
-    pub cmake_index: usize,
+    pub cmake_index: u64,
     /// The CMake script to write (rewritten only when its content changes).
     #[arg(long)]
     pub output: PathBuf,
@@ -312,4 +315,19 @@ pub struct BuildSdistArgs {
     pub inputs: HookInputs,
     #[arg(long)]
     pub sdist_directory: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct StubgenArgs {
+    #[command(flatten)]
+    pub inputs: ConfigInputs,
+    /// Staged wheel tree: searched for the modules, receives the stubs.
+    #[arg(long)]
+    pub staging: PathBuf,
+    /// The target interpreter (it imports the built modules).
+    #[arg(long)]
+    pub python: PathBuf,
+    /// --python is a launcher running the target interpreter under an emulator.
+    #[arg(long)]
+    pub launcher: bool,
 }

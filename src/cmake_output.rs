@@ -49,7 +49,12 @@ pub fn render(inputs: &Inputs) -> String {
     destinations(&mut s, inputs.config);
     module_variables(&mut s, inputs);
     if let Some(cmake) = inputs.cmake {
-        find_python_hints(&mut s, inputs.target, cmake);
+        find_python_hints(
+            &mut s,
+            inputs.target,
+            inputs.build_python.unwrap_or(inputs.target),
+            cmake,
+        );
         cmake_settings(&mut s, cmake);
     } else {
         s.set_list("PY_BUILD_CMAKE_OPTION_NAMES", std::iter::empty::<String>());
@@ -286,77 +291,101 @@ fn module_variables(s: &mut Script, inputs: &Inputs) {
 /// FindPython / FindPython3 hints (`find_python`, `find_python3`), as
 /// py-build-cmake sets them, so `find_package(Python3 ... Development.Module)`
 /// finds exactly the target Python and `Python3_add_library(WITH_SOABI)`
-/// names modules the way the wheel tags promise.
-fn find_python_hints(s: &mut Script, target: &PythonTarget, cmake: &CmakeOptions) {
+/// names modules the way the wheel tags promise. With a build artifacts
+/// prefix, the build interpreter gets its own hints under `<P><prefix>_*`
+/// and `<P>_EXECUTABLE` is left for the project to find.
+fn find_python_hints(
+    s: &mut Script,
+    target: &PythonTarget,
+    build_python: &PythonTarget,
+    cmake: &CmakeOptions,
+) {
     let prefixes = [
-        ("Python", cmake.find_python),
-        ("Python3", cmake.find_python3),
+        (
+            "Python",
+            cmake.find_python,
+            &cmake.find_python_build_artifacts_prefix,
+        ),
+        (
+            "Python3",
+            cmake.find_python3,
+            &cmake.find_python3_build_artifacts_prefix,
+        ),
     ];
-    for (p, _) in prefixes.iter().filter(|(_, on)| *on) {
-        s.set(&format!("{p}_FIND_REGISTRY"), "NEVER");
-        s.set(&format!("{p}_FIND_FRAMEWORK"), "NEVER");
-        s.set(&format!("{p}_FIND_STRATEGY"), "LOCATION");
-        s.set(&format!("{p}_FIND_VIRTUALENV"), "FIRST");
-        if let Some(root) = &target.root_dir {
-            s.set(&format!("{p}_ROOT_DIR"), &cmake_path(root));
+    for (p, _, build_prefix) in prefixes.iter().filter(|(_, on, _)| *on) {
+        prefix_hints(s, p, target, build_prefix.is_none());
+        if let Some(build_prefix) = build_prefix {
+            prefix_hints(s, &format!("{p}{build_prefix}"), build_python, true);
         }
-        if let Some(include) = target.include_dirs.first() {
-            s.set(&format!("{p}_INCLUDE_DIR"), &cmake_path(include));
-        }
-        if let Some(id) = interpreter_id(target) {
-            if target.cross {
-                s.set(&format!("{p}_INTERPRETER_ID"), id);
-            } else {
-                s.set(
-                    &format!("{p}_FIND_IMPLEMENTATIONS"),
-                    id_to_implementation(id),
-                );
-            }
-        }
-        // With the include dir and both libraries given as artifacts,
-        // FindPython skips running python3-config three times (~1 s of a
-        // cold configure); natively they are given when they exist.
-        for (name, lib) in [
-            ("LIBRARY", &target.library),
-            ("SABI_LIBRARY", &target.sabi_library),
-        ] {
-            if let Some(lib) = lib.as_deref().filter(|l| target.cross || l.is_file()) {
-                s.set(&format!("{p}_{name}"), &cmake_path(lib));
-            }
-        }
-        if !target.cross {
-            if let Some(exe) = &target.interpreter {
-                s.set(&format!("{p}_EXECUTABLE"), &cmake_path(exe));
-            }
-            // Exact version: with only Development.Module requested, FindPython
-            // would otherwise take the newest Python under the root.
-            let version = format!("{}.{}", target.major, target.minor);
-            s.set(&format!("{p}_FIND_VERSION"), &version);
-            s.set(&format!("{p}_FIND_VERSION_COUNT"), "2");
-            s.set(
-                &format!("{p}_FIND_VERSION_MAJOR"),
-                &target.major.to_string(),
-            );
-            s.set(
-                &format!("{p}_FIND_VERSION_MINOR"),
-                &target.minor.to_string(),
-            );
-            s.set(&format!("{p}_FIND_VERSION_EXACT"), "TRUE");
-        }
-        // Result variables FindPython fills only when it runs the interpreter:
-        // preset as cache entries (which FindPython honours) so that
-        // Development.Module alone, and cross builds, name modules right.
-        s.set_cache(
-            &format!("{p}_SOABI"),
-            &target.soabi,
-            "extension module SOABI (py-build-cmake)",
-        );
-        s.set_cache(
-            &format!("{p}_SOSABI"),
-            target.sosabi.as_deref().unwrap_or(""),
-            "stable-ABI module SOABI (py-build-cmake)",
-        );
     }
+}
+
+/// One prefix's hints for `target`; `executable`: give `<p>_EXECUTABLE`
+/// (native targets only).
+fn prefix_hints(s: &mut Script, p: &str, target: &PythonTarget, executable: bool) {
+    s.set(&format!("{p}_FIND_REGISTRY"), "NEVER");
+    s.set(&format!("{p}_FIND_FRAMEWORK"), "NEVER");
+    s.set(&format!("{p}_FIND_STRATEGY"), "LOCATION");
+    s.set(&format!("{p}_FIND_VIRTUALENV"), "FIRST");
+    if let Some(root) = &target.root_dir {
+        s.set(&format!("{p}_ROOT_DIR"), &cmake_path(root));
+    }
+    if let Some(include) = target.include_dirs.first() {
+        s.set(&format!("{p}_INCLUDE_DIR"), &cmake_path(include));
+    }
+    if let Some(id) = interpreter_id(target) {
+        if target.cross {
+            s.set(&format!("{p}_INTERPRETER_ID"), id);
+        } else {
+            s.set(
+                &format!("{p}_FIND_IMPLEMENTATIONS"),
+                id_to_implementation(id),
+            );
+        }
+    }
+    // With the include dir and both libraries given as artifacts,
+    // FindPython skips running python3-config three times (~1 s of a
+    // cold configure); natively they are given when they exist.
+    for (name, lib) in [
+        ("LIBRARY", &target.library),
+        ("SABI_LIBRARY", &target.sabi_library),
+    ] {
+        if let Some(lib) = lib.as_deref().filter(|l| target.cross || l.is_file()) {
+            s.set(&format!("{p}_{name}"), &cmake_path(lib));
+        }
+    }
+    if !target.cross {
+        if let Some(exe) = target.interpreter.as_ref().filter(|_| executable) {
+            s.set(&format!("{p}_EXECUTABLE"), &cmake_path(exe));
+        }
+        // Exact version: with only Development.Module requested, FindPython
+        // would otherwise take the newest Python under the root.
+        let version = format!("{}.{}", target.major, target.minor);
+        s.set(&format!("{p}_FIND_VERSION"), &version);
+        s.set(&format!("{p}_FIND_VERSION_COUNT"), "2");
+        s.set(
+            &format!("{p}_FIND_VERSION_MAJOR"),
+            &target.major.to_string(),
+        );
+        s.set(
+            &format!("{p}_FIND_VERSION_MINOR"),
+            &target.minor.to_string(),
+        );
+        s.set(&format!("{p}_FIND_VERSION_EXACT"), "TRUE");
+    }
+    // Result variables FindPython fills only when it runs the interpreter:
+    // preset as cache entries (which FindPython honours) so that
+    // Development.Module alone, and cross builds, name modules right.
+    s.set_cache(
+        &format!("{p}_SOABI"),
+        &target.soabi,
+        "extension module SOABI (py-build-cmake)",
+    );
+    s.set_cache(
+        &format!("{p}_SOSABI"),
+        target.sosabi.as_deref().unwrap_or(""),
+        "stable-ABI module SOABI (py-build-cmake)",
+    );
 }
 
 /// FindPython's `<P>_INTERPRETER_ID` of the target implementation.
@@ -468,27 +497,10 @@ fn cmake_settings(s: &mut Script, cmake: &CmakeOptions) {
     s.set_list("PY_BUILD_CMAKE_DRIVER_ONLY_OPTIONS", driver_only.iter());
 }
 
+/// Whether the wheel step runs `py-build-cmake stubgen`, which reads the
+/// options itself.
 fn stubgen_variables(s: &mut Script, config: &Config) {
-    let Some(stubgen) = &config.stubgen else {
-        s.set("PY_BUILD_CMAKE_STUBGEN", "OFF");
-        return;
-    };
-    s.set("PY_BUILD_CMAKE_STUBGEN", "ON");
-    let optional = |name: &str, list: &Option<Vec<String>>, s: &mut Script| {
-        // Unset means "the module itself" (decided at pack time); set-but-empty means none.
-        s.set(
-            &format!("PY_BUILD_CMAKE_STUBGEN_{name}_SET"),
-            on_off(list.is_some()),
-        );
-        s.set_list(
-            &format!("PY_BUILD_CMAKE_STUBGEN_{name}"),
-            list.iter().flatten(),
-        );
-    };
-    optional("PACKAGES", &stubgen.packages, s);
-    optional("MODULES", &stubgen.modules, s);
-    optional("FILES", &stubgen.files, s);
-    s.set_list("PY_BUILD_CMAKE_STUBGEN_ARGS", stubgen.args.iter());
+    s.set("PY_BUILD_CMAKE_STUBGEN", on_off(config.stubgen.is_some()));
 }
 
 fn on_off(value: bool) -> &'static str {
@@ -645,6 +657,21 @@ mod tests {
         assert!(text.contains("set(Python3_INTERPRETER_ID [[Python]])\n"));
         assert!(!text.contains("Python3_EXECUTABLE"));
         assert!(text.contains("set(PY_BUILD_CMAKE_CROSSCOMPILING [[ON]])\n"));
+    }
+
+    #[test]
+    fn build_artifacts_prefix_gives_the_build_interpreter_its_own_hints() {
+        let mut config = config(false);
+        config.cmake[0].find_python3_build_artifacts_prefix = Some("_BUILD".into());
+        let mut native = target("cp", 3, 11, false);
+        native.interpreter = Some(PathBuf::from("/usr/bin/python3.11"));
+        let text = render_with(&config, &native, "cp311");
+        assert!(!text.contains("set(Python3_EXECUTABLE "));
+        assert!(text.contains("set(Python3_ROOT_DIR ") == native.root_dir.is_some());
+        assert!(text.contains("set(Python3_FIND_VERSION_EXACT [[TRUE]])\n"));
+        assert!(text.contains("set(Python3_BUILD_EXECUTABLE [[/usr/bin/python3.11]])\n"));
+        assert!(text.contains("set(Python3_BUILD_FIND_STRATEGY [[LOCATION]])\n"));
+        assert!(text.contains("set(Python3_BUILD_SOABI [[cpython-311-x86_64-linux-gnu]] CACHE"));
     }
 
     #[test]

@@ -17,9 +17,10 @@ use std::process::Command;
 
 use crate::cmake_cache::CmakeCache;
 use crate::cmake_output;
-use crate::config::model::{CmakeOptions, Config};
+use crate::config::model::{CmakeOptions, ComponentOptions, Config};
 use crate::module_source::{self, ModuleSource};
 use crate::python_target::PythonTarget;
+use crate::stubgen;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -72,8 +73,26 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "[tool.py-build-cmake.component] {index} names no CMake configuration of the main \
+         project {}: use the number N of one of its cmake / cmake.N sections",
+        main_project.display()
+    )]
+    NoSuchConfig { index: u64, main_project: PathBuf },
+    #[error(
+        "the main project has no build tree at {}: build it first \
+         (`py-build-cmake build --project {}` with the same --python, --local, --cross and -o)",
+        build_dir.display(),
+        main_project.display()
+    )]
+    NotBuilt {
+        build_dir: PathBuf,
+        main_project: PathBuf,
+    },
     #[error(transparent)]
     Module(#[from] module_source::Error),
+    #[error(transparent)]
+    Stubgen(#[from] stubgen::Error),
 }
 
 /// One driver run's fixed inputs.
@@ -119,12 +138,12 @@ impl Driver<'_> {
     pub fn run(&self, staging: &Path) -> Result<Outcome, Error> {
         let Some(first) = self.config.cmake.first() else {
             // No CMake at all: a pure Python package.
-            self.reset_staging(staging)?;
+            fresh_dir(staging)?;
             self.stage_module(staging)?;
             return Ok(Outcome::Staged);
         };
         let version = self.cmake_version()?;
-        let build_dir = self.configure(0, first, version)?;
+        let build_dir = self.configure(first, version)?;
         let cache = CmakeCache::read(&build_dir.join("CMakeCache.txt"))?;
         if let Some(stamp) = cache.get(WHEEL_STAMP_ENTRY) {
             if self.config.cmake.len() > 1 {
@@ -142,11 +161,11 @@ impl Driver<'_> {
                 minor: version.1,
             });
         }
-        self.reset_staging(staging)?;
-        for (index, cmake) in self.config.cmake.iter().enumerate() {
-            let build_dir = match index {
+        fresh_dir(staging)?;
+        for (position, cmake) in self.config.cmake.iter().enumerate() {
+            let build_dir = match position {
                 0 => build_dir.clone(),
-                _ => self.configure(index, cmake, version)?,
+                _ => self.configure(cmake, version)?,
             };
             for args in build_args(cmake, &build_dir) {
                 self.step("build", cmake, args)?;
@@ -156,15 +175,72 @@ impl Driver<'_> {
             }
         }
         self.stage_module(staging)?;
+        self.stubgen(staging)?;
         Ok(Outcome::Staged)
     }
 
-    fn reset_staging(&self, staging: &Path) -> Result<(), Error> {
-        remove_tree(staging)?;
-        std::fs::create_dir_all(staging).map_err(|source| Error::Stage {
-            path: staging.to_path_buf(),
-            source,
-        })
+    /// Installs a component project's components into `staging` from the
+    /// main project's build trees (this driver's config is the main
+    /// project's), building them first unless `install_only`. Like
+    /// py-build-cmake's `build_component` backend, it never configures: the
+    /// main project must have been built.
+    pub fn stage_components(
+        &self,
+        components: &[ComponentOptions],
+        staging: &Path,
+    ) -> Result<(), Error> {
+        fresh_dir(staging)?;
+        for component in components {
+            let main = self
+                .config
+                .cmake
+                .iter()
+                .find(|c| c.index == component.index)
+                .ok_or_else(|| Error::NoSuchConfig {
+                    index: component.index,
+                    main_project: self.config.project_dir.clone(),
+                })?;
+            let build_dir = self.build_dir(main);
+            if !build_dir.join("CMakeCache.txt").is_file() {
+                return Err(Error::NotBuilt {
+                    build_dir,
+                    main_project: self.config.project_dir.clone(),
+                });
+            }
+            let cmake = with_component(main, component);
+            if !component.install_only {
+                for args in build_args(&cmake, &build_dir) {
+                    self.step("build", &cmake, args)?;
+                }
+            }
+            for args in install_args(&cmake, &build_dir, staging) {
+                self.step("install", &cmake, args)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs stubgen over the staged tree as the wheel target does.
+    fn stubgen(&self, staging: &Path) -> Result<(), Error> {
+        let Some(options) = &self.config.stubgen else {
+            return Ok(());
+        };
+        let outcome = match (&self.target.interpreter, self.target.cross) {
+            (Some(python), false) => stubgen::run(&stubgen::Request {
+                config: self.config,
+                options,
+                staging,
+                python,
+                launcher: false,
+            })?,
+            _ => stubgen::Outcome::Skipped(
+                "cross-compiling: the driver has no target interpreter to import the modules \
+                 (the wheel target of a CMake build runs it under cross.emulator)"
+                    .into(),
+            ),
+        };
+        eprintln!("py-build-cmake: {}", outcome.summary());
+        Ok(())
     }
 
     /// Builds every configuration, then the `wheel` target of the last one
@@ -226,18 +302,13 @@ impl Driver<'_> {
         Ok(version)
     }
 
-    /// Configures the numbered configuration `index` in its build dir, which
-    /// it returns. A build dir configured before is reused: its objects stay,
+    /// Configures one numbered configuration in its build dir, which it
+    /// returns. A build dir configured before is reused: its objects stay,
     /// and a build program that has gone (a deleted isolated build env) is
     /// looked up again.
-    fn configure(
-        &self,
-        index: usize,
-        cmake: &CmakeOptions,
-        version: (u32, u32, u32),
-    ) -> Result<PathBuf, Error> {
+    fn configure(&self, cmake: &CmakeOptions, version: (u32, u32, u32)) -> Result<PathBuf, Error> {
         let build_dir = self.build_dir(cmake);
-        let mut args = self.configure_args(index, cmake, &build_dir, version);
+        let mut args = self.configure_args(cmake, &build_dir, version);
         // Only a py_build_cmake_add_wheel() of this configure may leave it.
         args.push(format!("-U{WHEEL_STAMP_ENTRY}").into());
         let cache = CmakeCache::read(&build_dir.join("CMakeCache.txt"))?;
@@ -250,17 +321,19 @@ impl Driver<'_> {
         Ok(build_dir)
     }
 
-    /// `build_path` with `{build_config}` filled in, relative to the project.
+    /// `build_path` with `{build_config}` filled in, relative to the
+    /// project; as in py-build-cmake, `cmake.N` with N > 0 adds `-N`.
     pub fn build_dir(&self, cmake: &CmakeOptions) -> PathBuf {
-        let path = cmake
-            .build_path
-            .replace("{build_config}", &self.target.build_config());
+        let mut build_config = self.target.build_config();
+        if cmake.index != 0 {
+            build_config += &format!("-{}", cmake.index);
+        }
+        let path = cmake.build_path.replace("{build_config}", &build_config);
         self.config.project_dir.join(path)
     }
 
     fn configure_args(
         &self,
-        index: usize,
         cmake: &CmakeOptions,
         build_dir: &Path,
         version: (u32, u32, u32),
@@ -304,7 +377,7 @@ impl Driver<'_> {
             "PY_BUILD_CMAKE_WHEEL_DIR:PATH",
             path_text(&build_dir.join("py-build-cmake-dist")),
         );
-        define("PY_BUILD_CMAKE_CMAKE_INDEX:STRING", index.to_string());
+        define("PY_BUILD_CMAKE_CMAKE_INDEX:STRING", cmake.index.to_string());
         if let Some(python) = &self.target.interpreter {
             if !self.target.cross {
                 define("PY_BUILD_CMAKE_PYTHON:FILEPATH", path_text(python));
@@ -453,6 +526,26 @@ pub fn calls_find_package(source_dir: &Path) -> bool {
         })
 }
 
+/// The main project's CMake settings with what a component section sets
+/// instead.
+fn with_component(main: &CmakeOptions, component: &ComponentOptions) -> CmakeOptions {
+    let mut cmake = main.clone();
+    if let Some(presets) = &component.build_presets {
+        cmake.build_presets = Some(presets.clone());
+    }
+    for (own, from_component) in [
+        (&mut cmake.build_args, &component.build_args),
+        (&mut cmake.build_tool_args, &component.build_tool_args),
+        (&mut cmake.install_args, &component.install_args),
+    ] {
+        if let Some(list) = from_component {
+            own.clone_from(list);
+        }
+    }
+    cmake.install_components = component.install_components.clone();
+    cmake
+}
+
 /// One `cmake --build` per configuration (or per build preset).
 fn build_args(cmake: &CmakeOptions, build_dir: &Path) -> Vec<Vec<OsString>> {
     if let Some(presets) = &cmake.build_presets {
@@ -543,14 +636,14 @@ fn show_command(program: &OsString, args: &[OsString]) -> String {
         .join(" ")
 }
 
-fn remove_tree(path: &Path) -> Result<(), Error> {
-    match std::fs::remove_dir_all(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::Stage {
-            path: path.to_path_buf(),
-            source: e,
-        }),
-        _ => Ok(()),
-    }
+/// An empty `path`: whatever a previous run left there is removed.
+fn fresh_dir(path: &Path) -> Result<(), Error> {
+    let stage_error = |source| Error::Stage {
+        path: path.to_path_buf(),
+        source,
+    };
+    crate::fs_atomic::remove_tree(path).map_err(stage_error)?;
+    std::fs::create_dir_all(path).map_err(stage_error)
 }
 
 fn copy_file(from: &Path, to: &Path) -> Result<(), Error> {

@@ -51,6 +51,14 @@ pub fn write_if_changed(path: &Path, contents: &[u8], executable: bool) -> io::R
     }
 }
 
+/// Removes a directory tree; one that does not exist is already removed.
+pub fn remove_tree(path: &Path) -> io::Result<()> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// A name no other writer uses at the same time: the process id keeps
 /// concurrent processes apart, the counter concurrent threads.
 pub fn temp_sibling(path: &Path) -> PathBuf {

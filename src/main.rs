@@ -18,7 +18,9 @@ mod pep517;
 mod presets;
 mod project;
 mod python_target;
+mod requirement;
 mod sdist;
+mod stubgen;
 mod tags;
 #[cfg(test)]
 mod test_support;

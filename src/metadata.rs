@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::project::{self, Contact, License, Project};
+use crate::requirement;
 use crate::tags::WheelTags;
 
 /// A value that cannot become a METADATA line; `key` is where pyproject.toml
@@ -145,7 +146,12 @@ pub fn render_metadata(project: &Project, license_files: &[String]) -> Result<St
         h.add(V1_2, "Requires-Python", "project.requires-python", requires)?;
     }
     for dep in &project.dependencies {
-        h.add(V1_2, "Requires-Dist", "project.dependencies", dep)?;
+        h.add(
+            V1_2,
+            "Requires-Dist",
+            "project.dependencies",
+            &requirement::normalize(dep),
+        )?;
     }
     for (given, deps) in &project.optional_dependencies {
         let key = format!("project.optional-dependencies.{given}");
@@ -153,9 +159,12 @@ pub fn render_metadata(project: &Project, license_files: &[String]) -> Result<St
         let extra = project::normalize_name(given);
         h.add(V2_1, "Provides-Extra", &key, &extra)?;
         for dep in deps {
-            let line =
-                with_extra_marker(dep, &extra).map_err(|r| error(&key, "Requires-Dist", r))?;
-            h.add(V1_2, "Requires-Dist", &key, &line)?;
+            h.add(
+                V1_2,
+                "Requires-Dist",
+                &key,
+                &requirement::with_extra(dep, &extra),
+            )?;
         }
     }
     if let Some(readme) = &project.readme {
@@ -170,7 +179,8 @@ pub fn render_metadata(project: &Project, license_files: &[String]) -> Result<St
     if let Some(readme) = &project.readme {
         out.push('\n');
         out.push_str(&readme.text);
-        if !readme.text.ends_with('\n') {
+        // An empty readme stays an empty description.
+        if !readme.text.is_empty() && !readme.text.ends_with('\n') {
             out.push('\n');
         }
     }
@@ -206,17 +216,6 @@ fn add_contacts(
         h.add(since, &format!("{field}-email"), key, &emails.join(", "))?;
     }
     Ok(())
-}
-
-/// `dep; marker` of an optional dependency becomes
-/// `dep; (marker) and extra == "x"`.
-fn with_extra_marker(requirement: &str, extra: &str) -> Result<String, String> {
-    let parsed = project::pep508::parse(requirement)
-        .map_err(|reason| format!("{requirement:?}: {reason}"))?;
-    Ok(match parsed.marker {
-        Some(marker) => format!("{}; ({marker}) and extra == \"{extra}\"", parsed.dependency),
-        None => format!("{}; extra == \"{extra}\"", parsed.dependency),
-    })
 }
 
 /// The WHEEL file.
@@ -265,6 +264,21 @@ mod tests {
         let p = project("My.Pkg", "1.0");
         let text = render_metadata(&p, &[]).unwrap();
         assert_eq!(text, "Metadata-Version: 1.0\nName: My.Pkg\nVersion: 1.0\n");
+    }
+
+    #[test]
+    fn an_empty_readme_is_an_empty_description() {
+        let mut p = project("pkg", "1");
+        p.readme = Some(Readme {
+            text: String::new(),
+            file: Some("README.md".into()),
+            content_type: "text/markdown".into(),
+        });
+        let text = render_metadata(&p, &[]).unwrap();
+        assert!(
+            text.ends_with("Description-Content-Type: text/markdown\n\n"),
+            "{text:?}"
+        );
     }
 
     #[test]
@@ -324,8 +338,8 @@ Project-URL: Homepage, https://x.org
 Requires-Python: >=3.8
 Requires-Dist: numpy>=1
 Provides-Extra: dev-tools
-Requires-Dist: pytest; (python_version < '3.12') and extra == \"dev-tools\"
-Requires-Dist: foo @ https://x.org/a;b.whl; (os_name == 'nt') and extra == \"dev-tools\"
+Requires-Dist: pytest; python_version < \"3.12\" and extra == \"dev-tools\"
+Requires-Dist: foo @ https://x.org/a;b.whl ; os_name == \"nt\" and extra == \"dev-tools\"
 Requires-Dist: bar; extra == \"dev-tools\"
 Description-Content-Type: text/markdown
 

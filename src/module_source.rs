@@ -3,20 +3,34 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::model::Config;
+use crate::config::model::{Config, ModuleOptions};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
-        "module '{name}' not found: looked for {package}/__init__.py and {module}; \
-         set tool.py-build-cmake.module.name / module.directory, or module.generated \
-         when CMake generates it"
+        "module '{name}' not found in {}: looked for {name}/, src/{name}/, {name}.py and \
+         src/{name}.py; set tool.py-build-cmake.module.name / module.directory, or \
+         module.generated when CMake generates it",
+        directory.display()
     )]
-    NotFound {
-        name: String,
-        package: PathBuf,
-        module: PathBuf,
-    },
+    NotFound { name: String, directory: PathBuf },
+    #[error(
+        "module '{name}' is ambiguous: {}; keep one, or set tool.py-build-cmake.module.directory",
+        found.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    )]
+    Ambiguous { name: String, found: Vec<PathBuf> },
+    #[error(
+        "{} has no __init__.py: add one, or set tool.py-build-cmake.module.namespace = true \
+         for a namespace package",
+        package.display()
+    )]
+    MissingInit { package: PathBuf },
+    #[error(
+        "{} is a namespace package but holds __init__.py: remove it, or set \
+         tool.py-build-cmake.module.namespace = false",
+        package.display()
+    )]
+    InitInNamespace { package: PathBuf },
     #[error("while listing {path}")]
     Walk {
         path: PathBuf,
@@ -36,35 +50,89 @@ pub enum ModuleSource {
     Generated,
 }
 
-/// Finds the module the way py-build-cmake does: `<directory>/<name>/` (a
-/// package) or `<directory>/<name>.py`, dots in the name being sub-packages.
+/// Finds the configured module (see `locate`).
 pub fn find(config: &Config) -> Result<ModuleSource, Error> {
-    let module = &config.module;
+    locate(&config.module)
+}
+
+/// Finds the module the way py-build-cmake does: `<directory>/<name>/`,
+/// `<directory>/src/<name>/` (packages), `<directory>/<name>.py` or
+/// `<directory>/src/<name>.py`, dots in the name being sub-packages.
+/// Exactly one may exist.
+pub fn locate(module: &ModuleOptions) -> Result<ModuleSource, Error> {
     if module.generated.is_some() {
         return Ok(ModuleSource::Generated);
     }
     let relative: PathBuf = module.name.split('.').collect();
-    let package = module.directory.join(&relative);
-    let file = package.with_extension("py");
-    let is_package = if module.namespace {
-        package.is_dir()
-    } else {
-        package.join("__init__.py").is_file()
-    };
-    if is_package {
-        Ok(ModuleSource::Package(package))
-    } else if file.is_file() {
-        Ok(ModuleSource::File(file))
-    } else {
-        Err(Error::NotFound {
-            name: module.name.clone(),
-            package,
-            module: file,
-        })
+    let bases = [module.directory.clone(), module.directory.join("src")];
+    let mut found: Vec<ModuleSource> = Vec::new();
+    for base in &bases {
+        let package = base.join(&relative);
+        if package.is_dir() {
+            found.push(ModuleSource::Package(package));
+        }
     }
+    if !module.namespace {
+        for base in &bases {
+            let file = base.join(&relative).with_extension("py");
+            if file.is_file() {
+                found.push(ModuleSource::File(file));
+            }
+        }
+    }
+    let source = match found.len() {
+        0 => {
+            return Err(Error::NotFound {
+                name: module.name.clone(),
+                directory: module.directory.clone(),
+            })
+        }
+        1 => found.remove(0),
+        _ => {
+            return Err(Error::Ambiguous {
+                name: module.name.clone(),
+                found: found
+                    .into_iter()
+                    .filter_map(|s| s.path().map(Path::to_path_buf))
+                    .collect(),
+            })
+        }
+    };
+    if let ModuleSource::Package(package) = &source {
+        let has_init = package.join("__init__.py").is_file();
+        if module.namespace && has_init {
+            return Err(Error::InitInNamespace {
+                package: package.clone(),
+            });
+        }
+        if !module.namespace && !has_init {
+            return Err(Error::MissingInit {
+                package: package.clone(),
+            });
+        }
+    }
+    Ok(source)
 }
 
 impl ModuleSource {
+    /// The package directory or module file; none for a generated module.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            ModuleSource::Package(p) | ModuleSource::File(p) => Some(p),
+            ModuleSource::Generated => None,
+        }
+    }
+
+    /// The file dynamic metadata is read from: `__init__.py` of a package,
+    /// the module file itself.
+    pub fn metadata_file(&self) -> Option<PathBuf> {
+        match self {
+            ModuleSource::Package(p) => Some(p.join("__init__.py")),
+            ModuleSource::File(p) => Some(p.clone()),
+            ModuleSource::Generated => None,
+        }
+    }
+
     /// Every source file, sorted, without `__pycache__` and compiled files.
     pub fn files(&self) -> Result<Vec<PathBuf>, Error> {
         let mut files = Vec::new();
@@ -126,5 +194,39 @@ mod tests {
             .map(|p| p.strip_prefix(&pkg).unwrap().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["__init__.py", "data.txt", "sub/a.py"]);
+    }
+
+    fn options(directory: &Path, name: &str) -> ModuleOptions {
+        ModuleOptions {
+            name: name.into(),
+            directory: directory.to_owned(),
+            namespace: false,
+            generated: None,
+        }
+    }
+
+    #[test]
+    fn finds_src_layouts_and_refuses_ambiguity() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("src/pkg")).unwrap();
+        std::fs::write(root.join("src/pkg/__init__.py"), "").unwrap();
+        assert_eq!(
+            locate(&options(root, "pkg")).unwrap(),
+            ModuleSource::Package(root.join("src/pkg"))
+        );
+        std::fs::write(root.join("src/single.py"), "").unwrap();
+        assert_eq!(
+            locate(&options(root, "single")).unwrap(),
+            ModuleSource::File(root.join("src/single.py"))
+        );
+        std::fs::write(root.join("pkg.py"), "").unwrap();
+        let error = locate(&options(root, "pkg")).unwrap_err();
+        assert!(matches!(error, Error::Ambiguous { .. }), "{error}");
+        std::fs::create_dir_all(root.join("bare")).unwrap();
+        let error = locate(&options(root, "bare")).unwrap_err();
+        assert!(matches!(error, Error::MissingInit { .. }), "{error}");
+        let error = locate(&options(root, "absent")).unwrap_err();
+        assert!(error.to_string().contains("src/absent.py"), "{error}");
     }
 }

@@ -336,7 +336,11 @@ impl Project {
         }
         let info = match (dynamic.is_empty(), dynamic_source) {
             (true, _) => dynamic::ModuleInfo::default(),
-            (false, Some(source)) => dynamic::read(source, &dynamic)?,
+            (false, Some(source)) => {
+                // The build interpreter imports the module when reading it fails.
+                let python = crate::python_target::default_interpreter();
+                dynamic::read(source, &dynamic, &python)?
+            }
             (false, None) => {
                 return Err(err(
                     "project.dynamic",

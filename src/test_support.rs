@@ -37,6 +37,7 @@ pub fn project(name: &str, version: &str) -> Project {
 
 fn cmake_options() -> CmakeOptions {
     CmakeOptions {
+        index: 0,
         minimum_version: "3.17".into(),
         build_type: None,
         config: Vec::new(),
@@ -49,6 +50,8 @@ fn cmake_options() -> CmakeOptions {
         args: Vec::new(),
         find_python: false,
         find_python3: true,
+        find_python_build_artifacts_prefix: None,
+        find_python3_build_artifacts_prefix: None,
         build_args: Vec::new(),
         build_tool_args: Vec::new(),
         install_config: Vec::new(),
@@ -96,6 +99,7 @@ pub fn config(pure: bool) -> Config {
             build_tag: None,
         },
         stubgen: None,
+        component: None,
         cross: None,
     }
 }

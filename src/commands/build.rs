@@ -1,6 +1,7 @@
 //! `py-build-cmake build`: build a project's wheel without a Python build
 //! backend: through its `wheel` target when it has one, else the way
-//! py-build-cmake does (see `driver`).
+//! py-build-cmake does (see `driver`); for a component project, the way its
+//! `build_component` backend does.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -15,11 +16,12 @@ use super::Error;
 
 pub fn run(args: BuildArgs) -> Result<(), Error> {
     let inputs = super::absolute_inputs(args.inputs)?;
-    let config = super::load_config(&inputs, crate::config::model::Os::host())?;
+    let (project_dir, config) = super::load_for_packing(&inputs)?;
     // Before the build, which takes long.
-    let out_dir = super::out_dir(args.out_dir, &config)?;
+    let out_dir = super::out_dir(args.out_dir, &project_dir)?;
     let path = build_wheel(
         &config,
+        &project_dir,
         args.python,
         &inputs.sources,
         &[],
@@ -31,11 +33,13 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
 }
 
 /// Builds `config`'s wheel in its persistent build tree and puts it into
-/// `out_dir`. `sources` are the `--local`, `--cross` and `-o` inputs
+/// `out_dir`; `project_dir` is the project being packed (a component
+/// project's, whose `config` is its main project's). `sources` are the `--local`, `--cross` and `-o` inputs
 /// (absolute), forwarded to find_package(PyBuildCmake) inside the project;
 /// `site_packages` the build backend's.
 pub fn build_wheel(
     config: &Config,
+    project_dir: &Path,
     python: Option<PathBuf>,
     sources: &OverrideSources,
     site_packages: &[PathBuf],
@@ -48,8 +52,7 @@ pub fn build_wheel(
         context: "while locating this executable".into(),
         source,
     })?;
-    let staging = config
-        .project_dir
+    let staging = project_dir
         .join(".py-build-cmake_cache")
         .join(format!("{}-staging", target.build_config()));
     let driver = Driver {
@@ -64,7 +67,14 @@ pub fn build_wheel(
         site_packages,
         verbose,
     };
-    match driver.run(&staging)? {
+    let outcome = match &config.component {
+        Some(component) => {
+            driver.stage_components(&component.components, &staging)?;
+            Outcome::Staged
+        }
+        None => driver.run(&staging)?,
+    };
+    match outcome {
         Outcome::Wheel(built) => {
             let name = built.file_name().unwrap_or_default();
             let dest = out_dir.join(name);

@@ -26,7 +26,8 @@ pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
     };
     let cmake = config
         .cmake
-        .get(args.cmake_index)
+        .iter()
+        .find(|c| c.index == args.cmake_index)
         .or_else(|| config.cmake.first());
     let pure = tags::is_pure(&config);
     let tags = WheelTags::compute(

@@ -10,6 +10,7 @@ mod pep517;
 mod presets;
 mod python_target;
 mod sdist;
+mod stubgen;
 mod wheel;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +47,8 @@ pub enum Error {
     Driver(#[from] crate::driver::Error),
     #[error(transparent)]
     Pep517(#[from] crate::pep517::Error),
+    #[error(transparent)]
+    Stubgen(#[from] crate::stubgen::Error),
     #[error("{0}")]
     Usage(String),
     #[error("{context}")]
@@ -66,6 +69,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Build(args) => build::run(args),
         Command::PythonTarget(args) => python_target::run(args),
         Command::Sdist(args) => sdist::run(args),
+        Command::Stubgen(args) => stubgen::run(args),
         Command::CrossToolchain(args) => cross_toolchain::run(args),
         Command::Pep517(command) => pep517::run(command),
     }
@@ -81,6 +85,71 @@ fn load_config(inputs: &ConfigInputs, os: Os) -> Result<Config, Error> {
         overrides: sources.overrides,
         os,
     })?)
+}
+
+/// The project's directory and the configuration its wheel is packed with:
+/// its own, or for a component project the main project's (its CMake builds,
+/// its tags) with the component project's metadata, as py-build-cmake's
+/// `build_component` backend does. The `-o` overrides of the component
+/// project's own keys (`component`, `main_project`) go to it, every other
+/// input configures the main project.
+fn load_for_packing(inputs: &ConfigInputs) -> Result<(PathBuf, Config), Error> {
+    if !is_component_project(&inputs.project) {
+        let config = load_config(inputs, Os::host())?;
+        return Ok((config.project_dir.clone(), config));
+    }
+    let (own_overrides, main_overrides): (Vec<String>, Vec<String>) =
+        inputs.sources.overrides.iter().cloned().partition(|o| {
+            let key = o.trim_start();
+            key.starts_with("component") || key.starts_with("main_project")
+        });
+    let own = load_config(
+        &ConfigInputs {
+            project: inputs.project.clone(),
+            sources: OverrideSources {
+                overrides: own_overrides,
+                ..OverrideSources::default()
+            },
+        },
+        Os::host(),
+    )?;
+    let Some(component) = &own.component else {
+        return Ok((own.project_dir.clone(), own));
+    };
+    let main = load_config(
+        &ConfigInputs {
+            project: component.main_project.clone(),
+            sources: OverrideSources {
+                overrides: main_overrides,
+                ..inputs.sources.clone()
+            },
+        },
+        Os::host(),
+    )?;
+    Ok((
+        own.project_dir,
+        Config {
+            project: own.project,
+            component: own.component,
+            ..main
+        },
+    ))
+}
+
+/// Whether `[tool.py-build-cmake]` of the project's pyproject.toml names a
+/// main project; an unreadable file is left to the loader.
+fn is_component_project(project: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(project.join("pyproject.toml")) else {
+        return false;
+    };
+    let Ok(document) = text.parse::<toml::Table>() else {
+        return false;
+    };
+    document
+        .get("tool")
+        .and_then(|t| t.get("py-build-cmake"))
+        .and_then(|t| t.as_table())
+        .is_some_and(|t| t.contains_key("main_project"))
 }
 
 /// The inputs with absolute paths, for commands that hand them on to CMake,
@@ -112,8 +181,8 @@ fn absolute(path: &Path) -> Result<PathBuf, Error> {
 /// The directory a command writes its wheel or sdist into: `given` or
 /// `<project>/dist`. Checked before any work: a file on the way is named
 /// as such rather than surfacing as "File exists" from creating it.
-fn out_dir(given: Option<PathBuf>, config: &Config) -> Result<PathBuf, Error> {
-    let dir = given.unwrap_or_else(|| config.project_dir.join("dist"));
+fn out_dir(given: Option<PathBuf>, project_dir: &Path) -> Result<PathBuf, Error> {
+    let dir = given.unwrap_or_else(|| project_dir.join("dist"));
     if let Some(file) = dir.ancestors().find(|p| p.exists() && !p.is_dir()) {
         let what = match file == dir {
             true => "the output directory".to_owned(),

@@ -2,11 +2,10 @@
 //! build backend `pybuildcmake.build`. Each prints its answer as the last
 //! line of stdout; errors go to stderr as for every command.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::cli::{Hook, HookInputs, Pep517Command};
-use crate::config::model::{Config, Os};
-use crate::config::LoadRequest;
+use crate::cli::{ConfigInputs, Hook, HookInputs, Pep517Command};
+use crate::config::model::Config;
 use crate::fs_atomic;
 use crate::pep517::{self, Settings};
 use crate::wheel::{self, DistInfoEntry};
@@ -19,7 +18,7 @@ pub fn run(command: Pep517Command) -> Result<(), Error> {
             let requires = match args.hook {
                 Hook::Sdist => Vec::new(),
                 Hook::Wheel => {
-                    let (config, _) = load(&args.inputs)?;
+                    let (_, config, _) = load(&args.inputs)?;
                     let python = args
                         .inputs
                         .python
@@ -30,13 +29,14 @@ pub fn run(command: Pep517Command) -> Result<(), Error> {
             println!("{}", serde_json::Value::from(requires));
         }
         Pep517Command::PrepareMetadata(args) => {
-            let (config, _) = load(&args.inputs)?;
+            let (_, config, _) = load(&args.inputs)?;
             println!("{}", write_dist_info(&config, &args.metadata_directory)?);
         }
         Pep517Command::BuildWheel(args) => {
-            let (config, settings) = load(&args.inputs)?;
+            let (project_dir, config, settings) = load(&args.inputs)?;
             let wheel = super::build::build_wheel(
                 &config,
+                &project_dir,
                 args.inputs.python,
                 &settings.sources,
                 &args.inputs.site_packages,
@@ -46,7 +46,7 @@ pub fn run(command: Pep517Command) -> Result<(), Error> {
             println!("{}", file_name(&wheel));
         }
         Pep517Command::BuildSdist(args) => {
-            let (config, _) = load(&args.inputs)?;
+            let (_, config, _) = load(&args.inputs)?;
             let sdist = super::sdist::write(&config, &args.sdist_directory)?;
             println!("{}", file_name(&sdist));
         }
@@ -54,8 +54,10 @@ pub fn run(command: Pep517Command) -> Result<(), Error> {
     Ok(())
 }
 
-/// The configuration the frontend's config settings select.
-fn load(inputs: &HookInputs) -> Result<(Config, Settings), Error> {
+/// The configuration the frontend's config settings select (for a component
+/// project, its main project's with its own metadata), and the directory of
+/// the project being packed.
+fn load(inputs: &HookInputs) -> Result<(PathBuf, Config, Settings), Error> {
     let project_dir = super::absolute(&inputs.project)?;
     let env_verbose = std::env::var("PY_BUILD_CMAKE_VERBOSE").ok();
     let settings = Settings::parse(
@@ -63,14 +65,11 @@ fn load(inputs: &HookInputs) -> Result<(Config, Settings), Error> {
         &project_dir,
         env_verbose.as_deref(),
     )?;
-    let config = crate::config::load(&LoadRequest {
-        project_dir,
-        local: settings.sources.local.clone(),
-        cross: settings.sources.cross.clone(),
-        overrides: settings.sources.overrides.clone(),
-        os: Os::host(),
+    let (project_dir, config) = super::load_for_packing(&ConfigInputs {
+        project: project_dir,
+        sources: settings.sources.clone(),
     })?;
-    Ok((config, settings))
+    Ok((project_dir, config, settings))
 }
 
 /// Writes `<dist>-<version>.dist-info` into `directory` (complete or not at

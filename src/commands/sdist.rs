@@ -10,7 +10,7 @@ use super::{source_date_epoch, Error};
 
 pub fn run(args: SdistArgs) -> Result<(), Error> {
     let config = super::load_config(&args.inputs, Os::host())?;
-    let out_dir = super::out_dir(args.out_dir, &config)?;
+    let out_dir = super::out_dir(args.out_dir, &config.project_dir)?;
     let path = write(&config, &out_dir)?;
     println!("{}", path.display());
     Ok(())

@@ -6,7 +6,7 @@ use crate::tags::TagOverrides;
 use super::Error;
 
 pub fn run(args: WheelArgs) -> Result<(), Error> {
-    let config = super::load_config(&args.inputs, crate::config::model::Os::host())?;
+    let (project_dir, config) = super::load_for_packing(&args.inputs)?;
     // A pure package needs no target Python.
     let target = if crate::tags::is_pure(&config) {
         None
@@ -19,7 +19,7 @@ pub fn run(args: WheelArgs) -> Result<(), Error> {
         platform: args.platform_tag,
         build: args.build_tag,
     };
-    let out_dir = super::out_dir(args.out_dir, &config)?;
+    let out_dir = super::out_dir(args.out_dir, &project_dir)?;
     let path = super::pack(
         &config,
         target.as_ref(),

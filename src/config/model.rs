@@ -55,6 +55,32 @@ pub struct Config {
     /// Present when cross-compiling (a `cross` section, or automatic cross
     /// compilation detected from ARCHFLAGS / DIST_EXTRA_CONFIG).
     pub cross: Option<CrossSpec>,
+    /// Present for a component project (`main_project` set).
+    pub component: Option<ComponentProject>,
+}
+
+/// A component project, as py-build-cmake's `build_component` backend
+/// builds it: install components of the main project's build tree, packed
+/// with this project's own metadata.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentProject {
+    pub main_project: PathBuf,
+    /// Sorted by `index`.
+    pub components: Vec<ComponentOptions>,
+}
+
+/// One `component` (or `component.N`) section: each option left unset
+/// keeps the main project's value.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentOptions {
+    /// The main project's CMake configuration (`cmake.N`) it installs from.
+    pub index: u64,
+    pub build_presets: Option<Vec<String>>,
+    pub build_args: Option<Vec<String>>,
+    pub build_tool_args: Option<Vec<String>>,
+    pub install_only: bool,
+    pub install_args: Option<Vec<String>>,
+    pub install_components: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -106,6 +132,8 @@ pub struct CmakeOption {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CmakeOptions {
+    /// N of `cmake.N`; 0 when nothing is numbered.
+    pub index: u64,
     pub minimum_version: String,
     pub build_type: Option<String>,
     /// Defaults to `[build_type]` (or empty).
@@ -120,6 +148,9 @@ pub struct CmakeOptions {
     pub args: Vec<String>,
     pub find_python: bool,
     pub find_python3: bool,
+    /// Prefix of the build interpreter's FindPython hints (`Python<prefix>_*`).
+    pub find_python_build_artifacts_prefix: Option<String>,
+    pub find_python3_build_artifacts_prefix: Option<String>,
     pub build_args: Vec<String>,
     pub build_tool_args: Vec<String>,
     /// Defaults to `config`.

@@ -11,8 +11,9 @@ use super::auto_cross;
 use super::env;
 use super::merge::{merge, merge_section};
 use super::model::{
-    CmakeOption, CmakeOptions, Config, EditableMode, EditableOptions, Generated, ModuleOptions, Os,
-    PythonAbi, SdistOptions, StubgenOptions, WheelOptions,
+    CmakeOption, CmakeOptions, ComponentOptions, ComponentProject, Config, EditableMode,
+    EditableOptions, Generated, ModuleOptions, Os, PythonAbi, SdistOptions, StubgenOptions,
+    WheelOptions,
 };
 use super::raw::{KeyPath, Raw};
 use super::schema::{self, Default, Format, Kind, Opt, PathKind};
@@ -161,10 +162,16 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
     )?;
     let sdist = finish_section(top("sdist"), inherited("sdist")?.as_ref(), &ctx, "sdist")?;
     let wheel = finish_section(top("wheel"), inherited("wheel")?.as_ref(), &ctx, "wheel")?;
-    let cmake = cmake_configs(inherited("cmake")?)?
+    let cmake = numbered_configs("cmake", inherited("cmake")?)?
         .iter()
-        .map(|(key, map)| finish_map(top("cmake"), map, &ctx, key))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|(index, key, map)| {
+            Ok(cmake_options(
+                *index,
+                &finish_map(top("cmake"), map, &ctx, key)?,
+            ))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let component = component_project(&tool, &ctx)?;
     let stubgen = match tool.get("stubgen") {
         Some(val @ Val::Section(_)) => {
             Some(finish_section(top("stubgen"), Some(val), &ctx, "stubgen")?)
@@ -228,7 +235,7 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
             include: sdist.list("include").unwrap_or_default(),
             exclude: sdist.list("exclude").unwrap_or_default(),
         },
-        cmake: cmake.iter().map(cmake_options).collect(),
+        cmake,
         wheel: wheel_options(&wheel)?,
         stubgen: stubgen.map(|s| StubgenOptions {
             packages: s.list("packages"),
@@ -237,7 +244,58 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
             args: s.list("args").unwrap_or_default(),
         }),
         cross,
+        component,
     })
+}
+
+/// The component project's settings, when `main_project` is given (a main
+/// project ignores `component`, as py-build-cmake's main backend does).
+fn component_project(tool: &Map, ctx: &FinishCtx) -> Result<Option<ComponentProject>, Error> {
+    let Some(Val::Scalar(Some(Scalar::Path(main_project)))) = tool.get("main_project") else {
+        return Ok(None);
+    };
+    let main_project = main_project.clone();
+    let sections = numbered_configs("component", tool.get("component").cloned())?;
+    if !main_project.join("pyproject.toml").is_file() {
+        return Err(Error::Merge {
+            key: "main_project".into(),
+            message: format!(
+                "{} has no pyproject.toml; point main_project at the main project's directory",
+                main_project.display()
+            ),
+        });
+    }
+    if sections.is_empty() {
+        return Err(Error::Merge {
+            key: "component".into(),
+            message: "a component project needs a [tool.py-build-cmake.component] section \
+                      with install_components"
+                .into(),
+        });
+    }
+    let components = sections
+        .iter()
+        .map(|(index, key, map)| {
+            let c = finish_map(top("component"), map, ctx, key)?;
+            let install_components = c.list("install_components").ok_or_else(|| Error::Merge {
+                key: format!("{key}.install_components"),
+                message: "required: the components to install, e.g. [\"debug\"]".into(),
+            })?;
+            Ok(ComponentOptions {
+                index: *index,
+                build_presets: c.list("build_presets"),
+                build_args: c.list("build_args"),
+                build_tool_args: c.list("build_tool_args"),
+                install_only: c.bool("install_only").unwrap_or(false),
+                install_args: c.list("install_args"),
+                install_components,
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+    Ok(Some(ComponentProject {
+        main_project,
+        components,
+    }))
 }
 
 fn top(name: &str) -> &'static Opt {
@@ -270,10 +328,11 @@ fn os_from_name(name: &str) -> Option<Os> {
     }
 }
 
-/// The numbered CMake configurations, each on top of the unnumbered
-/// options; just those when nothing is numbered. Keys name them for messages.
-fn cmake_configs(cmake: Option<Val>) -> Result<Vec<(String, Map)>, Error> {
-    let Some(Val::Section(map)) = cmake else {
+/// The numbered configurations of a multi section (`cmake`, `component`),
+/// each on top of the unnumbered options; just those (as number 0) when
+/// nothing is numbered. Keys name them for messages.
+fn numbered_configs(name: &str, val: Option<Val>) -> Result<Vec<(u64, String, Map)>, Error> {
+    let Some(Val::Section(map)) = val else {
         return Ok(Vec::new());
     };
     let shared = section(&map, "*");
@@ -287,16 +346,17 @@ fn cmake_configs(cmake: Option<Val>) -> Result<Vec<(String, Map)>, Error> {
     numbered.sort_by_key(|(n, _)| *n);
     if numbered.is_empty() {
         return Ok(shared
-            .map(|s| ("cmake".to_owned(), s.clone()))
+            .map(|s| (0, name.to_owned(), s.clone()))
             .into_iter()
             .collect());
     }
-    let opt = top("cmake");
+    let opt = top(name);
     numbered
         .into_iter()
         .map(|(n, own)| {
-            let key = format!("cmake.{n}");
+            let key = format!("{name}.{n}");
             Ok((
+                n,
                 key.clone(),
                 merge_section(opt, shared, own, &KeyPath::new(&key))?,
             ))
@@ -481,9 +541,9 @@ fn module_options(module: &Finals) -> ModuleOptions {
     }
 }
 
-/// The file dynamic `version` / `description` are read from, found like
-/// py-build-cmake does: `<dir>/<name>/__init__.py`, `<dir>/src/<name>/...`,
-/// `<dir>/<name>.py` or `<dir>/src/<name>.py`.
+/// The file dynamic `version` / `description` are read from: the module
+/// py-build-cmake finds (`module_source::locate`), its `__init__.py` for a
+/// package.
 fn dynamic_source(
     document: &toml::Table,
     module: &ModuleOptions,
@@ -508,54 +568,22 @@ fn dynamic_source(
                 .into(),
         ));
     }
-    let base = &module.directory;
-    let name = &module.name;
-    // Dots in the name are sub-packages, as where the wheel step looks.
-    let relative: PathBuf = name.split('.').collect();
-    let mut found: Vec<PathBuf> = Vec::new();
-    for dir in [base.join(&relative), base.join("src").join(&relative)] {
-        if dir.is_dir() {
-            found.push(dir);
-        }
+    if module.namespace {
+        return Err(fail(
+            "a namespace package has no __init__.py to read [project] dynamic metadata from; \
+             give version and description in [project] instead"
+                .into(),
+        ));
     }
-    if !module.namespace {
-        for file in [
-            base.join(&relative).with_extension("py"),
-            base.join("src").join(&relative).with_extension("py"),
-        ] {
-            if file.is_file() {
-                found.push(file);
-            }
-        }
-    }
-    match found.as_slice() {
-        [] => Err(fail(format!(
-            "no module '{name}' in {} (looked for {name}/, src/{name}/, {name}.py and src/{name}.py); \
-             dynamic metadata is read from it: set module.name or module.directory",
-            base.display()
-        ))),
-        [one] if one.is_dir() => {
-            let init = one.join("__init__.py");
-            if init.is_file() {
-                Ok(Some(init))
-            } else {
-                Err(fail(format!(
-                    "{} has no __init__.py to read dynamic metadata from",
-                    one.display()
-                )))
-            }
-        }
-        [one] => Ok(Some(one.clone())),
-        many => Err(fail(format!(
-            "module '{name}' is ambiguous: {}",
-            many.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-        ))),
-    }
+    let source = crate::module_source::locate(module)
+        .map_err(|e| fail(format!("{e}; dynamic metadata is read from it")))?;
+    Ok(source.metadata_file())
 }
 
-fn cmake_options(c: &Finals) -> CmakeOptions {
+fn cmake_options(index: u64, c: &Finals) -> CmakeOptions {
     let config = c.list("config").unwrap_or_default();
     CmakeOptions {
+        index,
         minimum_version: c.text("minimum_version").unwrap_or_default(),
         build_type: c.text("build_type"),
         install_config: c.list("install_config").unwrap_or_else(|| config.clone()),
@@ -576,6 +604,8 @@ fn cmake_options(c: &Finals) -> CmakeOptions {
         args: c.list("args").unwrap_or_default(),
         find_python: c.bool("find_python").unwrap_or(true),
         find_python3: c.bool("find_python3").unwrap_or(true),
+        find_python_build_artifacts_prefix: c.text("find_python_build_artifacts_prefix"),
+        find_python3_build_artifacts_prefix: c.text("find_python3_build_artifacts_prefix"),
         build_args: c.list("build_args").unwrap_or_default(),
         build_tool_args: c.list("build_tool_args").unwrap_or_default(),
         install_args: c.list("install_args").unwrap_or_default(),

@@ -261,6 +261,10 @@ const CMAKE: &[Opt] = &[
         "Pass hints for CMake's FindPython."),
     Opt::new("find_python3", Kind::Bool, Default::Bool(true),
         "Pass hints for CMake's FindPython3."),
+    Opt::new("find_python_build_artifacts_prefix", Kind::Str, Default::None,
+        "Also give FindPython hints for the build machine's interpreter under Python<prefix>_* (e.g. '_BUILD'), and leave Python_EXECUTABLE unset; for Python_ARTIFACTS_PREFIX (CMake 4.0)."),
+    Opt::new("find_python3_build_artifacts_prefix", Kind::Str, Default::None,
+        "The same for FindPython3: hints under Python3<prefix>_*, Python3_EXECUTABLE unset."),
     Opt::new("build_args", list(true, false), Default::List(&[]),
         "Extra arguments of the build step."),
     Opt::new("build_tool_args", list(true, false), Default::List(&[]),
@@ -318,6 +322,45 @@ const STUBGEN: &[Opt] = &[
         list(true, false),
         Default::List(&[]),
         "Extra arguments of stubgen.",
+    ),
+];
+
+const COMPONENT: &[Opt] = &[
+    Opt::new(
+        "build_presets",
+        list(false, true),
+        Default::None,
+        "Build presets of the main project's build step (default: the main project's).",
+    ),
+    Opt::new(
+        "build_args",
+        list(true, false),
+        Default::None,
+        "Extra arguments of the build step (default: the main project's).",
+    ),
+    Opt::new(
+        "build_tool_args",
+        list(true, false),
+        Default::None,
+        "Extra arguments for the build tool (default: the main project's).",
+    ),
+    Opt::new(
+        "install_only",
+        Kind::Bool,
+        Default::Bool(false),
+        "Do not build the main project, only install from its build tree.",
+    ),
+    Opt::new(
+        "install_args",
+        list(true, false),
+        Default::None,
+        "Extra arguments of the install step (default: the main project's).",
+    ),
+    Opt::new(
+        "install_components",
+        list(false, false),
+        Default::None,
+        "Required: the components installed into this wheel, one install step each.",
     ),
 ];
 
@@ -401,6 +444,10 @@ const TOOL: &[Opt] = &[
     Opt::new("wheel", Kind::Section(WHEEL), Default::Section, "How the wheel is tagged."),
     Opt::new("stubgen", Kind::Section(STUBGEN), Default::None,
         "Generate typed stubs with mypy's stubgen."),
+    Opt::new("main_project", path(Base::Project, true, true, true), Default::None,
+        "Makes this a component project: the directory of the main project whose build tree it installs components from."),
+    Opt::new("component", Kind::Multi(COMPONENT), Default::None,
+        "What a component project (main_project set) installs from the main project's CMake configuration of the same number."),
     Opt::new("linux", Kind::Section(OS_SECTIONS), Default::None, "Options for Linux."),
     Opt::new("windows", Kind::Section(OS_SECTIONS), Default::None, "Options for Windows."),
     Opt::new("mac", Kind::Section(OS_SECTIONS), Default::None, "Options for macOS."),

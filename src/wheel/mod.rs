@@ -27,8 +27,6 @@ pub enum Error {
     },
     #[error("the staging path {0} is not a directory")]
     StagingNotDir(PathBuf),
-    #[error("the staging directory {0} holds no files to pack (did the CMake install step run?)")]
-    StagingEmpty(PathBuf),
     #[error("cannot pack {path:?}: {reason}; rename it")]
     BadFileName { path: PathBuf, reason: String },
     #[error("cannot put {path:?} into the wheel: {reason}")]
@@ -112,6 +110,14 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
         .ok_or_else(|| Error::Version(project.version.clone()))?;
     let dist_info = dist_info_name(project)?;
     let files = staging::collect(request.staging, &format!("{dist}-{version}.data"))?;
+    if files.is_empty() {
+        // py-build-cmake packs such a wheel too; say so once, it is rarely meant.
+        eprintln!(
+            "py-build-cmake: warning: {} holds no files: the wheel has only its metadata \
+             (did the install step install anything?)",
+            request.staging.display()
+        );
+    }
 
     let mut tags = request.tags;
     if tags.needs_guess() {

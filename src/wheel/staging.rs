@@ -52,9 +52,6 @@ pub fn collect(root: &Path, data_dir: &str) -> Result<Vec<StagedFile>, Error> {
         stack: vec![canonical_root.clone()],
     };
     walk.dir(&canonical_root, "")?;
-    if walk.files.is_empty() {
-        return Err(Error::StagingEmpty(root.to_path_buf()));
-    }
     walk.files
         .sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
     Ok(walk.files)
@@ -298,10 +295,7 @@ mod tests {
         ));
         fs::create_dir(&root).unwrap();
         write(&root, "__pycache__/a.pyc", "");
-        assert!(matches!(
-            collect(&root, "a-1.data"),
-            Err(Error::StagingEmpty(_))
-        ));
+        assert!(collect(&root, "a-1.data").unwrap().is_empty());
 
         let outside = dir.path().join("outside.txt");
         fs::write(&outside, "x").unwrap();

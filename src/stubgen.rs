@@ -1,0 +1,290 @@
+//! `[tool.py-build-cmake.stubgen]`: mypy's stubgen over the staged wheel
+//! tree, run by the target interpreter (it imports the built modules), with
+//! py-build-cmake's defaults. Generated stubs never replace `.pyi` files the
+//! sources or the install step already provide. The wheel target's CMake
+//! step (through `py-build-cmake stubgen`) and the driver both use this.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::config::model::{Config, Generated, StubgenOptions};
+use crate::module_source::{self, ModuleSource};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Module(#[from] module_source::Error),
+    #[error("cannot run {program}")]
+    Spawn {
+        program: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("stubgen failed (exit status {status}): `{command}`\n{output}")]
+    Failed {
+        status: String,
+        command: String,
+        output: String,
+    },
+    #[error("while moving the generated stubs into {path}")]
+    Copy {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// One stubgen run.
+pub struct Request<'a> {
+    pub config: &'a Config,
+    pub options: &'a StubgenOptions,
+    /// The staged wheel tree: searched for the modules, receives the stubs.
+    pub staging: &'a Path,
+    /// The target interpreter, or the launcher that runs it under an emulator.
+    pub python: &'a Path,
+    /// `python` is a launcher: mypy's worker processes must be started
+    /// through it too (multiprocessing would use the target binary itself).
+    pub launcher: bool,
+}
+
+/// What happened.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The stub files added to the staging tree, relative to it.
+    Written(Vec<PathBuf>),
+    /// Why nothing ran.
+    Skipped(String),
+}
+
+impl Outcome {
+    /// One line saying what stubgen did.
+    pub fn summary(&self) -> String {
+        match self {
+            Outcome::Written(files) => format!("stubgen wrote {} stub file(s)", files.len()),
+            Outcome::Skipped(why) => format!("stubgen skipped: {why}"),
+        }
+    }
+}
+
+/// mypy is compiled with mypyc: `-m mypy.stubgen` cannot run it, its main() can.
+const MAIN: &str = "__import__('mypy.stubgen').stubgen.main()";
+
+pub fn run(request: &Request) -> Result<Outcome, Error> {
+    let python = request.python;
+    let have_mypy = Command::new(python)
+        .args(["-c", "import mypy.stubgen"])
+        .output()
+        .map_err(|source| Error::Spawn {
+            program: python.to_owned(),
+            source,
+        })?;
+    if !have_mypy.status.success() {
+        return Ok(Outcome::Skipped(format!(
+            "mypy is not installed for {0} (install it with: {0} -m pip install mypy)",
+            python.display()
+        )));
+    }
+    let staging = request.staging;
+    let stubs_dir = sibling(staging, "stubs");
+    let cache_dir = sibling(staging, "mypy-cache");
+    remove_tree(&stubs_dir)?;
+    let args = arguments(request, &stubs_dir)?;
+    let code = if request.launcher {
+        // A JSON string is a valid Python string literal.
+        let exe = serde_json::to_string(&python.to_string_lossy()).unwrap_or_default();
+        format!("__import__('multiprocessing').set_executable({exe}) or {MAIN}")
+    } else {
+        MAIN.to_owned()
+    };
+    let mut command = Command::new(python);
+    command
+        .arg("-c")
+        .arg(&code)
+        .args(&args)
+        .current_dir(staging)
+        .env("MYPY_CACHE_DIR", &cache_dir)
+        .env("MYPYPATH", staging)
+        .env("PYTHONPATH", python_path(staging));
+    let shown = format!("{} -c \"{code}\" {}", python.display(), args.join(" "));
+    let output = command.output().map_err(|source| Error::Spawn {
+        program: python.to_owned(),
+        source,
+    })?;
+    if !output.status.success() {
+        return Err(Error::Failed {
+            status: output
+                .status
+                .code()
+                .map_or("killed".into(), |c| c.to_string()),
+            command: shown,
+            output: format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ),
+        });
+    }
+    let mut written = Vec::new();
+    if stubs_dir.is_dir() {
+        move_stubs(&stubs_dir, staging, Path::new(""), &mut written)?;
+    }
+    remove_tree(&stubs_dir)?;
+    remove_tree(&cache_dir)?;
+    written.sort();
+    Ok(Outcome::Written(written))
+}
+
+/// stubgen's arguments: the configured ones, then py-build-cmake's defaults
+/// (the module itself as `-p` or `-m`, `-o` and `--search-path` unless given).
+fn arguments(request: &Request, stubs_dir: &Path) -> Result<Vec<String>, Error> {
+    let options = request.options;
+    let config = request.config;
+    let is_module = match module_source::find(config)? {
+        ModuleSource::File(_) => true,
+        ModuleSource::Generated => config.module.generated == Some(Generated::Module),
+        ModuleSource::Package(_) => false,
+    };
+    let name = &config.module.name;
+    let own = |yes: bool| if yes { vec![name.clone()] } else { Vec::new() };
+    let packages = options.packages.clone().unwrap_or_else(|| own(!is_module));
+    let modules = options.modules.clone().unwrap_or_else(|| own(is_module));
+    let mut args = options.args.clone();
+    for p in packages {
+        args.extend(["-p".into(), p]);
+    }
+    for m in modules {
+        args.extend(["-m".into(), m]);
+    }
+    args.extend(options.files.iter().flatten().cloned());
+    let given = |flags: &[&str]| options.args.iter().any(|a| flags.contains(&a.as_str()));
+    if !given(&["-o", "--output"]) {
+        args.extend(["-o".into(), stubs_dir.to_string_lossy().into_owned()]);
+    }
+    if !given(&["--search-path"]) {
+        args.extend([
+            "--search-path".into(),
+            request.staging.to_string_lossy().into_owned(),
+        ]);
+    }
+    Ok(args)
+}
+
+/// `<staging>-<what>`, beside the staging dir so it never lands in the wheel.
+fn sibling(staging: &Path, what: &str) -> PathBuf {
+    let mut name = staging.file_name().unwrap_or_default().to_owned();
+    name.push(format!("-{what}"));
+    staging.with_file_name(name)
+}
+
+/// Moves the generated stubs under `relative` into the staging tree, as
+/// py-build-cmake does: a `.pyi` never replaces an existing one nor a
+/// package's `__init__.pyi`; a stub package is skipped when a `.pyi` (or a
+/// file) of the same module is already there.
+fn move_stubs(
+    stubs: &Path,
+    staging: &Path,
+    relative: &Path,
+    written: &mut Vec<PathBuf>,
+) -> Result<(), Error> {
+    let dir = stubs.join(relative);
+    let copy_error = |source| Error::Copy {
+        path: staging.to_path_buf(),
+        source,
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .map_err(copy_error)?
+        .collect::<Result<_, _>>()
+        .map_err(copy_error)?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let rel = relative.join(entry.file_name());
+        let dest = staging.join(&rel);
+        if entry.path().is_dir() {
+            if dest.with_extension("pyi").exists() || (dest.exists() && !dest.is_dir()) {
+                continue;
+            }
+            move_stubs(stubs, staging, &rel, written)?;
+        } else if rel.extension().is_some_and(|e| e == "pyi") {
+            let package_stub = dest.with_extension("").join("__init__.pyi");
+            if dest.exists() || package_stub.exists() {
+                continue;
+            }
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent).map_err(copy_error)?;
+            }
+            std::fs::copy(entry.path(), &dest).map_err(copy_error)?;
+            written.push(rel);
+        }
+    }
+    Ok(())
+}
+
+fn remove_tree(path: &Path) -> Result<(), Error> {
+    crate::fs_atomic::remove_tree(path).map_err(|source| Error::Copy {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The staged modules first on PYTHONPATH; what is already there stays
+/// (pip's isolated build env reaches mypy through it).
+fn python_path(staging: &Path) -> std::ffi::OsString {
+    let existing = std::env::var_os("PYTHONPATH").unwrap_or_default();
+    let paths = std::iter::once(staging.to_path_buf())
+        .chain(std::env::split_paths(&existing).filter(|p| !p.as_os_str().is_empty()));
+    std::env::join_paths(paths).unwrap_or_else(|_| staging.as_os_str().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stubs_never_replace_existing_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let stubs = dir.path().join("stubs");
+        let staging = dir.path().join("staging");
+        for f in [
+            "pkg/__init__.pyi",
+            "pkg/new.pyi",
+            "pkg/kept.pyi",
+            "pkg/sub/__init__.pyi",
+            "pkg/mod.pyi",
+            "pkg/other/x.pyi",
+        ] {
+            let path = stubs.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "generated").unwrap();
+        }
+        for f in [
+            "pkg/__init__.py",
+            "pkg/kept.pyi",
+            "pkg/sub.pyi",
+            "pkg/mod/__init__.pyi",
+        ] {
+            let path = staging.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "own").unwrap();
+        }
+        let mut written = Vec::new();
+        move_stubs(&stubs, &staging, Path::new(""), &mut written).unwrap();
+        written.sort();
+        let expected: Vec<PathBuf> = ["pkg/__init__.pyi", "pkg/new.pyi", "pkg/other/x.pyi"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(written, expected);
+        let kept = std::fs::read_to_string(staging.join("pkg/kept.pyi")).unwrap();
+        assert_eq!(kept, "own");
+        assert!(!staging.join("pkg/sub").exists());
+    }
+
+    #[test]
+    fn staging_siblings_stay_outside_the_tree() {
+        let staging = Path::new("/b/cp311-staging");
+        assert_eq!(
+            sibling(staging, "stubs"),
+            PathBuf::from("/b/cp311-staging-stubs")
+        );
+    }
+}
