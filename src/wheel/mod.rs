@@ -52,6 +52,12 @@ pub enum Error {
     SpecialFile(PathBuf),
     #[error("two files would be packed as {0}")]
     Duplicate(String),
+    #[error("staged files {first} and {second} conflict: {reason}; install only one of them")]
+    Conflict {
+        first: PathBuf,
+        second: PathBuf,
+        reason: String,
+    },
     #[error("license file {path} (from project.license-files) does not exist")]
     LicenseMissing {
         path: PathBuf,
