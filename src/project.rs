@@ -481,7 +481,7 @@ fn content_type_of(file: &str) -> Option<&'static str> {
 
 fn read_file(project_dir: &Path, file: &str, key: &str) -> Result<String, Error> {
     let path = project_dir.join(file);
-    std::fs::read_to_string(&path)
+    crate::input_file::read_to_string(&path)
         .map_err(|e| err(key, format!("cannot read {}: {e}", path.display())))
 }
 

@@ -37,6 +37,6 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
         &out_dir,
         None,
     )?;
-    println!("{}", path.display());
+    super::print_line(path.display())?;
     Ok(())
 }

@@ -13,6 +13,6 @@ pub fn run(args: SdistArgs) -> Result<(), Error> {
         .out_dir
         .unwrap_or_else(|| config.project_dir.join("dist"));
     let path = sdist::build(&config, &out_dir, timestamp)?;
-    println!("{}", path.display());
+    super::print_line(path.display())?;
     Ok(())
 }

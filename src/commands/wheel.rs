@@ -30,6 +30,6 @@ pub fn run(args: WheelArgs) -> Result<(), Error> {
         &out_dir,
         args.jobs,
     )?;
-    println!("{}", path.display());
+    super::print_line(path.display())?;
     Ok(())
 }

@@ -116,7 +116,9 @@ pub fn load(request: &LoadRequest) -> Result<Config, Error> {
         let defaults = ["toml", "pbc"]
             .map(|ext| project_dir.join(format!("{stem}.{ext}")))
             .into_iter()
-            .filter(|p| p.is_file());
+            // Any that exists: one that is a device or a directory is an
+            // error, not silently left out.
+            .filter(|p| p.exists());
         let given = extra
             .iter()
             .map(|p| absolute(p))

@@ -10,7 +10,7 @@ use super::Error;
 
 /// Reads a file as UTF-8 text.
 pub fn read_text(path: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|source| Error::Io {
+    crate::input_file::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
     })

@@ -14,7 +14,7 @@ pub struct ModuleInfo {
 
 /// Reads the fields listed in `dynamic` from the module file `source`.
 pub fn read(source: &Path, dynamic: &[String]) -> Result<ModuleInfo, Error> {
-    let text = std::fs::read_to_string(source).map_err(|e| {
+    let text = crate::input_file::read_to_string(source).map_err(|e| {
         err(
             "project.dynamic",
             format!("cannot read {}: {e}", source.display()),

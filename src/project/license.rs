@@ -33,7 +33,7 @@ pub fn read(
             (Some(toml::Value::String(file)), None, 1) => {
                 let relative = relative_path(file, &format!("{key}.file"))?;
                 let source = project_dir.join(&relative);
-                let text = std::fs::read_to_string(&source).map_err(|e| {
+                let text = crate::input_file::read_to_string(&source).map_err(|e| {
                     err(
                         format!("{key}.file"),
                         format!("cannot read {}: {e}", source.display()),
