@@ -18,7 +18,6 @@ if ! cargo build --quiet; then
     exit 1
 fi
 export PY_BUILD_CMAKE_EXE="$target_dir/debug/py-build-cmake"
-export PY_BUILD_CMAKE_TEST_CMAKE_OLD="$root/.venv/opt/cmake-3.25/cmake/data/bin/cmake"
 export PY_BUILD_CMAKE_TEST_REFERENCE="$root/.venv/opt/py-build-cmake-0.5"
 
 echo "run.sh: cargo test"

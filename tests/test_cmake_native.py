@@ -1,6 +1,6 @@
 """End-to-end tests of the native CMake path on examples/c-extension:
 find_package(PyBuildCmake) + py_build_cmake_add_wheel() with real CMake
-(3.25 and 4.x), Ninja, Ninja Multi-Config and Unix Makefiles, pip install and
+(3.20, 3.22, 3.25 and 4.x), Ninja, Ninja Multi-Config and Unix Makefiles, pip install and
 import, the no-op rebuild, incremental rebuilds and the helper discovery."""
 
 from __future__ import annotations
