@@ -16,6 +16,7 @@ mod module_source;
 mod presets;
 mod project;
 mod python_target;
+mod real_path;
 mod sdist;
 mod tags;
 mod temp_files;

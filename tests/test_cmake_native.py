@@ -442,3 +442,73 @@ def test_wheel_of_a_subproject(tmp_path):
     names = wheel_names(only_wheel(outer / "c-extension" / "dist"))
     assert not any(n.startswith("bin/") for n in names), names
     assert any(n.startswith("c_extension/_core") for n in names), names
+
+
+def read_member(wheel: Path, suffix: str) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as zf:
+        (name,) = [n for n in zf.namelist() if n.endswith(suffix)]
+        return zf.read(name).decode()
+
+
+@pytest.mark.parametrize("cmake_name", ["cmake4", "cmake3.20"])
+@pytest.mark.parametrize("generator", ["Ninja", "Unix Makefiles"])
+def test_metadata_inputs_repack_in_a_path_with_spaces(tmp_path, cmake_name, generator):
+    """The depfile names the readme and license files, and its paths are
+    escaped for Ninja and Make: in a tree whose path holds a space and a `$`,
+    each edit repacks, and nothing else does."""
+    cmake = CMAKES[cmake_name]()
+    # CMake 3.20's Ninja generator leaves a `$` unescaped in the path of its
+    # own depfile (CMakeFiles/d/<hash>.d), so there the tree gets a space only.
+    root = tmp_path / ("a dir" if cmake_name == "cmake3.20" else "a dir $x")
+    src = copy_example("c-extension", root)
+    pyproject = src / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(
+        'license = "MIT"', 'license = "MIT"\nlicense-files = ["LICENSE"]'))
+    (src / "LICENSE").write_text("MIT License, first\n")
+    bdir = root / "build dir"
+    configure(cmake, src, bdir, generator)
+    build(cmake, bdir)
+    no_op_output(generator, build(cmake, bdir).stdout)
+
+    (src / "README.md").write_text("# Example\n\nA second description.\n")
+    assert "Packing the wheel" in build(cmake, bdir).stdout
+    assert "A second description." in read_member(only_wheel(src / "dist"), ".dist-info/METADATA")
+    no_op_output(generator, build(cmake, bdir).stdout)
+
+    (src / "LICENSE").write_text("MIT License, second\n")
+    assert "Packing the wheel" in build(cmake, bdir).stdout
+    assert read_member(only_wheel(src / "dist"), "/licenses/LICENSE") == "MIT License, second\n"
+
+    init = src / "python" / "c_extension" / "__init__.py"
+    init.write_text(init.read_text() + "\nEDITED = 1\n")
+    assert "Packing the wheel" in build(cmake, bdir).stdout
+    no_op_output(generator, build(cmake, bdir).stdout)
+
+
+def test_concurrent_wheel_builds_keep_the_dependencies(tmp_path):
+    """Two `--target wheel` builds in one tree at once: the step's lock makes
+    the second wait, both succeed, and a later edit still repacks."""
+    import subprocess
+
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    bdir = tmp_path / "build"
+    configure(cmake, src, bdir)
+    build(cmake, bdir)
+    init = src / "python" / "c_extension" / "__init__.py"
+    for round in range(3):
+        init.write_text(init.read_text() + f"\nROUND = {round}\n")
+        cmd = [cmake, "--build", bdir, "--target", "wheel"]
+        procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                 for _ in range(2)]
+        outputs = [p.communicate()[0] for p in procs]
+        for p, out in zip(procs, outputs):
+            assert p.returncode == 0, out
+        assert any("Packing the wheel" in out for out in outputs), outputs
+        names = wheel_names(only_wheel(src / "dist"))
+        assert "c_extension/__init__.py" in names
+    init.write_text(init.read_text() + "\nLAST = 1\n")
+    assert "Packing the wheel" in build(cmake, bdir).stdout
+    no_op_output("Ninja", build(cmake, bdir).stdout)

@@ -354,6 +354,7 @@ def test_symlinks_are_dereferenced_or_refused(tmp_path):
         ("case_only_difference", "conflict: both would be installed as the same file"),
         ("dist_info_other_case", "must not hold a .dist-info"),
         ("file_named_like_dist_info", "must not hold a .dist-info"),
+        ("out_dir_in_staging", "is inside the staging dir"),
     ],
 )
 def test_bad_input(tmp_path, case, expected):
@@ -396,6 +397,10 @@ def test_bad_input(tmp_path, case, expected):
         write(staging / "Demo_Pkg-1.0.0.DIST-INFO" / "METADATA", "")
     elif case == "file_named_like_dist_info":
         write(staging / "demo_pkg-1.0.0.dist-info", "")
+    elif case == "out_dir_in_staging":
+        # Through a symlink, and not created yet.
+        (tmp_path / "stage-link").symlink_to(staging)
+        out = tmp_path / "stage-link" / "demo_pkg" / "dist"
     before = set(tmp_path.rglob("*"))
     proc = run_wheel(project, staging, out, check=False)
     assert proc.returncode != 0, proc.stdout

@@ -69,6 +69,11 @@ pub enum Error {
          Python whose platform tag could be used; pass --platform-tag"
     )]
     NothingToGuessFrom,
+    #[error(
+        "the out dir {out_dir} is inside the staging dir {staging}: the next pack would put \
+         this wheel into the next one; pick an out dir outside it"
+    )]
+    OutDirInStaging { out_dir: PathBuf, staging: PathBuf },
     #[error("cannot write the wheel into {path}")]
     OutDir {
         path: PathBuf,
@@ -117,6 +122,7 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
     let version = pep440::normalize(&project.version)
         .ok_or_else(|| Error::Version(project.version.clone()))?;
     let dist_info = format!("{dist}-{version}.dist-info");
+    check_out_dir(request.out_dir, request.staging)?;
     let files = staging::collect(request.staging, &format!("{dist}-{version}.data"))?;
 
     let mut tags = request.tags;
@@ -174,4 +180,21 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
         request.jobs.max(1),
         DosTime::from_unix(request.timestamp),
     )
+}
+
+/// Refuses an out dir inside the staging dir (existing or not).
+fn check_out_dir(out_dir: &Path, staging: &Path) -> Result<(), Error> {
+    let resolve = |path: &Path| {
+        crate::real_path::resolve(path).map_err(|source| Error::Io {
+            context: format!("cannot resolve {}", path.display()),
+            source,
+        })
+    };
+    if resolve(out_dir)?.starts_with(resolve(staging)?) {
+        return Err(Error::OutDirInStaging {
+            out_dir: out_dir.to_path_buf(),
+            staging: staging.to_path_buf(),
+        });
+    }
+    Ok(())
 }
