@@ -214,11 +214,11 @@ impl Walk<'_> {
                     .into(),
             });
         }
-        let Some(stem) = lower
-            .ends_with(".data")
-            .then(|| &name[..name.len() - ".data".len()])
-            .filter(|_| is_dir)
-        else {
+        let split = name.len().saturating_sub(".data".len());
+        let Some(stem) = (name.is_char_boundary(split)
+            && name[split..].eq_ignore_ascii_case(".data"))
+        .then(|| &name[..split])
+        .filter(|_| is_dir) else {
             return Ok(name.to_string());
         };
         let Some((dist, version)) = stem.rsplit_once('-') else {
