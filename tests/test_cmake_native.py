@@ -488,8 +488,48 @@ def test_metadata_inputs_repack_in_a_path_with_spaces(tmp_path, cmake_name, gene
 
 
 def test_concurrent_wheel_builds_keep_the_dependencies(tmp_path):
-    """Two `--target wheel` builds in one tree at once: the step's lock makes
-    the second wait, both succeed, and a later edit still repacks."""
+    """A second `--target wheel` in one tree while the first is packing: the
+    step's lock makes it wait instead of emptying the first one's staging
+    dir, both succeed, and a later edit still repacks. (Without the lock this
+    passes too when the first pack has opened every file before the second
+    empties the staging dir: a regression guard, not a proof of the race.)"""
+    import subprocess
+
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    # 4 MiB of incompressible data: the (debug) pack takes long enough to overlap.
+    (src / "big.bin").write_bytes(os.urandom(4 << 20))
+    with open(src / "CMakeLists.txt", "a") as lists:
+        lists.write("install(FILES big.bin DESTINATION ${PY_BUILD_CMAKE_IMPORT_NAME} "
+                    "COMPONENT python_modules)\n")
+    bdir = tmp_path / "build"
+    dist = src / "dist"
+    configure(cmake, src, bdir)
+    build(cmake, bdir)
+    init = src / "python" / "c_extension" / "__init__.py"
+    cmd = [cmake, "--build", bdir, "--target", "wheel"]
+    init.write_text(init.read_text() + "\nROUND = 1\n")
+    first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    while not list(dist.glob(".*.whl.*.tmp")):
+        assert first.poll() is None, first.communicate()[0]
+        assert time.monotonic() < deadline, "the first build never started packing"
+        time.sleep(0.005)
+    second = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for proc in (first, second):
+        out = proc.communicate()[0]
+        assert proc.returncode == 0, out
+    assert "c_extension/big.bin" in wheel_names(only_wheel(dist))
+    init.write_text(init.read_text() + "\nLAST = 1\n")
+    assert "Packing the wheel" in build(cmake, bdir).stdout
+    no_op_output("Ninja", build(cmake, bdir).stdout)
+
+
+def test_wheel_step_waits_for_the_lock(tmp_path):
+    """The step takes `<build>/py-build-cmake/<target>/wheel.lock` (fcntl, as
+    CMake's file(LOCK)) before it touches the staging dir: while another
+    holds it, the build waits; once released it packs the edit."""
+    import fcntl
     import subprocess
 
     cmake = cmake_newest()
@@ -498,17 +538,14 @@ def test_concurrent_wheel_builds_keep_the_dependencies(tmp_path):
     configure(cmake, src, bdir)
     build(cmake, bdir)
     init = src / "python" / "c_extension" / "__init__.py"
-    for round in range(3):
-        init.write_text(init.read_text() + f"\nROUND = {round}\n")
-        cmd = [cmake, "--build", bdir, "--target", "wheel"]
-        procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-                 for _ in range(2)]
-        outputs = [p.communicate()[0] for p in procs]
-        for p, out in zip(procs, outputs):
-            assert p.returncode == 0, out
-        assert any("Packing the wheel" in out for out in outputs), outputs
-        names = wheel_names(only_wheel(src / "dist"))
-        assert "c_extension/__init__.py" in names
-    init.write_text(init.read_text() + "\nLAST = 1\n")
-    assert "Packing the wheel" in build(cmake, bdir).stdout
-    no_op_output("Ninja", build(cmake, bdir).stdout)
+    init.write_text(init.read_text() + "\nLOCKED = 1\n")
+    with open(bdir / "py-build-cmake" / "wheel" / "wheel.lock", "a") as lock:
+        fcntl.lockf(lock, fcntl.LOCK_EX)
+        proc = subprocess.Popen([cmake, "--build", bdir, "--target", "wheel"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        time.sleep(3)
+        assert proc.poll() is None, proc.communicate()[0]
+        fcntl.lockf(lock, fcntl.LOCK_UN)
+    out = proc.communicate(timeout=120)[0]
+    assert proc.returncode == 0 and "PyBuildCmake: wrote" in out, out
+    assert b"LOCKED = 1" in read_member(only_wheel(src / "dist"), "c_extension/__init__.py").encode()
