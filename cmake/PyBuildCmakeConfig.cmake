@@ -332,6 +332,11 @@ function(py_build_cmake_add_wheel)
   endif()
   set(stamp "${work}/wheel.stamp")
   set(depfile "${work}/wheel.d")
+  if(multi_config AND CMAKE_VERSION VERSION_LESS 3.21)
+    # CMake 3.20 hands a DEPFILE's $<CONFIG> unexpanded to its depfile
+    # transform, so every build would repack: one depfile for all configs.
+    set(depfile "${CMAKE_CURRENT_BINARY_DIR}/py-build-cmake/${name}/wheel.d")
+  endif()
   set(settings_file "${work}/settings.cmake")
 
   _py_build_cmake_config_args(config_args "${PY_BUILD_CMAKE_PROJECT_DIR}")

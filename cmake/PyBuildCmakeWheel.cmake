@@ -12,6 +12,19 @@ if(NOT PBC_SETTINGS OR NOT EXISTS "${PBC_SETTINGS}")
 endif()
 include("${PBC_SETTINGS}")
 
+# Two builds of this target at once (two `cmake --build` in one tree) would
+# share the staging dir and the depfile: the second waits for the first.
+get_filename_component(work_dir "${PBC_STAMP}" DIRECTORY)
+file(MAKE_DIRECTORY "${work_dir}")
+set(lock_timeout 1800)
+file(LOCK "${work_dir}/wheel.lock" GUARD PROCESS TIMEOUT ${lock_timeout}
+  RESULT_VARIABLE lock_result)
+if(NOT lock_result EQUAL 0)
+  message(FATAL_ERROR "PyBuildCmake: another build of this wheel target has held "
+    "${work_dir}/wheel.lock for ${lock_timeout} s (${lock_result}); wait for it to end, "
+    "or stop it, then build again.")
+endif()
+
 set(deps "")
 
 # Adds a file or directory tree to the dependencies (directories too: their
@@ -103,13 +116,18 @@ while(scripts)
     string(REGEX REPLACE "^include\\(\"(.*)\"\\)$" "\\1" included "${include}")
     list(APPEND scripts "${included}")
   endforeach()
-  string(REGEX MATCHALL "file\\(INSTALL [^)]*\\)" installs "${text}")
+  string(REGEX MATCHALL "file\\(INSTALL ([^)\"]|\"([^\"\\]|\\\\.)*\")*\\)" installs "${text}")
   foreach(install IN LISTS installs)
-    # Every quoted argument, in order; those holding variables are not sources.
-    string(REGEX MATCHALL "\"[^\"]*\"" paths "${install}")
+    # Every quoted argument (with its escapes), in order; those referring to
+    # variables (`${`) are not sources, a literal `$` in a path is.
+    string(REGEX MATCHALL "\"([^\"\\]|\\\\.)*\"" paths "${install}")
     foreach(path IN LISTS paths)
       string(REGEX REPLACE "^\"(.*)\"$" "\\1" path "${path}")
-      if(NOT path MATCHES "\\$" AND IS_ABSOLUTE "${path}" AND EXISTS "${path}")
+      if(path MATCHES "\\$\\{")
+        continue()
+      endif()
+      string(REGEX REPLACE "\\\\(.)" "\\1" path "${path}")
+      if(IS_ABSOLUTE "${path}" AND EXISTS "${path}")
         pbc_depend_on_tree("${path}")
       endif()
     endforeach()
@@ -151,25 +169,43 @@ set(python_args "")
 if(PBC_PYTHON)
   set(python_args --python "${PBC_PYTHON}")
 endif()
+set(inputs_list "${work_dir}/wheel.inputs")
 execute_process(
   COMMAND ${env_prefix} "${PBC_HELPER}" wheel ${PBC_HELPER_ARGS} --staging "${PBC_STAGING_DIR}"
-          --out-dir "${PBC_OUTPUT_DIR}" ${python_args}
+          --out-dir "${PBC_OUTPUT_DIR}" --inputs-list "${inputs_list}" ${python_args}
   RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE error)
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "PyBuildCmake: packing the wheel failed:\n${error}")
 endif()
+# The files the metadata came from: pyproject.toml, override files, readme,
+# license files, the module a dynamic version is read from.
+file(STRINGS "${inputs_list}" metadata_inputs)
+list(APPEND deps ${metadata_inputs})
 string(STRIP "${output}" output)
 string(REGEX REPLACE "^.*\n" "" wheel "${output}")
 message(STATUS "PyBuildCmake: wrote ${wheel}")
 list(APPEND deps "${wheel}")
 
 # --- 5. Depfile and stamp -----------------------------------------------------
+# Paths escaped as Ninja and CMake's depfile reader (which turns it into
+# Make rules for the Makefile generators) both read them: `\ ` is a space,
+# `\#` a `#`, `$$` a `$`.
+function(pbc_depfile_path out path)
+  string(REPLACE "$" "$$" path "${path}")
+  string(REPLACE "#" "\\#" path "${path}")
+  string(REPLACE " " "\\ " path "${path}")
+  set(${out} "${path}" PARENT_SCOPE)
+endfunction()
+
 list(REMOVE_DUPLICATES deps)
-set(depfile_text "${PBC_STAMP}:")
+pbc_depfile_path(target "${PBC_STAMP}")
+set(depfile_text "${target}:")
 foreach(dep IN LISTS deps)
-  string(REPLACE " " "\\ " dep "${dep}")
+  pbc_depfile_path(dep "${dep}")
   string(APPEND depfile_text " \\\n  ${dep}")
 endforeach()
-file(WRITE "${PBC_DEPFILE}" "${depfile_text}\n")
+# Written whole, then renamed: the build tool never reads half a depfile.
+file(WRITE "${PBC_DEPFILE}.tmp" "${depfile_text}\n")
+file(RENAME "${PBC_DEPFILE}.tmp" "${PBC_DEPFILE}")
 # The stamp names the wheel, for drivers that copy it elsewhere.
 file(WRITE "${PBC_STAMP}" "${wheel}\n")

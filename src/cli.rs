@@ -130,6 +130,11 @@ pub struct WheelArgs {
     /// Compression threads (default: every core).
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// Also write the files the wheel's metadata was read from (pyproject.toml,
+    /// override files, readme, license files), one absolute path per line,
+    /// for a build tool's dependency list.
+    #[arg(long)]
+    pub inputs_list: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

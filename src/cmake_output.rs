@@ -345,13 +345,20 @@ fn prefix_hints(s: &mut Script, p: &str, target: &PythonTarget, executable: bool
     }
     // With the include dir and both libraries given as artifacts,
     // FindPython skips running python3-config three times (~1 s of a
-    // cold configure); natively they are given when they exist.
+    // cold configure); natively they are given when they exist. Only to
+    // CMake 3.24 or newer: before, a given library makes
+    // `Development.Module` fail ("missing: Development.Module"), and
+    // the include dir alone finds it.
     for (name, lib) in [
         ("LIBRARY", &target.library),
         ("SABI_LIBRARY", &target.sabi_library),
     ] {
         if let Some(lib) = lib.as_deref().filter(|l| target.cross || l.is_file()) {
-            s.set(&format!("{p}_{name}"), &cmake_path(lib));
+            s.set_when(
+                "CMAKE_VERSION VERSION_GREATER_EQUAL 3.24",
+                &format!("{p}_{name}"),
+                &cmake_path(lib),
+            );
         }
     }
     if !target.cross {
@@ -539,6 +546,13 @@ impl Script {
             .push_str(&format!("set({name} {})\n", bracket(value)));
     }
 
+    /// `set()` inside `if(condition)`.
+    fn set_when(&mut self, condition: &str, name: &str, value: &str) {
+        self.text.push_str(&format!("if({condition})\n  "));
+        self.set(name, value);
+        self.text.push_str("endif()\n");
+    }
+
     /// A CMake list: one bracket argument per element, `;` inside an element
     /// escaped so it stays one element.
     fn set_list<I, S>(&mut self, name: &str, items: I)
@@ -642,7 +656,16 @@ mod tests {
         let config = config(false);
         let mut native = target("cp", 3, 11, false);
         native.interpreter = Some(PathBuf::from("/usr/bin/python3.11"));
+        let lib = tempfile::NamedTempFile::new().unwrap();
+        native.library = Some(lib.path().to_path_buf());
         let text = render_with(&config, &native, "cp311");
+        let hint = format!("set(Python3_LIBRARY [[{}]])\n", lib.path().display());
+        assert!(
+            text.contains(&format!(
+                "if(CMAKE_VERSION VERSION_GREATER_EQUAL 3.24)\n  {hint}endif()\n"
+            )),
+            "{text}"
+        );
         assert!(text.contains("set(Python3_EXECUTABLE [[/usr/bin/python3.11]])\n"));
         assert!(text.contains("set(Python3_FIND_VERSION_EXACT [[TRUE]])\n"));
         assert!(text.contains("set(Python3_SOABI [[cpython-311-x86_64-linux-gnu]] CACHE STRING"));
@@ -653,7 +676,7 @@ mod tests {
         cross.cross = true;
         cross.library = Some(PathBuf::from("/sysroot/usr/lib/libpython3.11.so"));
         let text = render_with(&config, &cross, "cp311");
-        assert!(text.contains("set(Python3_LIBRARY [[/sysroot/usr/lib/libpython3.11.so]])\n"));
+        assert!(text.contains("  set(Python3_LIBRARY [[/sysroot/usr/lib/libpython3.11.so]])\n"));
         assert!(text.contains("set(Python3_INTERPRETER_ID [[Python]])\n"));
         assert!(!text.contains("Python3_EXECUTABLE"));
         assert!(text.contains("set(PY_BUILD_CMAKE_CROSSCOMPILING [[ON]])\n"));

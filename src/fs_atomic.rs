@@ -14,6 +14,7 @@ pub fn write(path: &Path, contents: &[u8], executable: bool) -> io::Result<()> {
     };
     fs::create_dir_all(dir)?;
     let tmp = temp_sibling(path);
+    let registration = crate::temp_files::register(&tmp);
     let result = (|| {
         let mut file = fs::OpenOptions::new()
             .write(true)
@@ -23,7 +24,7 @@ pub fn write(path: &Path, contents: &[u8], executable: bool) -> io::Result<()> {
         file.sync_all()?;
         drop(file);
         set_mode(&tmp, executable)?;
-        fs::rename(&tmp, path)
+        registration.persist(path)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -34,7 +35,8 @@ pub fn write(path: &Path, contents: &[u8], executable: bool) -> io::Result<()> {
 /// Copies `from` to `to` atomically (a temp file beside `to`, then a rename).
 pub fn copy(from: &Path, to: &Path) -> io::Result<()> {
     let tmp = temp_sibling(to);
-    let result = fs::copy(from, &tmp).and_then(|_| fs::rename(&tmp, to));
+    let registration = crate::temp_files::register(&tmp);
+    let result = fs::copy(from, &tmp).and_then(|_| registration.persist(to));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
@@ -60,7 +62,8 @@ pub fn remove_tree(path: &Path) -> io::Result<()> {
 }
 
 /// A name no other writer uses at the same time: the process id keeps
-/// concurrent processes apart, the counter concurrent threads.
+/// concurrent processes apart, the counter concurrent threads. The name is
+/// `.<file name>.<pid>-<counter>.tmp`.
 pub fn temp_sibling(path: &Path) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut name = std::ffi::OsString::from(".");
@@ -71,6 +74,18 @@ pub fn temp_sibling(path: &Path) -> PathBuf {
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
     path.with_file_name(name)
+}
+
+/// The process id in a name [`temp_sibling`] made, else None.
+pub fn temp_owner(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (stem, numbers) = rest.rsplit_once('.')?;
+    let (pid, counter) = numbers.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if stem.is_empty() || !digits(pid) || !digits(counter) {
+        return None;
+    }
+    pid.parse().ok()
 }
 
 #[cfg(unix)]
@@ -99,6 +114,22 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"b");
         // No temp files are left behind.
         assert_eq!(fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn temp_owner_reads_only_temp_sibling_names() {
+        let temp = temp_sibling(Path::new("/d/a-1.whl"));
+        let name = temp.file_name().unwrap().to_str().unwrap();
+        assert_eq!(temp_owner(name), Some(std::process::id()));
+        for other in [
+            "a-1.whl",
+            ".a-1.whl.tmp",
+            ".a.12-x.tmp",
+            "..12-3.tmp",
+            "a.12-3.tmp",
+        ] {
+            assert_eq!(temp_owner(other), None, "{other}");
+        }
     }
 
     #[cfg(unix)]

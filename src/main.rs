@@ -9,6 +9,7 @@ mod config;
 mod cross_toolchain;
 mod driver;
 mod fs_atomic;
+mod input_file;
 mod layout;
 mod manylinux;
 mod metadata;
@@ -18,27 +19,39 @@ mod pep517;
 mod presets;
 mod project;
 mod python_target;
+mod real_path;
 mod requirement;
 mod sdist;
 mod stubgen;
 mod tags;
+mod temp_files;
 #[cfg(test)]
 mod test_support;
 mod wheel;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    // Without the handler an interrupt leaves temp files for the next
+    // pack's sweep; not a reason to refuse the work.
+    let _ = temp_files::remove_on_signal();
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of stdout went away (`| head -1`): like a tool killed by
+        // SIGPIPE it stops, but with status 0, since what it was asked to do
+        // (write a wheel, resolve a config) is done.
+        Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("py-build-cmake: error: {err}");
+            // A closed or full stderr must not turn the error into a panic.
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "py-build-cmake: error: {err}");
             let mut source = std::error::Error::source(&err);
             while let Some(cause) = source {
-                eprintln!("  caused by: {cause}");
+                let _ = writeln!(stderr, "  caused by: {cause}");
                 source = cause.source();
             }
             ExitCode::FAILURE

@@ -559,7 +559,7 @@ fn content_type_of(file: &str) -> Option<&'static str> {
 fn read_file(project_dir: &Path, file: &str, key: &str) -> Result<(String, String), Error> {
     let relative = crate::names::project_file(project_dir, file).map_err(|m| err(key, m))?;
     let path = project_dir.join(&relative);
-    let text = std::fs::read_to_string(&path)
+    let text = crate::input_file::read_to_string(&path)
         .map_err(|e| err(key, format!("cannot read {}: {e}", path.display())))?;
     Ok((text, relative))
 }

@@ -65,7 +65,7 @@ pub fn backend_warning(config: &Config) -> Option<String> {
 /// same files give the same bytes; an unchanged archive is not rewritten.
 pub fn build(config: &Config, out_dir: &Path, timestamp: u64) -> Result<PathBuf, Error> {
     let project_dir = &config.project_dir;
-    let files = select_files(config)?;
+    let files = select_files(config, out_dir)?;
     let base = format!("{}-{}", config.project.dist_name(), config.project.version);
     let license_paths: Vec<String> = config
         .project
@@ -100,7 +100,7 @@ pub fn build(config: &Config, out_dir: &Path, timestamp: u64) -> Result<PathBuf,
 }
 
 /// The sdist's files, relative to the project directory with `/`, sorted.
-fn select_files(config: &Config) -> Result<Vec<String>, Error> {
+fn select_files(config: &Config, out_dir: &Path) -> Result<Vec<String>, Error> {
     let project_dir = &config.project_dir;
     let relative = |path: &Path| relative_to(project_dir, path);
 
@@ -141,10 +141,32 @@ fn select_files(config: &Config) -> Result<Vec<String>, Error> {
     if let Some(file) = crucial.iter().find(|f| excluded.contains(*f)) {
         return Err(Error::CrucialExcluded(file.clone()));
     }
+    let is_output = our_outputs(config, out_dir)?;
     Ok(files
         .into_iter()
-        .filter(|f| !excluded.contains(f))
+        .filter(|f| !excluded.contains(f) && !is_output(f))
         .collect())
+}
+
+/// Whether a project file is one of our own outputs, which an include glob
+/// such as `*` or `dist/**` must not pack into the next sdist: anything in
+/// the out dir, and this project's wheels and sdists wherever they are.
+fn our_outputs(config: &Config, out_dir: &Path) -> Result<impl Fn(&str) -> bool, Error> {
+    let resolve = |path: &Path| {
+        crate::real_path::resolve(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let out_dir = resolve(out_dir)?;
+    let project_dir = resolve(&config.project_dir)?;
+    let prefix = format!("{}-", config.project.dist_name());
+    Ok(move |relative: &str| {
+        let name = relative.rsplit('/').next().unwrap_or(relative);
+        let ours_by_name =
+            name.starts_with(&prefix) && (name.ends_with(".whl") || name.ends_with(".tar.gz"));
+        ours_by_name || project_dir.join(relative).starts_with(&out_dir)
+    })
 }
 
 /// Files matching the glob patterns (relative to the project directory); a

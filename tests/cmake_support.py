@@ -39,20 +39,21 @@ def cmake_newest() -> str:
     return found
 
 
-def cmake_325() -> str:
-    """CMake 3.25 (Debian's version), installed by tests/venv.sh."""
-    path = Path(
-        os.environ.get(
-            "PY_BUILD_CMAKE_TEST_CMAKE_OLD",
-            REPO / ".venv" / "opt" / "cmake-3.25" / "cmake" / "data" / "bin" / "cmake",
-        )
-    )
+def cmake_old(version: str) -> str:
+    """An old CMake tests/venv.sh installs into .venv/opt/cmake-<version>:
+    3.20 (the minimum), 3.22 (Ubuntu 22.04), 3.25 (Debian 12)."""
+    path = REPO / ".venv" / "opt" / f"cmake-{version}" / "cmake" / "data" / "bin" / "cmake"
     if not path.is_file():
-        raise AssertionError(f"CMake 3.25 not found at {path}; run tests/venv.sh")
+        raise AssertionError(f"CMake {version} not found at {path}; run tests/venv.sh")
     return str(path)
 
 
-CMAKES = {"cmake4": cmake_newest, "cmake3.25": cmake_325}
+CMAKES = {
+    "cmake4": cmake_newest,
+    "cmake3.25": lambda: cmake_old("3.25"),
+    "cmake3.22": lambda: cmake_old("3.22"),
+    "cmake3.20": lambda: cmake_old("3.20"),
+}
 
 
 def run(cmd, cwd=None, env=None, check=True) -> subprocess.CompletedProcess:

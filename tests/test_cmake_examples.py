@@ -3,9 +3,11 @@ pip-installed into a venv and used there."""
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import sysconfig
+from pathlib import Path
 
 import pytest
 
@@ -92,16 +94,31 @@ def test_pure_python(tmp_path, env):
 
 
 def newer_python(minor: int) -> str:
-    """A working CPython 3.<minor> interpreter of this machine (pyenv's, or on PATH)."""
+    """A working CPython 3.<minor> interpreter of this machine: `python3.<minor>`
+    on PATH, or one that pyenv ($PYENV_ROOT, ~/.pyenv) or uv ($UV_PYTHON_INSTALL_DIR,
+    ~/.local/share/uv/python) installed."""
     import glob
     import shutil
 
-    candidates = sorted(glob.glob(f"/root/.pyenv/versions/3.{minor}.*/bin/python3.{minor}"))
-    candidates += [p for p in [shutil.which(f"python3.{minor}")] if p]
+    name = f"python3.{minor}"
+    home = Path.home()
+    patterns = [
+        f"{os.environ.get('PYENV_ROOT', home / '.pyenv')}/versions/3.{minor}.*/bin/{name}",
+        f"{os.environ.get('UV_PYTHON_INSTALL_DIR', home / '.local/share/uv/python')}"
+        f"/cpython-3.{minor}.*/bin/{name}",
+    ]
+    candidates = [p for p in [shutil.which(name)] if p]
+    for pattern in patterns:
+        candidates += sorted(glob.glob(pattern))
     for candidate in candidates:
-        if run([candidate, "-c", "import venv"], check=False).returncode == 0:
+        if run([candidate, "-c", "import venv, ensurepip"], check=False).returncode == 0:
             return candidate
-    pytest.skip(f"no working python3.{minor} on this machine to build an abi3 wheel for")
+    tried = ", ".join(candidates) or "none found"
+    pytest.skip(
+        f"NOT TESTED: the abi3 wheel needs CPython 3.{minor} with venv and ensurepip; "
+        f"looked for {name} on PATH and {' and '.join(patterns)} (candidates: {tried}). "
+        f"Install one, e.g. `uv python install 3.{minor}` or `pyenv install 3.{minor}`."
+    )
 
 
 def test_nanobind_abi3_for_cpython_312(tmp_path):

@@ -1,6 +1,6 @@
 """End-to-end tests of the native CMake path on examples/c-extension:
 find_package(PyBuildCmake) + py_build_cmake_add_wheel() with real CMake
-(3.25 and 4.x), Ninja, Ninja Multi-Config and Unix Makefiles, pip install and
+(3.20, 3.22, 3.25 and 4.x), Ninja, Ninja Multi-Config and Unix Makefiles, pip install and
 import, the no-op rebuild, incremental rebuilds and the helper discovery."""
 
 from __future__ import annotations
@@ -457,3 +457,110 @@ def test_wheel_of_a_subproject(tmp_path):
     names = wheel_names(only_wheel(outer / "c-extension" / "dist"))
     assert not any(n.startswith("bin/") for n in names), names
     assert any(n.startswith("c_extension/_core") for n in names), names
+
+
+def read_member(wheel: Path, suffix: str) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as zf:
+        (name,) = [n for n in zf.namelist() if n.endswith(suffix)]
+        return zf.read(name).decode()
+
+
+@pytest.mark.parametrize("cmake_name", ["cmake4", "cmake3.20"])
+@pytest.mark.parametrize("generator", ["Ninja", "Unix Makefiles"])
+def test_metadata_inputs_repack_in_a_path_with_spaces(tmp_path, cmake_name, generator):
+    """The depfile names the readme and license files, and its paths are
+    escaped for Ninja and Make: in a tree whose path holds a space and a `$`,
+    each edit repacks, and nothing else does."""
+    cmake = CMAKES[cmake_name]()
+    # CMake 3.20's Ninja generator leaves a `$` unescaped in the path of its
+    # own depfile (CMakeFiles/d/<hash>.d), so there the tree gets a space only.
+    root = tmp_path / ("a dir" if cmake_name == "cmake3.20" else "a dir $x")
+    src = copy_example("c-extension", root)
+    pyproject = src / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(
+        'license = "MIT"', 'license = "MIT"\nlicense-files = ["LICENSE"]'))
+    (src / "LICENSE").write_text("MIT License, first\n")
+    bdir = root / "build dir"
+    configure(cmake, src, bdir, generator)
+    build(cmake, bdir)
+    no_op_output(generator, build(cmake, bdir).stdout)
+
+    (src / "README.md").write_text("# Example\n\nA second description.\n")
+    assert "Packing the wheel" in build(cmake, bdir).stdout
+    assert "A second description." in read_member(only_wheel(src / "dist"), ".dist-info/METADATA")
+    no_op_output(generator, build(cmake, bdir).stdout)
+
+    (src / "LICENSE").write_text("MIT License, second\n")
+    assert "Packing the wheel" in build(cmake, bdir).stdout
+    assert read_member(only_wheel(src / "dist"), "/licenses/LICENSE") == "MIT License, second\n"
+
+    init = src / "python" / "c_extension" / "__init__.py"
+    init.write_text(init.read_text() + "\nEDITED = 1\n")
+    assert "Packing the wheel" in build(cmake, bdir).stdout
+    no_op_output(generator, build(cmake, bdir).stdout)
+
+
+def test_concurrent_wheel_builds_keep_the_dependencies(tmp_path):
+    """A second `--target wheel` in one tree while the first is packing: the
+    step's lock makes it wait instead of emptying the first one's staging
+    dir, both succeed, and a later edit still repacks. (Without the lock this
+    passes too when the first pack has opened every file before the second
+    empties the staging dir: a regression guard, not a proof of the race.)"""
+    import subprocess
+
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    # 4 MiB of incompressible data: the (debug) pack takes long enough to overlap.
+    (src / "big.bin").write_bytes(os.urandom(4 << 20))
+    with open(src / "CMakeLists.txt", "a") as lists:
+        lists.write("install(FILES big.bin DESTINATION ${PY_BUILD_CMAKE_IMPORT_NAME} "
+                    "COMPONENT python_modules)\n")
+    bdir = tmp_path / "build"
+    dist = src / "dist"
+    configure(cmake, src, bdir)
+    build(cmake, bdir)
+    init = src / "python" / "c_extension" / "__init__.py"
+    cmd = [cmake, "--build", bdir, "--target", "wheel"]
+    init.write_text(init.read_text() + "\nROUND = 1\n")
+    first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    while not list(dist.glob(".*.whl.*.tmp")):
+        assert first.poll() is None, first.communicate()[0]
+        assert time.monotonic() < deadline, "the first build never started packing"
+        time.sleep(0.005)
+    second = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for proc in (first, second):
+        out = proc.communicate()[0]
+        assert proc.returncode == 0, out
+    assert "c_extension/big.bin" in wheel_names(only_wheel(dist))
+    init.write_text(init.read_text() + "\nLAST = 1\n")
+    assert "Packing the wheel" in build(cmake, bdir).stdout
+    no_op_output("Ninja", build(cmake, bdir).stdout)
+
+
+def test_wheel_step_waits_for_the_lock(tmp_path):
+    """The step takes `<build>/py-build-cmake/<target>/wheel.lock` (fcntl, as
+    CMake's file(LOCK)) before it touches the staging dir: while another
+    holds it, the build waits; once released it packs the edit."""
+    import fcntl
+    import subprocess
+
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    bdir = tmp_path / "build"
+    configure(cmake, src, bdir)
+    build(cmake, bdir)
+    init = src / "python" / "c_extension" / "__init__.py"
+    init.write_text(init.read_text() + "\nLOCKED = 1\n")
+    with open(bdir / "py-build-cmake" / "wheel" / "wheel.lock", "a") as lock:
+        fcntl.lockf(lock, fcntl.LOCK_EX)
+        proc = subprocess.Popen([cmake, "--build", bdir, "--target", "wheel"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        time.sleep(3)
+        assert proc.poll() is None, proc.communicate()[0]
+        fcntl.lockf(lock, fcntl.LOCK_UN)
+    out = proc.communicate(timeout=120)[0]
+    assert proc.returncode == 0 and "PyBuildCmake: wrote" in out, out
+    assert b"LOCKED = 1" in read_member(only_wheel(src / "dist"), "c_extension/__init__.py").encode()

@@ -75,3 +75,26 @@ def test_sdist_refuses_to_exclude_crucial_files(tmp_path):
     assert result.returncode != 0
     assert "sdist.exclude removes CMakeLists.txt, which the sdist cannot do without" in result.stdout
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_sdist_leaves_out_our_own_outputs(tmp_path):
+    """An include glob that matches everything (`*`) still leaves out the out
+    dir (here inside the project) and this project's wheels and sdists
+    elsewhere in it, so no sdist packs the previous one."""
+    src = copy_example("c-extension", tmp_path)
+    pyproject = src / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace('include = ["CMakeLists.txt", "src/*"]', 'include = ["*"]')
+    )
+    (src / "dist").mkdir()
+    (src / "dist" / "c_extension_example-0.1.0-py3-none-any.whl").write_text("old wheel")
+    (src / "old").mkdir()
+    (src / "old" / "c_extension_example-0.0.9.tar.gz").write_text("old sdist")
+    (src / "old" / "notes.txt").write_text("kept\n")
+    base = "c_extension_example-0.1.0"
+    for _ in range(2):
+        run([helper(), "sdist", "--project", src, "--out-dir", src / "out"])
+        names = set(members(src / "out" / f"{base}.tar.gz"))
+        assert f"{base}/old/notes.txt" in names and f"{base}/src/core.c" in names
+        assert not [n for n in names if n.startswith((f"{base}/out/", f"{base}/dist/"))], names
+        assert f"{base}/old/c_extension_example-0.0.9.tar.gz" not in names

@@ -118,7 +118,7 @@ def write_cross_config(tmp_path: Path, arch: str, extra: str = "") -> Path:
 def configure_cross(cmake, src: Path, build: Path, cross: Path, *args, check=True):
     return cs.configure(
         cmake, src, build, "Ninja",
-        f"--toolchain={TOOLCHAIN}", f"-DPY_BUILD_CMAKE_CROSS={cross}", *args,
+        f"-DCMAKE_TOOLCHAIN_FILE={TOOLCHAIN}", f"-DPY_BUILD_CMAKE_CROSS={cross}", *args,
         check=check,
     )
 
@@ -179,6 +179,7 @@ def build_example(tmp_path: Path, cmake, example: str, arch: str, extra_config: 
 CASES = [
     ("c-extension", "arm64", "cmake4"),
     ("c-extension", "arm64", "cmake3.25"),
+    ("c-extension", "arm64", "cmake3.20"),
     ("c-extension", "armhf", "cmake4"),
     ("c-extension", "armhf", "cmake3.25"),
     ("pybind11", "arm64", "cmake4"),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates or updates the project venv (.venv) with tests/requirements.txt,
-# and a CMake 3.25 beside it for the minimum-version tests. Idempotent and
+# and CMake 3.20, 3.22 and 3.25 beside it for the old-version tests. Idempotent and
 # fast when nothing changed: a stamp holds the hash of the requirements.
 # Usage: tests/venv.sh            (prints nothing on success)
 # Env:   PY_BUILD_CMAKE_BASE_PYTHON  the interpreter the venv is made from (default: python3)
@@ -10,9 +10,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 requirements="$root/tests/requirements.txt"
 base_python="${PY_BUILD_CMAKE_BASE_PYTHON:-python3}"
-# Debian's cmake is 3.25; the tests check that the package still works there.
-cmake_old_spec="cmake==3.25.*"
-cmake_old_dir="$venv/opt/cmake-3.25"
+# Old CMakes the package must still work with: 3.20 (the README's minimum),
+# 3.22 (Ubuntu 22.04) and 3.25 (Debian 12). Each goes to .venv/opt/cmake-X.Y.
+cmake_old_versions="3.20 3.22 3.25"
 # py-build-cmake 0.5 from PyPI, the reference the config and driver tests
 # compare with; kept out of .venv/bin, where its `py-build-cmake` script
 # would shadow ours. Tests put this dir on PYTHONPATH.
@@ -32,7 +32,7 @@ if [ ! -x "$venv/bin/python" ]; then
     fi
 fi
 
-want="$(sha256sum <"$requirements" | cut -d' ' -f1)-$cmake_old_spec-$pbc_spec"
+want="$(sha256sum <"$requirements" | cut -d' ' -f1)-cmake-$cmake_old_versions-$pbc_spec"
 stamp="$venv/.requirements.sha256"
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
     echo "tests/venv.sh: installing tests/requirements.txt into $venv"
@@ -40,11 +40,16 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
         echo "tests/venv.sh: error: pip failed; run: $venv/bin/python -m pip install -r $requirements" >&2
         exit 1
     fi
-    rm -rf "$cmake_old_dir"
-    if ! "$venv/bin/python" -m pip install --quiet --target "$cmake_old_dir" "$cmake_old_spec"; then
-        echo "tests/venv.sh: error: pip failed; run: $venv/bin/python -m pip install --target $cmake_old_dir '$cmake_old_spec'" >&2
-        exit 1
-    fi
+    for version in $cmake_old_versions; do
+        dir="$venv/opt/cmake-$version"
+        spec="cmake==$version.*"
+        echo "tests/venv.sh: installing $spec into $dir"
+        rm -rf "$dir"
+        if ! "$venv/bin/python" -m pip install --quiet --target "$dir" "$spec"; then
+            echo "tests/venv.sh: error: pip failed; run: $venv/bin/python -m pip install --target $dir '$spec'" >&2
+            exit 1
+        fi
+    done
     rm -rf "$pbc_dir"
     if ! "$venv/bin/python" -m pip install --quiet --target "$pbc_dir" "$pbc_spec"; then
         echo "tests/venv.sh: error: pip failed; run: $venv/bin/python -m pip install --target $pbc_dir '$pbc_spec'" >&2

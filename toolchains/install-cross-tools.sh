@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian cross compilers (aarch64, armhf) and qemu-user, which the
-# cross tests and make-python-sysroot.sh need. Idempotent: when everything is
-# already installed it only checks and returns.
+# cross tests and make-python-sysroot.sh need, and the native g++ and make the
+# C++ examples and the Unix Makefiles tests need (a machine with only gcc lacks
+# them). Idempotent: when everything is already installed it only checks and
+# returns.
 set -euo pipefail
 
 packages=(
+    g++ make
     gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
     gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf
     qemu-user

@@ -28,7 +28,7 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
         &out_dir,
         !args.quiet,
     )?;
-    println!("{}", path.display());
+    super::print_line(path.display())?;
     Ok(())
 }
 

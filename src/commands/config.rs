@@ -9,7 +9,7 @@ use super::Error;
 
 pub fn run(args: ConfigArgs) -> Result<(), Error> {
     if args.format {
-        print!("{}", reference::render());
+        super::print_out(&reference::render())?;
         return Ok(());
     }
     let config = super::load_config(&args.inputs, args.os.map_or(Os::host(), Os::from))?;
@@ -18,6 +18,6 @@ pub fn run(args: ConfigArgs) -> Result<(), Error> {
         context: "while writing the configuration as JSON".into(),
         source: e.into(),
     })?;
-    println!("{text}");
+    super::print_line(text)?;
     Ok(())
 }

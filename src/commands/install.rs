@@ -59,12 +59,12 @@ pub fn run(args: InstallArgs) -> Result<(), Error> {
         fs_atomic::write(&dest, contents.as_bytes(), false)
             .map_err(io(format!("while writing {}", dest.display())))?;
     }
-    println!("installed {}", bin_dest.display());
-    println!("installed {}", display_dir(&package_dir));
-    println!(
+    super::print_line(format_args!("installed {}", bin_dest.display()))?;
+    super::print_line(format_args!("installed {}", display_dir(&package_dir)))?;
+    super::print_line(format_args!(
         "use it with: cmake -DCMAKE_PREFIX_PATH={} ...",
         prefix.display()
-    );
+    ))?;
     Ok(())
 }
 

@@ -51,6 +51,8 @@ pub enum Error {
     Stubgen(#[from] crate::stubgen::Error),
     #[error("{0}")]
     Usage(String),
+    #[error("cannot write to standard output")]
+    Stdout(#[source] std::io::Error),
     #[error("{context}")]
     Io {
         context: String,
@@ -72,6 +74,29 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Stubgen(args) => stubgen::run(args),
         Command::CrossToolchain(args) => cross_toolchain::run(args),
         Command::Pep517(command) => pep517::run(command),
+    }
+}
+
+/// Writes `text` to stdout and flushes it; a closed or full stdout is an
+/// error, never a panic (main ends quietly on a closed pipe).
+fn print_out(text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(Error::Stdout)
+}
+
+/// [`print_out`] of `value` and a newline.
+fn print_line(value: impl std::fmt::Display) -> Result<(), Error> {
+    print_out(&format!("{value}\n"))
+}
+
+impl Error {
+    /// Whether the reader of stdout went away (`... | head -1`): the
+    /// output is no longer wanted, which is not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Stdout(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
 

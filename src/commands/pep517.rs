@@ -26,11 +26,11 @@ pub fn run(command: Pep517Command) -> Result<(), Error> {
                     pep517::wheel_requires(&config, &python)
                 }
             };
-            println!("{}", serde_json::Value::from(requires));
+            super::print_line(serde_json::Value::from(requires))?;
         }
         Pep517Command::PrepareMetadata(args) => {
             let (_, config, _) = load(&args.inputs)?;
-            println!("{}", write_dist_info(&config, &args.metadata_directory)?);
+            super::print_line(write_dist_info(&config, &args.metadata_directory)?)?;
         }
         Pep517Command::BuildWheel(args) => {
             let (project_dir, config, settings) = load(&args.inputs)?;
@@ -43,12 +43,12 @@ pub fn run(command: Pep517Command) -> Result<(), Error> {
                 &args.wheel_directory,
                 settings.verbose,
             )?;
-            println!("{}", file_name(&wheel));
+            super::print_line(file_name(&wheel))?;
         }
         Pep517Command::BuildSdist(args) => {
             let (_, config, _) = load(&args.inputs)?;
             let sdist = super::sdist::write(&config, &args.sdist_directory)?;
-            println!("{}", file_name(&sdist));
+            super::print_line(file_name(&sdist))?;
         }
     }
     Ok(())

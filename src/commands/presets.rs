@@ -82,7 +82,7 @@ pub fn run(args: PresetsArgs) -> Result<(), Error> {
     if let Some(text) = user_text {
         presets::write_if_changed(&user_path, &text)?;
     }
-    println!("{}", output.display());
+    super::print_line(output.display())?;
     Ok(())
 }
 

@@ -62,6 +62,6 @@ pub fn run(args: PythonTargetArgs) -> Result<(), Error> {
         context: "while printing the target as JSON".into(),
         source: source.into(),
     })?;
-    println!("{text}");
+    super::print_line(text)?;
     Ok(())
 }

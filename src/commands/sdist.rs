@@ -12,7 +12,7 @@ pub fn run(args: SdistArgs) -> Result<(), Error> {
     let config = super::load_config(&args.inputs, Os::host())?;
     let out_dir = super::out_dir(args.out_dir, &config.project_dir)?;
     let path = write(&config, &out_dir)?;
-    println!("{}", path.display());
+    super::print_line(path.display())?;
     Ok(())
 }
 

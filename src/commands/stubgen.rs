@@ -8,8 +8,9 @@ use super::Error;
 pub fn run(args: StubgenArgs) -> Result<(), Error> {
     let config = super::load_config(&args.inputs, crate::config::model::Os::host())?;
     let Some(options) = &config.stubgen else {
-        println!("py-build-cmake: no [tool.py-build-cmake.stubgen] section: no stubs");
-        return Ok(());
+        return super::print_line(
+            "py-build-cmake: no [tool.py-build-cmake.stubgen] section: no stubs",
+        );
     };
     let outcome = stubgen::run(&Request {
         config: &config,
@@ -18,6 +19,5 @@ pub fn run(args: StubgenArgs) -> Result<(), Error> {
         python: &args.python,
         launcher: args.launcher,
     })?;
-    println!("py-build-cmake: {}", outcome.summary());
-    Ok(())
+    super::print_line(format!("py-build-cmake: {}", outcome.summary()))
 }

@@ -1,6 +1,9 @@
 //! `py-build-cmake wheel`: pack a staged install tree into a wheel.
 
+use std::path::Path;
+
 use crate::cli::WheelArgs;
+use crate::config::model::Config;
 use crate::tags::TagOverrides;
 
 use super::Error;
@@ -20,6 +23,9 @@ pub fn run(args: WheelArgs) -> Result<(), Error> {
         build: args.build_tag,
     };
     let out_dir = super::out_dir(args.out_dir, &project_dir)?;
+    if let Some(list) = &args.inputs_list {
+        write_inputs_list(&config, &project_dir, list)?;
+    }
     let path = super::pack(
         &config,
         target.as_ref(),
@@ -28,6 +34,30 @@ pub fn run(args: WheelArgs) -> Result<(), Error> {
         &out_dir,
         args.jobs,
     )?;
-    println!("{}", path.display());
+    super::print_line(path.display())?;
     Ok(())
+}
+
+/// Every file the wheel's metadata is read from, one per line;
+/// `project_dir` is the packed project's (the readme is relative to it).
+fn write_inputs_list(config: &Config, project_dir: &Path, list: &Path) -> Result<(), Error> {
+    let mut files = config.input_files.clone();
+    let readme = config.project.readme.as_ref().and_then(|r| r.file.as_ref());
+    files.extend(readme.map(|file| project_dir.join(file)));
+    files.extend(
+        config
+            .project
+            .license_files
+            .iter()
+            .map(|l| l.source.clone()),
+    );
+    let mut text = String::new();
+    for file in files {
+        text.push_str(&super::absolute(&file)?.to_string_lossy());
+        text.push('\n');
+    }
+    crate::fs_atomic::write(list, text.as_bytes(), false).map_err(|source| Error::Io {
+        context: format!("while writing {}", list.display()),
+        source,
+    })
 }

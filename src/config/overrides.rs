@@ -72,7 +72,14 @@ pub fn parse_file(text: &str) -> Result<Vec<Override>, SyntaxError> {
 struct Parser<'a> {
     text: &'a str,
     pos: usize,
+    /// Lists and tables open around the current position.
+    depth: usize,
 }
+
+/// How deep lists and tables may nest: far more than any option needs, and
+/// little enough that the recursive parser and everything that walks the
+/// value later stay well within the stack.
+const MAX_DEPTH: usize = 64;
 
 const OPERATORS: &[(&str, Action)] = &[
     ("+=(path)", Action::AppendPath),
@@ -86,7 +93,11 @@ const OPERATORS: &[(&str, Action)] = &[
 
 impl<'a> Parser<'a> {
     fn new(text: &'a str) -> Parser<'a> {
-        Parser { text, pos: 0 }
+        Parser {
+            text,
+            pos: 0,
+            depth: 0,
+        }
     }
 
     fn rest(&self) -> &'a str {
@@ -204,8 +215,7 @@ impl<'a> Parser<'a> {
             return Err(self.error(SPACES));
         }
         match self.peek() {
-            Some('{') => self.table(),
-            Some('[') => self.array(),
+            Some('{' | '[') => self.nested(),
             Some('"') => self.quoted().map(RawValue::Str),
             _ => {
                 let len = self
@@ -239,8 +249,7 @@ impl<'a> Parser<'a> {
     /// A value inside a list or table: unquoted strings end at whitespace.
     fn inner_value(&mut self, in_table: bool) -> Result<RawValue, SyntaxError> {
         match self.peek() {
-            Some('{') => self.table(),
-            Some('[') => self.array(),
+            Some('{' | '[') => self.nested(),
             Some('"') => self.quoted().map(RawValue::Str),
             _ => {
                 let len = self.bare_len(in_table);
@@ -263,6 +272,23 @@ impl<'a> Parser<'a> {
                 ) || (stop_at_equals && c == '=')
             })
             .unwrap_or(self.rest().len())
+    }
+
+    /// A list or table, one level deeper than the current position.
+    fn nested(&mut self) -> Result<RawValue, SyntaxError> {
+        if self.depth == MAX_DEPTH {
+            return Err(self.error(&format!(
+                "lists and tables nest more than {MAX_DEPTH} levels deep"
+            )));
+        }
+        self.depth += 1;
+        let value = if self.peek() == Some('[') {
+            self.array()
+        } else {
+            self.table()
+        };
+        self.depth -= 1;
+        value
     }
 
     fn array(&mut self) -> Result<RawValue, SyntaxError> {
@@ -495,6 +521,24 @@ mod tests {
         assert!(parse_one(r#"k+= ["x"]"#).is_err());
         assert!(parse_one("k=").is_err());
         assert!(parse_one("=x").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let ok = format!("a={}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        parse_one(&ok).unwrap();
+        for deep in [MAX_DEPTH + 1, 100_000] {
+            let text = format!(
+                "a={}{}",
+                "[{a=".repeat(deep / 2 + 1),
+                "}]".repeat(deep / 2 + 1)
+            );
+            let err = parse_one(&text).unwrap_err();
+            assert!(err.message.contains("nest more than 64 levels"), "{err:?}");
+            let file = format!("x=1\nb={}\n", "[".repeat(deep));
+            let err = parse_file(&file).unwrap_err();
+            assert_eq!(err.line, 2, "{err:?}");
+        }
     }
 
     #[test]

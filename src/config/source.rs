@@ -16,7 +16,7 @@ pub fn read_text(path: &Path) -> Result<String, Error> {
             path.display()
         )));
     }
-    std::fs::read_to_string(path).map_err(|source| Error::Io {
+    crate::input_file::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
     })

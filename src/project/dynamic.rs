@@ -36,7 +36,7 @@ json.dump({"doc": module.__dict__.get("__doc__"), "version": version,
 /// Reads the fields listed in `dynamic` from the module file `source`;
 /// `python` imports it when the static read finds a field missing.
 pub fn read(source: &Path, dynamic: &[String], python: &Path) -> Result<ModuleInfo, Error> {
-    let text = std::fs::read_to_string(source).map_err(|e| {
+    let text = crate::input_file::read_to_string(source).map_err(|e| {
         err(
             "project.dynamic",
             format!("cannot read {}: {e}", source.display()),

@@ -35,7 +35,7 @@ pub fn read(
                 let relative =
                     crate::names::project_file(project_dir, file).map_err(|m| err(&file_key, m))?;
                 let source = project_dir.join(&relative);
-                let text = std::fs::read_to_string(&source).map_err(|e| {
+                let text = crate::input_file::read_to_string(&source).map_err(|e| {
                     err(&file_key, format!("cannot read {}: {e}", source.display()))
                 })?;
                 Ok((

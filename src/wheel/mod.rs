@@ -50,6 +50,12 @@ pub enum Error {
     SpecialFile(PathBuf),
     #[error("two files would be packed as {0}")]
     Duplicate(String),
+    #[error("staged files {first} and {second} conflict: {reason}; install only one of them")]
+    Conflict {
+        first: PathBuf,
+        second: PathBuf,
+        reason: String,
+    },
     #[error("license file {path} (from project.license-files) does not exist")]
     LicenseMissing {
         path: PathBuf,
@@ -61,6 +67,11 @@ pub enum Error {
          Python whose platform tag could be used; pass --platform-tag"
     )]
     NothingToGuessFrom,
+    #[error(
+        "the out dir {out_dir} is inside the staging dir {staging}: the next pack would put \
+         this wheel into the next one; pick an out dir outside it"
+    )]
+    OutDirInStaging { out_dir: PathBuf, staging: PathBuf },
     #[error("cannot write the wheel into {path}")]
     OutDir {
         path: PathBuf,
@@ -109,6 +120,7 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
     let version = pep440::normalize(&project.version)
         .ok_or_else(|| Error::Version(project.version.clone()))?;
     let dist_info = dist_info_name(project)?;
+    check_out_dir(request.out_dir, request.staging)?;
     let files = staging::collect(request.staging, &format!("{dist}-{version}.data"))?;
     if files.is_empty() {
         // py-build-cmake packs such a wheel too; say so once, it is rarely meant.
@@ -217,4 +229,21 @@ pub fn dist_info_entries(project: &Project) -> Result<Vec<(String, DistInfoEntry
         ));
     }
     Ok(entries)
+}
+
+/// Refuses an out dir inside the staging dir (existing or not).
+fn check_out_dir(out_dir: &Path, staging: &Path) -> Result<(), Error> {
+    let resolve = |path: &Path| {
+        crate::real_path::resolve(path).map_err(|source| Error::Io {
+            context: format!("cannot resolve {}", path.display()),
+            source,
+        })
+    };
+    if resolve(out_dir)?.starts_with(resolve(staging)?) {
+        return Err(Error::OutDirInStaging {
+            out_dir: out_dir.to_path_buf(),
+            staging: staging.to_path_buf(),
+        });
+    }
+    Ok(())
 }

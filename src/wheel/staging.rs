@@ -22,6 +22,8 @@ const LEFT_OUT_FILES: [&str; 4] = [
 #[derive(Debug, Clone)]
 pub struct StagedFile {
     pub archive_path: String,
+    /// Where it is in the staging tree, for errors.
+    pub staged: PathBuf,
     /// The file to read (symlinks already dereferenced).
     pub source: PathBuf,
     pub size: u64,
@@ -54,7 +56,68 @@ pub fn collect(root: &Path, data_dir: &str) -> Result<Vec<StagedFile>, Error> {
     walk.dir(&canonical_root, "")?;
     walk.files
         .sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
+    check_conflicts(&walk.files, data_dir)?;
     Ok(walk.files)
+}
+
+/// Where an installer puts a file, folded to lower case: the tree root,
+/// `.data/purelib` and `.data/platlib` all land in site-packages (one
+/// directory in a venv and on common layouts), the other `.data` keys each
+/// in their own, and Windows and macOS file systems ignore case.
+fn install_key(archive_path: &str, data_dir: &str) -> String {
+    let rest = archive_path
+        .strip_prefix(data_dir)
+        .and_then(|r| r.strip_prefix('/'));
+    let key = match rest.and_then(|r| r.split_once('/')) {
+        Some(("purelib" | "platlib", path)) => format!("lib/{path}"),
+        Some((scheme, path)) => format!("{scheme}/{path}"),
+        None => format!("lib/{archive_path}"),
+    };
+    key.to_lowercase()
+}
+
+/// Refuses two staged files that an installer would write to the same path,
+/// or a file where another needs a directory, naming both staged paths.
+fn check_conflicts(files: &[StagedFile], data_dir: &str) -> Result<(), Error> {
+    let mut keys: Vec<(String, &StagedFile)> = files
+        .iter()
+        .map(|f| (install_key(&f.archive_path, data_dir), f))
+        .collect();
+    keys.sort_by(|a, b| a.0.cmp(&b.0));
+    // Sorted, a file `x` is followed by `x` itself (a duplicate) or, before
+    // any other `x/...`, by entries between `x` and `x/` such as `x.py`:
+    // search for the directory form explicitly.
+    for (i, (key, file)) in keys.iter().enumerate() {
+        if let Some((next_key, next)) = keys.get(i + 1) {
+            if next_key == key {
+                return Err(conflict(
+                    file,
+                    next,
+                    "both would be installed as the same file",
+                ));
+            }
+        }
+        let dir = format!("{key}/");
+        let start = keys.partition_point(|(k, _)| k.as_str() < dir.as_str());
+        if let Some((inner_key, inner)) = keys.get(start) {
+            if inner_key.starts_with(&dir) {
+                return Err(conflict(
+                    file,
+                    inner,
+                    "the first would be installed where the second needs a directory",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn conflict(first: &StagedFile, second: &StagedFile, reason: &str) -> Error {
+    Error::Conflict {
+        first: first.staged.clone(),
+        second: second.staged.clone(),
+        reason: reason.into(),
+    }
 }
 
 struct Walk<'a> {
@@ -103,7 +166,8 @@ impl Walk<'_> {
                 if name.ends_with(".pyc") || LEFT_OUT_FILES.contains(&name) {
                     continue;
                 }
-                if prefix.is_empty() && archive_path == self.data_dir {
+                if prefix.is_empty() && archive_path.to_lowercase() == self.data_dir.to_lowercase()
+                {
                     return Err(Error::DataLayout {
                         path,
                         reason: "it must be a directory".into(),
@@ -112,6 +176,7 @@ impl Walk<'_> {
                 self.check_data_file(&archive_path, &path)?;
                 self.files.push(StagedFile {
                     archive_path,
+                    staged: path,
                     source,
                     size: meta.len(),
                     executable: is_executable(&meta),
@@ -135,15 +200,22 @@ impl Walk<'_> {
         if !prefix.is_empty() {
             return Ok(format!("{prefix}/{name}"));
         }
-        if is_dir && name.ends_with(".dist-info") {
+        // In any case: installers on case-insensitive file systems would
+        // merge it with the one py-build-cmake writes.
+        let lower = name.to_lowercase();
+        if lower.ends_with(".dist-info") {
             return Err(Error::DataLayout {
                 path: path.to_path_buf(),
-                reason: "the staging tree must not hold a .dist-info directory: \
+                reason: "the staging tree must not hold a .dist-info directory or file: \
                          py-build-cmake writes it"
                     .into(),
             });
         }
-        let Some(stem) = name.strip_suffix(".data").filter(|_| is_dir) else {
+        let split = name.len().saturating_sub(".data".len());
+        let Some(stem) = (name.is_char_boundary(split)
+            && name[split..].eq_ignore_ascii_case(".data"))
+        .then(|| &name[..split])
+        .filter(|_| is_dir) else {
             return Ok(name.to_string());
         };
         let Some((dist, version)) = stem.rsplit_once('-') else {
@@ -335,6 +407,66 @@ mod tests {
         write(&root, "a-1.data/stray.txt", "");
         assert!(matches!(
             collect(&root, "a-1.data"),
+            Err(Error::DataLayout { .. })
+        ));
+    }
+
+    /// Each pair installs to one path (or a file where a directory must
+    /// be); the error names both staged paths.
+    #[test]
+    fn conflicting_paths_are_refused() {
+        let cases: [(&[&str], &str); 6] = [
+            (&["pkg/a.py", "a-1.data/platlib/pkg/a.py"], "pkg/a.py"),
+            (&["pkg/a.py", "a-1.data/purelib/pkg/a.py"], "pkg/a.py"),
+            (&["pkg/Mod.py", "pkg/mod.py"], "pkg/Mod.py"),
+            (&["pkg", "a-1.data/platlib/pkg/x.py"], "platlib/pkg/x.py"),
+            (&["a-1.data/platlib/pkg", "pkg/x.py"], "pkg/x.py"),
+            (&["pkg.py", "a-1.data/purelib/PKG.py"], "PKG.py"),
+        ];
+        for (files, second) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            for file in files {
+                write(dir.path(), file, "");
+            }
+            let err = collect(dir.path(), "a-1.data").unwrap_err();
+            let message = err.to_string();
+            assert!(
+                matches!(err, Error::Conflict { .. }),
+                "{files:?}: {message}"
+            );
+            assert!(message.contains(second), "{files:?}: {message}");
+        }
+        // The same relative path under different schemes is fine.
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["x.txt", "a-1.data/data/x.txt", "a-1.data/headers/x.txt"] {
+            write(dir.path(), file, "");
+        }
+        assert_eq!(collect(dir.path(), "a-1.data").unwrap().len(), 3);
+    }
+
+    #[test]
+    fn dist_info_and_data_in_any_case_are_recognised() {
+        for staged in [
+            "Foo-1.0.DIST-INFO/METADATA",
+            "a-1.dist-info",
+            "A-1.Dist-Info",
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            write(dir.path(), staged, "");
+            let err = collect(dir.path(), "a-1.data").unwrap_err();
+            assert!(
+                matches!(err, Error::DataLayout { .. }) && err.to_string().contains(".dist-info"),
+                "{staged}: {err}"
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "A-1.DATA/scripts/tool", "");
+        let files = collect(dir.path(), "a-1.data").unwrap();
+        assert_eq!(paths(&files), ["a-1.data/scripts/tool"]);
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "A-1.Data", "");
+        assert!(matches!(
+            collect(dir.path(), "a-1.data"),
             Err(Error::DataLayout { .. })
         ));
     }

@@ -186,12 +186,16 @@ impl ModuleWriter for WheelWriter {
 struct TempFile {
     path: PathBuf,
     file: File,
-    persisted: bool,
+    /// Until persisted: a signal removes the file, Drop does otherwise.
+    registration: Option<crate::temp_files::Registration>,
 }
 
 impl TempFile {
     fn create(dir: &Path, file_name: &str) -> Result<TempFile, Error> {
+        crate::temp_files::sweep_stale(dir);
         let path = crate::fs_atomic::temp_sibling(&dir.join(file_name));
+        // Registered before it exists, so no signal can leave it behind.
+        let registration = crate::temp_files::register(&path);
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -203,12 +207,13 @@ impl TempFile {
         Ok(TempFile {
             path,
             file,
-            persisted: false,
+            registration: Some(registration),
         })
     }
 
     fn persist(mut self, target: &Path) -> Result<PathBuf, Error> {
-        fs::rename(&self.path, target).map_err(|source| Error::Io {
+        let registration = self.registration.take().expect("persisted once");
+        registration.persist(target).map_err(|source| Error::Io {
             context: format!(
                 "cannot rename {} to {}",
                 self.path.display(),
@@ -216,14 +221,13 @@ impl TempFile {
             ),
             source,
         })?;
-        self.persisted = true;
         Ok(target.to_path_buf())
     }
 }
 
 impl Drop for TempFile {
     fn drop(&mut self) {
-        if !self.persisted {
+        if self.registration.is_some() {
             // Best effort: the file is hidden and not named .whl either way.
             let _ = fs::remove_file(&self.path);
         }
