@@ -98,4 +98,9 @@ def test_unbounded_input_files_are_capped(tmp_path, kind, name):
         with open(path, "w") as f:
             f.write(("# " + "x" * 1022 + "\n") * (17 << 10))
     proc = run(["config", "--project", str(tmp_path)], stdout=subprocess.PIPE, timeout=60)
-    assert_clean_error(proc, str(path), "larger than 16 MiB")
+    if name == "README.md" and kind == "device":
+        # A readme must stay inside the project: the link is refused before
+        # anything is read (the huge case reads and caps it).
+        assert_clean_error(proc, "README.md", "outside the project directory", "/dev/zero")
+    else:
+        assert_clean_error(proc, str(path), "larger than 16 MiB")
