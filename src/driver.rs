@@ -24,9 +24,10 @@ use crate::stubgen;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot run `{command}`: {source}; is CMake installed and on PATH (e.g. `pip install cmake`)?")]
+    #[error("cannot run `{command}`; is CMake installed and on PATH (e.g. `pip install cmake`)?")]
     Spawn {
         command: String,
+        #[source]
         source: std::io::Error,
     },
     #[error("the {step} step failed (exit status {status}): `{command}`")]
@@ -68,9 +69,10 @@ pub enum Error {
     NoWheelRecorded { stamp: PathBuf },
     #[error("while reading the CMake cache")]
     Cache(#[from] crate::cmake_cache::Error),
-    #[error("while staging {path}: {source}")]
+    #[error("while staging {path}")]
     Stage {
         path: PathBuf,
+        #[source]
         source: std::io::Error,
     },
     #[error(

@@ -8,6 +8,8 @@ mod commands;
 mod config;
 mod cross_toolchain;
 mod driver;
+#[cfg(test)]
+mod error_chain;
 mod fs_atomic;
 mod input_file;
 mod layout;

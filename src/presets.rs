@@ -17,14 +17,16 @@ const VENDOR_KEY: &str = "py-build-cmake";
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("while reading {path}: {source}")]
+    #[error("while reading {path}")]
     Read {
         path: PathBuf,
+        #[source]
         source: std::io::Error,
     },
-    #[error("while writing {path}: {source}")]
+    #[error("while writing {path}")]
     Write {
         path: PathBuf,
+        #[source]
         source: std::io::Error,
     },
     #[error("{path} is not valid JSON (line {line}, column {column}): {message}; fix it or remove the file")]

@@ -69,3 +69,19 @@ def test_presets_refuse_user_presets_without_include_support(tmp_path):
     assert "needs version 4 or later" in result.stdout
     assert user.read_text() == '{"version": 3, "configurePresets": []}'
     assert not (project / PRESETS).exists()
+
+
+def test_presets_print_each_cause_once(tmp_path):
+    """A CMakeUserPresets.json that cannot be read: the message names the
+    file and the OS error follows once, as its cause."""
+    project = cs.copy_example("c-extension", tmp_path)
+    (project / "CMakeUserPresets.json").mkdir()
+    result = cs.run([cs.helper(), "presets", "--project", project], check=False)
+    assert result.returncode != 0
+    lines = result.stdout.splitlines()
+    error = [line for line in lines if "error: while reading" in line]
+    assert len(error) == 1 and "CMakeUserPresets.json" in error[0], result.stdout
+    assert "Is a directory" not in error[0], result.stdout
+    causes = [line for line in lines if "caused by:" in line]
+    assert len(causes) == 1 and "Is a directory" in causes[0], result.stdout
+    assert not (project / PRESETS).exists()

@@ -14,10 +14,11 @@ pub fn run(args: ConfigArgs) -> Result<(), Error> {
     }
     let config = super::load_config(&args.inputs, args.os.map_or(Os::host(), Os::from))?;
     // JSON is the only output format; `--json` says so explicitly.
-    let text = serde_json::to_string_pretty(&json::to_json(&config)).map_err(|e| Error::Io {
-        context: "while writing the configuration as JSON".into(),
-        source: e.into(),
-    })?;
+    let text =
+        serde_json::to_string_pretty(&json::to_json(&config)).map_err(|source| Error::Json {
+            context: "while writing the configuration as JSON".into(),
+            source,
+        })?;
     super::print_line(text)?;
     Ok(())
 }

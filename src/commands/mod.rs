@@ -41,7 +41,7 @@ pub enum Error {
     Sdist(#[from] crate::sdist::Error),
     #[error(transparent)]
     Presets(#[from] crate::presets::Error),
-    #[error("while writing the cross toolchain script: {0}")]
+    #[error("while writing the cross toolchain script")]
     CrossToolchain(#[from] crate::cross_toolchain::Error),
     #[error(transparent)]
     Driver(#[from] crate::driver::Error),
@@ -58,6 +58,12 @@ pub enum Error {
         context: String,
         #[source]
         source: std::io::Error,
+    },
+    #[error("{context}")]
+    Json {
+        context: String,
+        #[source]
+        source: serde_json::Error,
     },
 }
 

@@ -58,9 +58,9 @@ pub fn run(args: PythonTargetArgs) -> Result<(), Error> {
             })
         }
     };
-    let text = serde_json::to_string_pretty(&output).map_err(|source| Error::Io {
+    let text = serde_json::to_string_pretty(&output).map_err(|source| Error::Json {
         context: "while printing the target as JSON".into(),
-        source: source.into(),
+        source,
     })?;
     super::print_line(text)?;
     Ok(())

@@ -89,13 +89,16 @@ pub fn load(dir: &Path, stamp: &Stamp) -> Option<String> {
     (entry.stamp == *stamp).then_some(entry.output)
 }
 
-pub fn store(dir: &Path, stamp: &Stamp, output: &str) -> std::io::Result<()> {
+/// Best effort: an entry that cannot be written (a path that is not UTF-8,
+/// a read-only cache dir) only means the next run asks the interpreter again.
+pub fn store(dir: &Path, stamp: &Stamp, output: &str) {
     let entry = Entry {
         stamp: stamp.clone(),
         output: output.to_owned(),
     };
-    let text = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
-    crate::fs_atomic::write(&entry_path(dir, stamp), &text, false)
+    if let Ok(text) = serde_json::to_vec(&entry) {
+        let _ = crate::fs_atomic::write(&entry_path(dir, stamp), &text, false);
+    }
 }
 
 #[cfg(test)]
@@ -108,7 +111,7 @@ mod tests {
         let exe = dir.path().join("python");
         std::fs::write(&exe, b"\x7fELF binary").unwrap();
         let stamp = Stamp::of(&exe).unwrap();
-        store(dir.path(), &stamp, "answer").unwrap();
+        store(dir.path(), &stamp, "answer");
         assert_eq!(load(dir.path(), &stamp).as_deref(), Some("answer"));
         std::fs::write(&exe, b"\x7fELF changed binary").unwrap();
         let changed = Stamp::of(&exe).unwrap();

@@ -195,3 +195,43 @@ fn is_executable(path: &Path) -> bool {
 fn is_executable(path: &Path) -> bool {
     path.is_file()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error_chain::{assert_each_cause_once, io_error, json_error};
+
+    #[test]
+    fn cross_target_errors_print_each_cause_once() {
+        let prefix = PathBuf::from("/sysroot/usr");
+        let file = prefix.join("lib/python3.11/build-details.json");
+        let through_prefix = |source| {
+            Error::Cross(cross::Error::Prefix {
+                prefix: prefix.clone(),
+                source,
+            })
+        };
+        assert_each_cause_once(&through_prefix(prefix::Error::Read {
+            file: file.clone(),
+            source: io_error(),
+        }));
+        assert_each_cause_once(&through_prefix(prefix::Error::BuildDetails {
+            file: file.clone(),
+            source: json_error(),
+        }));
+        assert_each_cause_once(&through_prefix(prefix::Error::Sysconfig(
+            sysconfigdata::ParseError {
+                file,
+                line: 3,
+                message: "expected a dict".into(),
+            },
+        )));
+        assert_each_cause_once(&Error::Cross(cross::Error::Native {
+            keys: "version".into(),
+            source: Box::new(Error::InterpreterNotRunnable {
+                path: PathBuf::from("python3"),
+                source: io_error(),
+            }),
+        }));
+    }
+}

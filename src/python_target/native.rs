@@ -92,8 +92,7 @@ pub fn resolve_native_cached(
     let output = run_query(&interpreter)?;
     let target = target_from_output(&interpreter, &output)?;
     if let (Some(dir), Some(stamp)) = (cache_dir, &stamp) {
-        // The cache only saves time: failing to write it must not fail the build.
-        let _ = cache::store(dir, stamp, &output);
+        cache::store(dir, stamp, &output);
     }
     Ok(target)
 }

@@ -247,3 +247,17 @@ fn check_out_dir(out_dir: &Path, staging: &Path) -> Result<(), Error> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error_chain::{assert_each_cause_once, io_error};
+
+    #[test]
+    fn read_errors_print_each_cause_once() {
+        assert_each_cause_once(&Error::Read(deflate::ReadError::Io {
+            path: PathBuf::from("staging/pkg/_core.so"),
+            source: io_error(),
+        }));
+    }
+}
