@@ -117,3 +117,21 @@ def test_driver_applies_generator_configs_args_and_tool_args(tmp_path):
     env = Venv(tmp_path / "venv")
     env.install(wheel)
     assert env.run_python("import driver_c_module as m; print(m.greeting())").strip() == "from args"
+
+
+def test_driver_hands_cmake_its_own_helper_and_applies_driver_options_silently(tmp_path):
+    # The checkout holds other builds of the helper (release, debug): the
+    # configure must call back the very one that drives it, found by no search.
+    project = copy_example(EXAMPLE, tmp_path / "src")
+    result = run([
+        helper(), "build", "--project", project, "--python", python_exe(), "--out-dir", tmp_path / "dist",
+        "-o", 'cmake.build_args+=["--parallel", "2"]',
+    ])
+    build_dir = project / ".py-build-cmake_cache" / full_abi_tags()
+    cache = (build_dir / "CMakeCache.txt").read_text()
+    assert f"PY_BUILD_CMAKE_EXECUTABLE:FILEPATH={helper()}\n" in cache
+    key = (build_dir / "py-build-cmake" / "cmake-vars.key").read_text()
+    assert key.startswith(f"{helper()}@"), key
+    assert "--parallel 2" in result.stdout
+    # build_args is applied by this very driver: no advice to use one.
+    assert "not applied from inside CMake" not in result.stdout
