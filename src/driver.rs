@@ -142,6 +142,7 @@ impl Driver<'_> {
             // No CMake at all: a pure Python package.
             fresh_dir(staging)?;
             self.stage_module(staging)?;
+            self.stubgen(staging)?;
             return Ok(Outcome::Staged);
         };
         let version = self.cmake_version()?;
