@@ -9,8 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::model::{CmakeOptions, Config, Os};
+use crate::config::model::{CmakeOptions, Config};
 use crate::module_source::ModuleSource;
+use crate::platform::Os;
 use crate::python_target::{Implementation, PythonTarget};
 use crate::tags::WheelTags;
 

@@ -18,6 +18,7 @@ mod metadata;
 mod module_source;
 mod names;
 mod pep517;
+mod platform;
 mod presets;
 mod project;
 mod python_target;

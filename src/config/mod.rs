@@ -24,7 +24,8 @@ mod verify;
 
 use std::path::{Path, PathBuf};
 
-use model::{Config, Os};
+use crate::platform::Os;
+use model::Config;
 use raw::{KeyPath, Raw, Source};
 use value::{Map, Val};
 pub use verify::suggestions as suggest;

@@ -12,13 +12,14 @@ use super::env;
 use super::merge::{merge, merge_section};
 use super::model::{
     CmakeOption, CmakeOptions, ComponentOptions, ComponentProject, Config, EditableMode,
-    EditableOptions, Generated, ModuleOptions, Os, PythonAbi, SdistOptions, StubgenOptions,
+    EditableOptions, Generated, ModuleOptions, PythonAbi, SdistOptions, StubgenOptions,
     WheelOptions,
 };
 use super::raw::{KeyPath, Raw};
 use super::schema::{self, Default, Format, Kind, Opt, PathKind};
 use super::value::{CmakeItem, Map, Scalar, Val};
 use super::Error;
+use crate::platform::Os;
 use crate::project::{self, Project};
 use crate::python_target::CrossSpec;
 
