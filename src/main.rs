@@ -26,6 +26,7 @@ mod real_path;
 mod requirement;
 mod sdist;
 mod stubgen;
+mod suggest;
 mod tags;
 mod temp_files;
 #[cfg(test)]

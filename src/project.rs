@@ -303,7 +303,7 @@ impl Project {
         };
         for key in table.keys() {
             if !FIELDS.contains(&key.as_str()) {
-                let close = crate::config::suggest(key, FIELDS);
+                let close = crate::suggest::suggestions(key, FIELDS);
                 let hint = match close.first() {
                     Some(c) => format!("did you mean '{c}'?"),
                     None => "it is not a PEP 621 field".to_owned(),

@@ -28,7 +28,6 @@ use crate::platform::Os;
 use model::Config;
 use raw::{KeyPath, Raw, Source};
 use value::{Map, Val};
-pub use verify::suggestions as suggest;
 use verify::Ctx;
 
 #[derive(Debug, thiserror::Error)]
