@@ -4,6 +4,7 @@
 mod deflate;
 mod record;
 mod staging;
+mod wheel_file;
 mod writer;
 mod zip;
 
@@ -160,7 +161,7 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
             DistInfoEntry::Bytes(bytes) => writer.add_bytes(&target, bytes)?,
         }
     }
-    let wheel = metadata::render_wheel(&tags, request.pure);
+    let wheel = wheel_file::render_wheel(&tags, request.pure);
     writer.add_bytes(&format!("{dist_info}/WHEEL"), wheel.into_bytes())?;
 
     let build = tags
