@@ -477,21 +477,6 @@ impl Project {
             entry_points,
             dynamic,
         };
-        // Whatever cannot become a METADATA line is found now, not when packing.
-        let licenses: Vec<String> = project
-            .license_files
-            .iter()
-            .map(|l| l.relative.clone())
-            .collect();
-        crate::metadata::render_metadata(&project, &licenses).map_err(|e| {
-            err(
-                e.key,
-                format!(
-                    "cannot be written as the METADATA field {}: {}",
-                    e.field, e.reason
-                ),
-            )
-        })?;
         Ok(project)
     }
 }
