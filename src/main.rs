@@ -15,6 +15,8 @@ mod input_file;
 mod layout;
 mod manylinux;
 mod metadata;
+#[cfg(test)]
+mod module_layers;
 mod module_source;
 mod names;
 mod pep517;
