@@ -252,12 +252,7 @@ fn site_packages(target: &PythonTarget) -> Vec<PathBuf> {
 /// installers expect (`<name>-<version>.data/<key>`, name and version as in
 /// the wheel's file name).
 fn destinations(s: &mut Script, config: &Config) {
-    let project = &config.project;
-    let data = format!(
-        "{}-{}.data",
-        project.normalized_name.replace('-', "_"),
-        project.version.replace('-', "_")
-    );
+    let data = config.project.data_dir_name();
     s.set("PY_BUILD_CMAKE_WHEEL_DATA_DIR", &data);
     for key in ["scripts", "headers", "data", "purelib", "platlib"] {
         s.set(
