@@ -81,7 +81,7 @@ pub enum TargetOs {
     Mac,
 }
 
-impl From<TargetOs> for crate::config::model::Os {
+impl From<TargetOs> for crate::platform::Os {
     fn from(os: TargetOs) -> Self {
         match os {
             TargetOs::Linux => Self::Linux,

@@ -9,8 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::model::{CmakeOptions, Config, Os};
+use crate::config::model::{CmakeOptions, Config};
 use crate::module_source::ModuleSource;
+use crate::platform::Os;
 use crate::python_target::{Implementation, PythonTarget};
 use crate::tags::WheelTags;
 
@@ -251,12 +252,7 @@ fn site_packages(target: &PythonTarget) -> Vec<PathBuf> {
 /// installers expect (`<name>-<version>.data/<key>`, name and version as in
 /// the wheel's file name).
 fn destinations(s: &mut Script, config: &Config) {
-    let project = &config.project;
-    let data = format!(
-        "{}-{}.data",
-        project.normalized_name.replace('-', "_"),
-        project.version.replace('-', "_")
-    );
+    let data = config.project.data_dir_name();
     s.set("PY_BUILD_CMAKE_WHEEL_DATA_DIR", &data);
     for key in ["scripts", "headers", "data", "purelib", "platlib"] {
         s.set(

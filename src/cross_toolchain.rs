@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cmake_output::{bracket, cmake_path};
-use crate::config::model::Os;
+use crate::platform::Os;
 use crate::python_target::{find_program, CrossSpec, PythonTarget};
 
 #[derive(Debug, thiserror::Error)]

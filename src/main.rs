@@ -15,9 +15,12 @@ mod input_file;
 mod layout;
 mod manylinux;
 mod metadata;
+#[cfg(test)]
+mod module_layers;
 mod module_source;
 mod names;
 mod pep517;
+mod platform;
 mod presets;
 mod project;
 mod python_target;
@@ -25,6 +28,7 @@ mod real_path;
 mod requirement;
 mod sdist;
 mod stubgen;
+mod suggest;
 mod tags;
 mod temp_files;
 #[cfg(test)]

@@ -5,7 +5,6 @@ use std::fmt::Write;
 
 use crate::project::{self, Contact, License, Project};
 use crate::requirement;
-use crate::tags::WheelTags;
 
 /// A value that cannot become a METADATA line; `key` is where pyproject.toml
 /// sets it.
@@ -218,21 +217,6 @@ fn add_contacts(
     Ok(())
 }
 
-/// The WHEEL file.
-pub fn render_wheel(tags: &WheelTags, root_is_purelib: bool) -> String {
-    let mut out = format!(
-        "Wheel-Version: 1.0\nGenerator: py-build-cmake {}\nRoot-Is-Purelib: {root_is_purelib}\n",
-        env!("CARGO_PKG_VERSION")
-    );
-    for tag in tags.expanded() {
-        let _ = writeln!(out, "Tag: {tag}");
-    }
-    if let Some(build) = &tags.build {
-        let _ = writeln!(out, "Build: {build}");
-    }
-    out
-}
-
 /// entry_points.txt, or `None` when the project declares no entry points.
 pub fn render_entry_points(project: &Project) -> Option<String> {
     let mut groups = vec![
@@ -388,7 +372,7 @@ Body
     }
 
     #[test]
-    fn entry_points_and_wheel() {
+    fn entry_points() {
         let mut p = project("pkg", "1");
         assert_eq!(render_entry_points(&p), None);
         p.scripts.insert("tool".into(), "pkg.cli:main".into());
@@ -400,15 +384,5 @@ Body
             render_entry_points(&p).unwrap(),
             "[console_scripts]\ntool = pkg.cli:main\n\n[pkg.plugins]\na = pkg.a\n"
         );
-        let tags = WheelTags {
-            python: vec!["cp311".into()],
-            abi: vec!["cp311".into()],
-            platform: vec!["a".into(), "b".into()],
-            build: Some("3".into()),
-        };
-        let wheel = render_wheel(&tags, false);
-        assert!(wheel.ends_with(
-            "Root-Is-Purelib: false\nTag: cp311-cp311-a\nTag: cp311-cp311-b\nBuild: 3\n"
-        ));
     }
 }

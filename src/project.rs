@@ -277,6 +277,12 @@ impl Project {
         self.normalized_name.replace('-', "_")
     }
 
+    /// The wheel's data directory, `<dist>-<version>.data`: where CMake installs
+    /// scripts, headers and data, and what packing expects to find.
+    pub fn data_dir_name(&self) -> String {
+        format!("{}-{}.data", self.dist_name(), self.version)
+    }
+
     /// Reads `[project]` from an already parsed pyproject.toml. `dynamic_source`
     /// is the module file (`__init__.py` or `<name>.py`) that dynamic version and
     /// description come from.
@@ -303,7 +309,7 @@ impl Project {
         };
         for key in table.keys() {
             if !FIELDS.contains(&key.as_str()) {
-                let close = crate::config::suggest(key, FIELDS);
+                let close = crate::suggest::suggestions(key, FIELDS);
                 let hint = match close.first() {
                     Some(c) => format!("did you mean '{c}'?"),
                     None => "it is not a PEP 621 field".to_owned(),
@@ -477,21 +483,6 @@ impl Project {
             entry_points,
             dynamic,
         };
-        // Whatever cannot become a METADATA line is found now, not when packing.
-        let licenses: Vec<String> = project
-            .license_files
-            .iter()
-            .map(|l| l.relative.clone())
-            .collect();
-        crate::metadata::render_metadata(&project, &licenses).map_err(|e| {
-            err(
-                e.key,
-                format!(
-                    "cannot be written as the METADATA field {}: {}",
-                    e.field, e.reason
-                ),
-            )
-        })?;
         Ok(project)
     }
 }
@@ -618,5 +609,18 @@ fn readme(value: Option<&toml::Value>, project_dir: &Path) -> Result<Option<Read
             key,
             format!("expected a file name or a table, got {}", other.type_str()),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::project;
+
+    #[test]
+    fn data_dir_name_spells_the_name_as_wheel_file_names_do() {
+        assert_eq!(
+            project("My.Pkg", "1.0.post1").data_dir_name(),
+            "my_pkg-1.0.post1.data"
+        );
     }
 }

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::config::model::{
-    CmakeOptions, Config, EditableMode, EditableOptions, ModuleOptions, Os, PythonAbi,
-    SdistOptions, WheelOptions,
+    CmakeOptions, Config, EditableMode, EditableOptions, ModuleOptions, PythonAbi, SdistOptions,
+    WheelOptions,
 };
+use crate::platform::Os;
 use crate::project::Project;
 use crate::python_target::{Implementation, PythonTarget};
 

@@ -10,7 +10,7 @@ use crate::tags::{self, TagOverrides, WheelTags};
 use super::Error;
 
 pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
-    let config = super::load_config(&args.inputs, crate::config::model::Os::host())?;
+    let config = super::load_config(&args.inputs, crate::platform::Os::host())?;
     let target = super::resolve_target(&config, args.python.clone())?;
     // A cross build takes its build-time CMake packages (pybind11, nanobind)
     // from the interpreter running the build.

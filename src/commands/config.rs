@@ -2,8 +2,8 @@
 //! the option reference.
 
 use crate::cli::ConfigArgs;
-use crate::config::model::Os;
 use crate::config::{json, reference};
+use crate::platform::Os;
 
 use super::Error;
 

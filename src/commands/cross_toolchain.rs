@@ -21,7 +21,7 @@ pub fn run(args: CrossToolchainArgs) -> Result<(), Error> {
             project: project_dir.clone(),
             sources,
         },
-        crate::config::model::Os::host(),
+        crate::platform::Os::host(),
     )?;
     let spec = config.cross.as_ref().ok_or_else(|| {
         Error::Usage(format!(

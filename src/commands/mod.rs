@@ -16,8 +16,9 @@ mod wheel;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, Command, ConfigInputs, OverrideSources};
-use crate::config::model::{Config, Os};
+use crate::config::model::Config;
 use crate::config::LoadRequest;
+use crate::platform::Os;
 use crate::python_target::PythonTarget;
 use crate::tags::{self, TagOverrides, WheelTags};
 use crate::wheel::PackRequest;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::{ConfigInputs, OverrideSources, PresetsArgs};
-use crate::config::model::Os;
+use crate::platform::Os;
 use crate::presets::{self, Target};
 
 use super::Error;

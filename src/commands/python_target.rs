@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::cli::{ConfigInputs, OverrideSources, PythonTargetArgs};
-use crate::config::model::Os;
+use crate::platform::Os;
 use crate::python_target::{self, PythonTarget};
 use crate::tags::{TagOverrides, WheelTags};
 

@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::SdistArgs;
-use crate::config::model::{Config, Os};
+use crate::config::model::Config;
+use crate::platform::Os;
 use crate::sdist;
 
 use super::{source_date_epoch, Error};

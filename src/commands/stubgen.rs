@@ -6,7 +6,7 @@ use crate::stubgen::{self, Request};
 use super::Error;
 
 pub fn run(args: StubgenArgs) -> Result<(), Error> {
-    let config = super::load_config(&args.inputs, crate::config::model::Os::host())?;
+    let config = super::load_config(&args.inputs, crate::platform::Os::host())?;
     let Some(options) = &config.stubgen else {
         return super::print_line(
             "py-build-cmake: no [tool.py-build-cmake.stubgen] section: no stubs",

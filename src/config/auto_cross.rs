@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 
-use super::model::Os;
 use super::value::{CmakeEdit, CmakeItem, Edit, Map, Scalar, StrEdit, Val};
 use super::Error;
+use crate::platform::Os;
 
 /// Adds a `cross` section to `tool` when the environment asks for one, and
 /// returns the CMake cache entries that cross build needs.

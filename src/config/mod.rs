@@ -24,10 +24,10 @@ mod verify;
 
 use std::path::{Path, PathBuf};
 
-use model::{Config, Os};
+use crate::platform::Os;
+use model::Config;
 use raw::{KeyPath, Raw, Source};
 use value::{Map, Val};
-pub use verify::suggestions as suggest;
 use verify::Ctx;
 
 #[derive(Debug, thiserror::Error)]

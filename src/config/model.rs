@@ -9,30 +9,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::platform::Os;
 use crate::project::Project;
 use crate::python_target::CrossSpec;
-
-/// The operating system whose section (`linux`, `windows`, `mac`) applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Os {
-    Linux,
-    Windows,
-    Mac,
-}
-
-impl Os {
-    /// The OS this program runs on (its section applies to native builds).
-    pub fn host() -> Os {
-        if cfg!(windows) {
-            Os::Windows
-        } else if cfg!(target_os = "macos") {
-            Os::Mac
-        } else {
-            Os::Linux
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Config {

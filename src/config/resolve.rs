@@ -12,13 +12,15 @@ use super::env;
 use super::merge::{merge, merge_section};
 use super::model::{
     CmakeOption, CmakeOptions, ComponentOptions, ComponentProject, Config, EditableMode,
-    EditableOptions, Generated, ModuleOptions, Os, PythonAbi, SdistOptions, StubgenOptions,
+    EditableOptions, Generated, ModuleOptions, PythonAbi, SdistOptions, StubgenOptions,
     WheelOptions,
 };
 use super::raw::{KeyPath, Raw};
 use super::schema::{self, Default, Format, Kind, Opt, PathKind};
 use super::value::{CmakeItem, Map, Scalar, Val};
 use super::Error;
+use crate::metadata;
+use crate::platform::Os;
 use crate::project::{self, Project};
 use crate::python_target::CrossSpec;
 
@@ -202,13 +204,30 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
     let dynamic_source = dynamic_source(&document, &module)?;
     // A new __version__ must reach the build as well.
     input_files.extend(dynamic_source.iter().cloned());
+    let invalid_project = |key: String, message: String| Error::Invalid {
+        label: format!("while reading {}", pyproject.display()),
+        line: line_of(&document_raw, &key),
+        key,
+        message,
+    };
     let project = Project::from_pyproject(&pyproject, &document, dynamic_source.as_deref())
-        .map_err(|e| Error::Invalid {
-            label: format!("while reading {}", pyproject.display()),
-            line: line_of(&document_raw, &e.key),
-            key: e.key,
-            message: e.message,
-        })?;
+        .map_err(|e| invalid_project(e.key, e.message))?;
+    // Whatever cannot become a METADATA line is found now, not when packing.
+    // This lives here, not in `project`, because `metadata` builds on `project`.
+    let licenses: Vec<String> = project
+        .license_files
+        .iter()
+        .map(|l| l.relative.clone())
+        .collect();
+    metadata::render_metadata(&project, &licenses).map_err(|e| {
+        invalid_project(
+            e.key,
+            format!(
+                "cannot be written as the METADATA field {}: {}",
+                e.field, e.reason
+            ),
+        )
+    })?;
 
     let build_backend = document
         .get("build-system")

@@ -9,6 +9,7 @@ use super::raw::{Action, KeyPath, Raw, RawValue, Source};
 use super::schema::{Base, Kind, Opt, PathKind};
 use super::value::{CmakeEdit, CmakeItem, Edit, Map, Scalar, StrEdit, Val};
 use super::Error;
+use crate::suggest::suggestions;
 
 /// What verification needs besides the tree.
 pub struct Ctx<'a> {
@@ -164,35 +165,6 @@ fn unknown_option(opt: &Opt, name: &str) -> String {
         message += &format!("; did you mean '{}'?", close.join("' or '"));
     }
     message
-}
-
-/// Up to three names close to `name`, closest first.
-pub fn suggestions<'n>(name: &str, names: &[&'n str]) -> Vec<&'n str> {
-    let limit = (name.chars().count() / 3).max(2);
-    let mut close: Vec<(usize, &str)> = names
-        .iter()
-        .map(|n| (edit_distance(name, n), *n))
-        .filter(|(d, _)| *d <= limit)
-        .collect();
-    close.sort();
-    close.into_iter().take(3).map(|(_, n)| n).collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let here = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(here + 1);
-            prev = here;
-        }
-    }
-    row[b.len()]
 }
 
 /// `cmake`: numbered keys are whole configurations, the other keys are the

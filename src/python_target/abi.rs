@@ -94,8 +94,8 @@ pub fn platform_tag(get_platform: &str, pointer_64bit: bool) -> String {
 }
 
 /// The OS a platform tag names.
-pub fn os_of_platform(platform_tag: &str) -> Option<crate::config::model::Os> {
-    use crate::config::model::Os;
+pub fn os_of_platform(platform_tag: &str) -> Option<crate::platform::Os> {
+    use crate::platform::Os;
     if platform_tag.starts_with("linux")
         || platform_tag.starts_with("manylinux")
         || platform_tag.starts_with("musllinux")

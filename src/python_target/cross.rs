@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::prefix::{self, Described};
 use super::{abi, CrossSpec, Implementation, PythonTarget};
-use crate::config::model::Os;
+use crate::platform::Os;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::config::model::Os;
+use crate::platform::Os;
 
 pub use cross::resolve_cross;
 pub use native::{resolve_native, resolve_native_cached};

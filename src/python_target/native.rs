@@ -7,7 +7,7 @@ use std::process::Command;
 use serde::Deserialize;
 
 use super::{abi, cache, find_program, Error, Implementation, PythonTarget};
-use crate::config::model::Os;
+use crate::platform::Os;
 
 /// Runs on every Python 3 the helper may meet (3.6 and up); prints one line
 /// of JSON. Kept to plain sysconfig so that nothing is imported that a

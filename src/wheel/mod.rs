@@ -4,6 +4,7 @@
 mod deflate;
 mod record;
 mod staging;
+mod wheel_file;
 mod writer;
 mod zip;
 
@@ -121,7 +122,7 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
         .ok_or_else(|| Error::Version(project.version.clone()))?;
     let dist_info = dist_info_name(project)?;
     check_out_dir(request.out_dir, request.staging)?;
-    let files = staging::collect(request.staging, &format!("{dist}-{version}.data"))?;
+    let files = staging::collect(request.staging, &project.data_dir_name())?;
     if files.is_empty() {
         // py-build-cmake packs such a wheel too; say so once, it is rarely meant.
         eprintln!(
@@ -160,7 +161,7 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
             DistInfoEntry::Bytes(bytes) => writer.add_bytes(&target, bytes)?,
         }
     }
-    let wheel = metadata::render_wheel(&tags, request.pure);
+    let wheel = wheel_file::render_wheel(&tags, request.pure);
     writer.add_bytes(&format!("{dist_info}/WHEEL"), wheel.into_bytes())?;
 
     let build = tags
