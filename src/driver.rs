@@ -138,36 +138,48 @@ impl Driver<'_> {
     /// by configuring, building and installing every CMake configuration into
     /// `staging` and adding the module's Python sources.
     pub fn run(&self, staging: &Path) -> Result<Outcome, Error> {
-        let Some(first) = self.config.cmake.first() else {
-            // No CMake at all: a pure Python package.
-            fresh_dir(staging)?;
-            self.stage_module(staging)?;
-            self.stubgen(staging)?;
-            return Ok(Outcome::Staged);
-        };
-        let version = self.cmake_version()?;
-        let build_dir = self.configure(first, version)?;
-        let cache = CmakeCache::read(&build_dir.join("CMakeCache.txt"))?;
-        if let Some(stamp) = cache.get(WHEEL_STAMP_ENTRY) {
-            if self.config.cmake.len() > 1 {
-                return Err(Error::NumberedConfigs {
+        if let Some(first) = self.config.cmake.first() {
+            let version = self.cmake_version()?;
+            let build_dir = self.configure(first, version)?;
+            let cache = CmakeCache::read(&build_dir.join("CMakeCache.txt"))?;
+            if let Some(stamp) = cache.get(WHEEL_STAMP_ENTRY) {
+                if self.config.cmake.len() > 1 {
+                    return Err(Error::NumberedConfigs {
+                        project: self.config.project_dir.clone(),
+                    });
+                }
+                return self.build_wheel_target(first, &build_dir, stamp);
+            }
+            if version < (3, 24, 0) {
+                return Err(Error::TooOldForDriver {
                     project: self.config.project_dir.clone(),
+                    program: self.cmake_program.to_string_lossy().into_owned(),
+                    major: version.0,
+                    minor: version.1,
                 });
             }
-            return self.build_wheel_target(first, &build_dir, stamp);
+            self.install_every_config(build_dir, version, staging)?;
+        } else {
+            // No CMake at all: a pure Python package.
+            fresh_dir(staging)?;
         }
-        if version < (3, 24, 0) {
-            return Err(Error::TooOldForDriver {
-                project: self.config.project_dir.clone(),
-                program: self.cmake_program.to_string_lossy().into_owned(),
-                major: version.0,
-                minor: version.1,
-            });
-        }
+        self.stage_module(staging)?;
+        self.stubgen(staging)?;
+        Ok(Outcome::Staged)
+    }
+
+    /// Builds and installs every numbered configuration into a fresh
+    /// `staging`; the first is configured already, in `first_build_dir`.
+    fn install_every_config(
+        &self,
+        first_build_dir: PathBuf,
+        version: (u32, u32, u32),
+        staging: &Path,
+    ) -> Result<(), Error> {
         fresh_dir(staging)?;
         for (position, cmake) in self.config.cmake.iter().enumerate() {
             let build_dir = match position {
-                0 => build_dir.clone(),
+                0 => first_build_dir.clone(),
                 _ => self.configure(cmake, version)?,
             };
             for args in build_args(cmake, &build_dir) {
@@ -177,9 +189,7 @@ impl Driver<'_> {
                 self.step("install", cmake, args)?;
             }
         }
-        self.stage_module(staging)?;
-        self.stubgen(staging)?;
-        Ok(Outcome::Staged)
+        Ok(())
     }
 
     /// Installs a component project's components into `staging` from the
