@@ -260,6 +260,9 @@ pub enum Pep517Command {
     PrepareMetadata(PrepareMetadataArgs),
     /// Build the wheel into the directory; prints its file name.
     BuildWheel(BuildWheelArgs),
+    /// Build the editable wheel (PEP 660) into the directory, as
+    /// tool.py-build-cmake.editable says; prints its file name.
+    BuildEditable(BuildWheelArgs),
     /// Write the sdist into the directory; prints its file name.
     BuildSdist(BuildSdistArgs),
 }
@@ -287,6 +290,7 @@ pub struct HookInputs {
 pub enum Hook {
     Wheel,
     Sdist,
+    Editable,
 }
 
 #[derive(Debug, Args)]

@@ -18,7 +18,7 @@ use std::process::Command;
 use crate::cmake_cache::CmakeCache;
 use crate::cmake_output;
 use crate::config::model::{CmakeOptions, ComponentOptions, Config};
-use crate::module_source::{self, ModuleSource};
+use crate::module_source;
 use crate::python_target::PythonTarget;
 use crate::stubgen;
 
@@ -120,6 +120,18 @@ pub struct Driver<'a> {
     pub verbose: bool,
 }
 
+/// The `cmake --build` and `cmake --install` arguments (without the
+/// program) that bring one configuration's installed files up to date,
+/// with the environment they run in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebuild {
+    pub source_dir: PathBuf,
+    pub build_dir: PathBuf,
+    pub build: Vec<Vec<OsString>>,
+    pub install: Vec<Vec<OsString>>,
+    pub env: std::collections::BTreeMap<String, String>,
+}
+
 /// What a driver run produced.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -151,13 +163,9 @@ impl Driver<'_> {
                 return self.build_wheel_target(first, &build_dir, stamp);
             }
             if version < (3, 24, 0) {
-                return Err(Error::TooOldForDriver {
-                    project: self.config.project_dir.clone(),
-                    program: self.cmake_program.to_string_lossy().into_owned(),
-                    major: version.0,
-                    minor: version.1,
-                });
+                return Err(self.too_old_for_driver(version));
             }
+            fresh_dir(staging)?;
             self.install_every_config(build_dir, version, staging)?;
         } else {
             // No CMake at all: a pure Python package.
@@ -168,28 +176,63 @@ impl Driver<'_> {
         Ok(Outcome::Staged)
     }
 
-    /// Builds and installs every numbered configuration into a fresh
-    /// `staging`; the first is configured already, in `first_build_dir`.
+    /// Builds and installs every numbered configuration into `prefix`; the
+    /// first is configured already, in `first_build_dir`. Returns the steps
+    /// it ran, per configuration.
     fn install_every_config(
         &self,
         first_build_dir: PathBuf,
         version: (u32, u32, u32),
-        staging: &Path,
-    ) -> Result<(), Error> {
-        fresh_dir(staging)?;
+        prefix: &Path,
+    ) -> Result<Vec<Rebuild>, Error> {
+        let mut rebuilds = Vec::new();
         for (position, cmake) in self.config.cmake.iter().enumerate() {
             let build_dir = match position {
                 0 => first_build_dir.clone(),
                 _ => self.configure(cmake, version)?,
             };
-            for args in build_args(cmake, &build_dir) {
-                self.step("build", cmake, args)?;
+            let rebuild = Rebuild {
+                source_dir: cmake.source_path.clone(),
+                build: build_args(cmake, &build_dir),
+                install: install_args(cmake, &build_dir, prefix),
+                build_dir,
+                env: cmake.env.clone(),
+            };
+            for args in &rebuild.build {
+                self.step("build", cmake, args.clone())?;
             }
-            for args in install_args(cmake, &build_dir, staging) {
-                self.step("install", cmake, args)?;
+            for args in &rebuild.install {
+                self.step("install", cmake, args.clone())?;
             }
+            rebuilds.push(rebuild);
         }
-        Ok(())
+        Ok(rebuilds)
+    }
+
+    /// Configures, builds and installs every configuration into `prefix`,
+    /// which the caller prepared: what an editable install needs, for a
+    /// project with a `wheel` target too (its install rules are the wheel's
+    /// contents). Returns the steps that bring `prefix` up to date again.
+    pub fn install_into(&self, prefix: &Path) -> Result<Vec<Rebuild>, Error> {
+        let Some(first) = self.config.cmake.first() else {
+            return Ok(Vec::new());
+        };
+        let version = self.cmake_version()?;
+        let build_dir = self.configure(first, version)?;
+        let cache = CmakeCache::read(&build_dir.join("CMakeCache.txt"))?;
+        if cache.get(WHEEL_STAMP_ENTRY).is_none() && version < (3, 24, 0) {
+            return Err(self.too_old_for_driver(version));
+        }
+        self.install_every_config(build_dir, version, prefix)
+    }
+
+    fn too_old_for_driver(&self, version: (u32, u32, u32)) -> Error {
+        Error::TooOldForDriver {
+            project: self.config.project_dir.clone(),
+            program: self.cmake_program.to_string_lossy().into_owned(),
+            major: version.0,
+            minor: version.1,
+        }
     }
 
     /// Installs a component project's components into `staging` from the
@@ -479,17 +522,9 @@ impl Driver<'_> {
     /// the staging root, as py-build-cmake does; a generated module is
     /// installed by CMake instead.
     fn stage_module(&self, staging: &Path) -> Result<(), Error> {
-        let relative: PathBuf = self.config.module.name.split('.').collect();
         let source = module_source::find(self.config)?;
-        for file in source.files()? {
-            let dest = match &source {
-                ModuleSource::Package(dir) => match file.strip_prefix(dir) {
-                    Ok(inside) => staging.join(&relative).join(inside),
-                    Err(_) => continue,
-                },
-                _ => staging.join(&relative).with_extension("py"),
-            };
-            copy_file(&file, &dest)?;
+        for (file, relative) in source.placed_files(&self.config.module.name)? {
+            copy_file(&file, &staging.join(relative))?;
         }
         Ok(())
     }

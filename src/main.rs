@@ -8,6 +8,7 @@ mod commands;
 mod config;
 mod cross_toolchain;
 mod driver;
+mod editable;
 #[cfg(test)]
 mod error_chain;
 mod fs_atomic;

@@ -144,6 +144,23 @@ impl ModuleSource {
         files.sort();
         Ok(files)
     }
+
+    /// Every source file with its path in an installed tree (the module's
+    /// dotted `name` as directories), as a wheel or an editable tree holds it.
+    pub fn placed_files(&self, name: &str) -> Result<Vec<(PathBuf, PathBuf)>, Error> {
+        let relative: PathBuf = name.split('.').collect();
+        let files = self.files()?;
+        Ok(files
+            .into_iter()
+            .filter_map(|file| {
+                let dest = match self {
+                    ModuleSource::Package(dir) => relative.join(file.strip_prefix(dir).ok()?),
+                    _ => relative.with_extension("py"),
+                };
+                Some((file, dest))
+            })
+            .collect())
+    }
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {

@@ -23,10 +23,13 @@ from pathlib import Path
 from . import checkout, executable
 
 __all__ = [
+    "build_editable",
     "build_sdist",
     "build_wheel",
+    "get_requires_for_build_editable",
     "get_requires_for_build_sdist",
     "get_requires_for_build_wheel",
+    "prepare_metadata_for_build_editable",
     "prepare_metadata_for_build_wheel",
 ]
 
@@ -83,15 +86,33 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     return _hook("build-wheel", config_settings, "--wheel-directory", wheel_directory)
 
 
+def get_requires_for_build_editable(config_settings=None):
+    if _building_self():
+        return []
+    return json.loads(_hook("get-requires", config_settings, "--hook", "editable"))
+
+
+def prepare_metadata_for_build_editable(metadata_directory, config_settings=None):
+    return prepare_metadata_for_build_wheel(metadata_directory, config_settings)
+
+
+def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
+    if _building_self():
+        return _build_self(wheel_directory, editable=True)
+    return _hook("build-editable", config_settings, "--wheel-directory", wheel_directory)
+
+
 def build_sdist(sdist_directory, config_settings=None):
     return _hook("build-sdist", config_settings, "--sdist-directory", sdist_directory)
 
 
-def _build_self(wheel_directory: str) -> str:
+def _build_self(wheel_directory: str, editable: bool = False) -> str:
     """The pybuildcmake wheel: the freshly built executable as a script, the
     CMake package under the data scheme's share/cmake/PyBuildCmake (CMake
     finds it from <prefix>/bin on PATH) and this Python package, packed by
-    the executable itself."""
+    the executable itself. Editable, the package is a .pth line naming
+    python/ of the checkout, whose executable() then rebuilds the
+    executable with cargo on each use, so an edited source is live."""
     root = checkout()
     exe = executable()
     version = subprocess.run([str(exe), "--version"], check=True, stdout=subprocess.PIPE, text=True)
@@ -105,11 +126,14 @@ def _build_self(wheel_directory: str) -> str:
         package.mkdir(parents=True)
         for file in sorted((root / "cmake").glob("*.cmake")):
             shutil.copy2(file, package / file.name)
-        shutil.copytree(
-            root / "python" / "pybuildcmake",
-            staging / "pybuildcmake",
-            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-        )
+        if editable:
+            (staging / "pybuildcmake.pth").write_text(f"{root / 'python'}\n")
+        else:
+            shutil.copytree(
+                root / "python" / "pybuildcmake",
+                staging / "pybuildcmake",
+                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+            )
         # pyproject.toml's [tool.py-build-cmake.wheel] gives the tags:
         # py3-none-<the platform the executable's ELF needs>.
         wheel = _run(exe, "wheel", "--project", str(root), "--staging", str(staging),

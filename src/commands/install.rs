@@ -3,7 +3,7 @@
 //! `P/lib/cmake/PyBuildCmake/`, where `find_package(PyBuildCmake)` finds it
 //! with `P` on CMAKE_PREFIX_PATH.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::cli::InstallArgs;
 use crate::fs_atomic;
@@ -43,29 +43,36 @@ const CMAKE_FILES: &[(&str, &str)] = &[
 ];
 
 pub fn run(args: InstallArgs) -> Result<(), Error> {
+    let (bin_dest, package_dir) = install(&args.prefix)?;
+    super::print_line(format_args!("installed {}", bin_dest.display()))?;
+    super::print_line(format_args!("installed {}", display_dir(&package_dir)))?;
+    super::print_line(format_args!(
+        "use it with: cmake -DCMAKE_PREFIX_PATH={} ...",
+        args.prefix.display()
+    ))?;
+    Ok(())
+}
+
+/// Installs this helper and its CMake package into `prefix` (files that
+/// hold the same bytes already are left alone); returns the binary's path
+/// and the package's directory.
+pub fn install(prefix: &Path) -> Result<(PathBuf, PathBuf), Error> {
     let io = |context: String| move |source| Error::Io { context, source };
-    let prefix = &args.prefix;
     let exe = std::env::current_exe().map_err(io("while locating this executable".into()))?;
     let binary = std::fs::read(&exe).map_err(io(format!("while reading {}", exe.display())))?;
     let exe_name = format!("py-build-cmake{}", std::env::consts::EXE_SUFFIX);
     let bin_dest = prefix.join("bin").join(exe_name);
     // Reinstalling over the running binary is fine: the rename replaces the
     // directory entry, not the file being executed.
-    fs_atomic::write(&bin_dest, &binary, true)
+    fs_atomic::write_if_changed(&bin_dest, &binary, true)
         .map_err(io(format!("while writing {}", bin_dest.display())))?;
     let package_dir = prefix.join("lib").join("cmake").join("PyBuildCmake");
     for (name, contents) in CMAKE_FILES {
         let dest = package_dir.join(name);
-        fs_atomic::write(&dest, contents.as_bytes(), false)
+        fs_atomic::write_if_changed(&dest, contents.as_bytes(), false)
             .map_err(io(format!("while writing {}", dest.display())))?;
     }
-    super::print_line(format_args!("installed {}", bin_dest.display()))?;
-    super::print_line(format_args!("installed {}", display_dir(&package_dir)))?;
-    super::print_line(format_args!(
-        "use it with: cmake -DCMAKE_PREFIX_PATH={} ...",
-        prefix.display()
-    ))?;
-    Ok(())
+    Ok((bin_dest, package_dir))
 }
 
 fn display_dir(dir: &Path) -> String {

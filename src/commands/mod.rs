@@ -5,6 +5,7 @@ mod build;
 mod cmake_vars;
 mod config;
 mod cross_toolchain;
+mod editable;
 mod install;
 mod pep517;
 mod presets;
@@ -46,6 +47,8 @@ pub enum Error {
     CrossToolchain(#[from] crate::cross_toolchain::Error),
     #[error(transparent)]
     Driver(#[from] crate::driver::Error),
+    #[error(transparent)]
+    Editable(#[from] crate::editable::Error),
     #[error(transparent)]
     Pep517(#[from] crate::pep517::Error),
     #[error(transparent)]

@@ -17,7 +17,7 @@ pub fn run(command: Pep517Command) -> Result<(), Error> {
         Pep517Command::GetRequires(args) => {
             let requires = match args.hook {
                 Hook::Sdist => Vec::new(),
-                Hook::Wheel => {
+                Hook::Wheel | Hook::Editable => {
                     let (_, config, _) = load(&args.inputs)?;
                     let python = args
                         .inputs
@@ -35,6 +35,19 @@ pub fn run(command: Pep517Command) -> Result<(), Error> {
         Pep517Command::BuildWheel(args) => {
             let (project_dir, config, settings) = load(&args.inputs)?;
             let wheel = super::build::build_wheel(
+                &config,
+                &project_dir,
+                args.inputs.python,
+                &settings.sources,
+                &args.inputs.site_packages,
+                &args.wheel_directory,
+                settings.verbose,
+            )?;
+            super::print_line(file_name(&wheel))?;
+        }
+        Pep517Command::BuildEditable(args) => {
+            let (project_dir, config, settings) = load(&args.inputs)?;
+            let wheel = super::editable::build_editable(
                 &config,
                 &project_dir,
                 args.inputs.python,

@@ -201,6 +201,16 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
             message: format!("{what} cannot use editable mode 'wrapper'; use 'symlink' or 'hook'"),
         });
     }
+    let mode = editable.text("mode").unwrap_or_else(|| "symlink".into());
+    if mode != "symlink" && editable.bool("build_hook") == Some(true) {
+        return Err(Error::Merge {
+            key: "editable.build_hook".into(),
+            message: format!(
+                "rebuilding on import works only with editable mode 'symlink', not '{mode}'; \
+                 set editable.mode = \"symlink\" or remove build_hook"
+            ),
+        });
+    }
     let dynamic_source = dynamic_source(&document, &module)?;
     // A new __version__ must reach the build as well.
     input_files.extend(dynamic_source.iter().cloned());

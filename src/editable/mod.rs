@@ -1,0 +1,330 @@
+//! Editable installs (PEP 660): what the editable wheel holds for each
+//! `editable.mode`, and the build hook that keeps the build outputs fresh.
+//!
+//! - `symlink`: a tree in the project's cache holds one symlink per source
+//!   file, and CMake installs the build outputs into it; the wheel's `.pth`
+//!   names the tree. With `build_hook`, the `.pth` also imports a module
+//!   (build_hook.py) that rebuilds and reinstalls on the package's first
+//!   import in a process.
+//! - `hook`: the build outputs are copied into the wheel; a meta path hook
+//!   (hook.py) adds them to the package found in the source tree.
+//! - `wrapper`: the build outputs are copied into the wheel; the package's
+//!   `__init__.py` there (wrapper.py) runs the source tree's and looks for
+//!   submodules there first.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::config::model::{Config, EditableMode};
+use crate::driver::Rebuild;
+use crate::fs_atomic;
+use crate::module_source::ModuleSource;
+
+const BUILD_HOOK: &str = include_str!("build_hook.py");
+const IMPORT_HOOK: &str = include_str!("hook.py");
+const WRAPPER: &str = include_str!("wrapper.py");
+/// The line of each template that the generated values replace.
+const SETTINGS_LINE: &str = "_SETTINGS: dict = {}  # filled in by py-build-cmake\n";
+
+/// Left in a build dir once its outputs are installed into the editable
+/// tree; the build hook reinstalls when it is missing.
+pub const INSTALLED_STAMP: &str = "py-build-cmake-editable.stamp";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "{pyproject}: editable.mode = 'wrapper' needs a package (a directory with __init__.py), \
+         but module '{module}' is the single file {}; set \
+         [tool.py-build-cmake.editable] mode = 'symlink' or 'hook'",
+        file.display()
+    )]
+    WrapperNeedsPackage {
+        pyproject: PathBuf,
+        module: String,
+        file: PathBuf,
+    },
+    #[error("while writing the editable install's {path}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("while copying {from} into the editable wheel")]
+    Copy {
+        from: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// What an editable wheel is made of.
+pub struct Layout<'a> {
+    pub config: &'a Config,
+    pub source: &'a ModuleSource,
+    /// Where CMake installed the build outputs: the symlink tree, or a
+    /// directory whose files the wheel gets copies of.
+    pub installed: &'a Path,
+    /// The steps that bring `installed` up to date (the build hook's).
+    pub rebuilds: &'a [Rebuild],
+}
+
+/// Refuses what the configured mode cannot do with this module, before
+/// anything is built.
+pub fn check(config: &Config, source: &ModuleSource) -> Result<(), Error> {
+    if let (EditableMode::Wrapper, ModuleSource::File(file)) = (config.editable.mode, source) {
+        return Err(Error::WrapperNeedsPackage {
+            pyproject: config.pyproject.clone(),
+            module: config.module.name.clone(),
+            file: file.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// Fills the empty directory `tree` with one symlink per source file of the
+/// module (absolute, so the tree can be anywhere): an edited file is live,
+/// and CMake installs the build outputs beside them.
+pub fn link_sources(config: &Config, source: &ModuleSource, tree: &Path) -> Result<(), Error> {
+    let placed = source
+        .placed_files(&config.module.name)
+        .map_err(|e| Error::Write {
+            path: tree.to_path_buf(),
+            source: std::io::Error::other(e),
+        })?;
+    for (file, relative) in placed {
+        let link = tree.join(relative);
+        let write_error = |source| Error::Write {
+            path: link.clone(),
+            source,
+        };
+        if let Some(parent) = link.parent() {
+            std::fs::create_dir_all(parent).map_err(write_error)?;
+        }
+        let target = std::path::absolute(&file).map_err(write_error)?;
+        symlink(&target, &link).map_err(write_error)?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
+
+#[cfg(windows)]
+fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::windows::fs::symlink_file(target, link)
+}
+
+/// Writes the editable wheel's contents into the empty directory `staging`.
+pub fn stage(layout: &Layout<'_>, staging: &Path) -> Result<(), Error> {
+    let config = layout.config;
+    let module = &config.module.name;
+    let stem = module.replace('.', "_");
+    let mut pth = Vec::new();
+    match config.editable.mode {
+        EditableMode::Symlink => {
+            pth.push(path_text(layout.installed));
+            if config.editable.build_hook && !layout.rebuilds.is_empty() {
+                let hook = format!("{stem}_build_hook");
+                let settings = BuildHookSettings {
+                    package: module,
+                    configs: layout.rebuilds.iter().map(RebuildSettings::from).collect(),
+                };
+                write(
+                    &staging.join(&hook).join("__init__.py"),
+                    &render(BUILD_HOOK, &settings),
+                )?;
+                pth.push(format!("import {hook}"));
+            }
+        }
+        EditableMode::Hook => {
+            copy_tree(layout.installed, staging)?;
+            if let Some(parent) = source_parent(layout.source, module) {
+                pth.push(path_text(&parent));
+            }
+            if let Some(dir) = layout.source.path().filter(|_| is_package(layout.source)) {
+                let hook = format!("{stem}_editable_hook");
+                let settings = ImportHookSettings {
+                    package: module,
+                    source: path_text(dir),
+                };
+                write(
+                    &staging.join(&hook).join("__init__.py"),
+                    &render(IMPORT_HOOK, &settings),
+                )?;
+                pth.push(format!("import {hook}"));
+            }
+        }
+        EditableMode::Wrapper => {
+            copy_tree(layout.installed, staging)?;
+            if let Some(parent) = source_parent(layout.source, module) {
+                pth.push(path_text(&parent));
+            }
+            if let ModuleSource::Package(dir) = layout.source {
+                let relative: PathBuf = module.split('.').collect();
+                let settings = WrapperSettings {
+                    source: path_text(dir),
+                };
+                write(
+                    &staging.join(relative).join("__init__.py"),
+                    &render(WRAPPER, &settings),
+                )?;
+            }
+        }
+    }
+    if !pth.is_empty() {
+        let text: String = pth.iter().map(|line| format!("{line}\n")).collect();
+        write(&staging.join(format!("{stem}.pth")), &text)?;
+    }
+    Ok(())
+}
+
+/// What build_hook.py needs to know.
+#[derive(Serialize)]
+struct BuildHookSettings<'a> {
+    package: &'a str,
+    configs: Vec<RebuildSettings>,
+}
+
+#[derive(Serialize)]
+struct RebuildSettings {
+    source_dir: String,
+    build_dir: String,
+    stamp: String,
+    build: Vec<Vec<String>>,
+    install: Vec<Vec<String>>,
+    env: std::collections::BTreeMap<String, String>,
+}
+
+impl From<&Rebuild> for RebuildSettings {
+    fn from(rebuild: &Rebuild) -> Self {
+        let args = |list: &[Vec<std::ffi::OsString>]| {
+            list.iter()
+                .map(|args| {
+                    args.iter()
+                        .map(|a| a.to_string_lossy().into_owned())
+                        .collect()
+                })
+                .collect()
+        };
+        RebuildSettings {
+            source_dir: path_text(&rebuild.source_dir),
+            build_dir: path_text(&rebuild.build_dir),
+            stamp: path_text(&rebuild.build_dir.join(INSTALLED_STAMP)),
+            build: args(&rebuild.build),
+            install: args(&rebuild.install),
+            env: rebuild.env.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ImportHookSettings<'a> {
+    package: &'a str,
+    source: String,
+}
+
+#[derive(Serialize)]
+struct WrapperSettings {
+    source: String,
+}
+
+/// The template with its settings line replaced by the settings as a
+/// Python literal: JSON without true/false/null is one, and costs no
+/// `import json` at every interpreter start.
+fn render(template: &str, settings: &impl Serialize) -> String {
+    let literal = serde_json::to_string(settings).expect("strings, lists and maps serialize");
+    template.replacen(SETTINGS_LINE, &format!("_SETTINGS: dict = {literal}\n"), 1)
+}
+
+fn is_package(source: &ModuleSource) -> bool {
+    matches!(source, ModuleSource::Package(_))
+}
+
+/// The directory that holds the module's top-level package: what `.pth`
+/// puts on sys.path for the sources (and for IDEs).
+fn source_parent(source: &ModuleSource, module: &str) -> Option<PathBuf> {
+    let mut dir = source.path()?.to_path_buf();
+    for _ in 0..module.split('.').count() {
+        dir = dir.parent()?.to_path_buf();
+    }
+    std::path::absolute(dir).ok()
+}
+
+/// Absolute: a `.pth` line relative to site-packages would be wrong, and
+/// the hooks run from anywhere.
+fn path_text(path: &Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn write(path: &Path, text: &str) -> Result<(), Error> {
+    fs_atomic::write(path, text.as_bytes(), false).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Copies every file under `from` to the same place under `to`.
+fn copy_tree(from: &Path, to: &Path) -> Result<(), Error> {
+    let copy_error = |source| Error::Copy {
+        from: from.to_path_buf(),
+        source,
+    };
+    let entries = match std::fs::read_dir(from) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(copy_error(e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(copy_error)?;
+        let dest = to.join(entry.file_name());
+        if entry.file_type().map_err(copy_error)?.is_dir() {
+            copy_tree(&entry.path(), &dest)?;
+        } else {
+            std::fs::create_dir_all(to).map_err(copy_error)?;
+            std::fs::copy(entry.path(), &dest).map_err(|source| Error::Copy {
+                from: entry.path(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_become_a_python_literal_in_place_of_the_marker() {
+        let settings = ImportHookSettings {
+            package: "pkg",
+            source: "/src/\"quoted\"\\pkg".into(),
+        };
+        let text = render(IMPORT_HOOK, &settings);
+        assert!(!text.contains(SETTINGS_LINE));
+        assert!(
+            text.contains(r#"_SETTINGS: dict = {"package":"pkg","source":"/src/\"quoted\"\\pkg"}"#)
+        );
+        for template in [BUILD_HOOK, IMPORT_HOOK, WRAPPER] {
+            assert_eq!(template.matches(SETTINGS_LINE).count(), 1);
+        }
+    }
+
+    #[test]
+    fn the_source_parent_is_above_every_level_of_a_dotted_name() {
+        let source = ModuleSource::Package(PathBuf::from("/p/src/ns/pkg"));
+        assert_eq!(
+            source_parent(&source, "ns.pkg"),
+            Some(PathBuf::from("/p/src"))
+        );
+        let file = ModuleSource::File(PathBuf::from("/p/single.py"));
+        assert_eq!(source_parent(&file, "single"), Some(PathBuf::from("/p")));
+        assert_eq!(source_parent(&ModuleSource::Generated, "gen"), None);
+    }
+}
