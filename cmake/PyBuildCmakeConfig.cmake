@@ -261,7 +261,8 @@ function(_py_build_cmake_depend_on_all wheel_target project_dir)
   endif()
 endfunction()
 
-# py_build_cmake_add_wheel([TARGET name] [COMPONENTS comp...] [CONFIGS cfg...]
+# py_build_cmake_add_wheel([TARGET name] [EDITABLE_TARGET name]
+#                          [COMPONENTS comp...] [CONFIGS cfg...]
 #                          [OUTPUT_DIR dir] [PROJECT_DIR dir])
 # Adds a target (default `wheel`) that builds everything, installs the
 # install components (default tool.py-build-cmake.cmake.install_components;
@@ -273,11 +274,16 @@ endfunction()
 # PROJECT_DIR (relative to the project directory) makes it a second
 # distribution: the wheel of the component project there (its pyproject.toml
 # has [project], main_project and component), holding only COMPONENTS.
+# Unless cross-compiling or PROJECT_DIR is given, it also adds a target
+# (EDITABLE_TARGET, default `editable` for `wheel`, else <name>_editable)
+# that builds everything and installs the project editable into the target
+# Python's environment with pip ([tool.py-build-cmake.editable]).
 function(py_build_cmake_add_wheel)
-  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "TARGET;OUTPUT_DIR;PROJECT_DIR" "COMPONENTS;CONFIGS")
+  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "TARGET;EDITABLE_TARGET;OUTPUT_DIR;PROJECT_DIR" "COMPONENTS;CONFIGS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "py_build_cmake_add_wheel: unknown arguments "
-      "'${ARG_UNPARSED_ARGUMENTS}'; it takes TARGET, COMPONENTS, CONFIGS, OUTPUT_DIR and PROJECT_DIR")
+      "'${ARG_UNPARSED_ARGUMENTS}'; it takes TARGET, EDITABLE_TARGET, COMPONENTS, CONFIGS, "
+      "OUTPUT_DIR and PROJECT_DIR")
   endif()
   if(NOT DEFINED PY_BUILD_CMAKE_HELPER)
     message(FATAL_ERROR "py_build_cmake_add_wheel: call find_package(PyBuildCmake) first")
@@ -406,6 +412,41 @@ function(py_build_cmake_add_wheel)
   _py_build_cmake_quote(quoted_name "${name}")
   _py_build_cmake_quote(quoted_project "${PROJECT_SOURCE_DIR}")
   cmake_language(EVAL CODE "cmake_language(DEFER DIRECTORY ${quoted_top} CALL _py_build_cmake_depend_on_all ${quoted_name} ${quoted_project})")
+
+  # The same contents installed editable (PEP 660) into the target Python's
+  # environment from this build tree, so an IDE's build button keeps it live.
+  if(NOT ARG_PROJECT_DIR AND NOT PY_BUILD_CMAKE_CROSSCOMPILING)
+    if(ARG_EDITABLE_TARGET)
+      set(editable_name "${ARG_EDITABLE_TARGET}")
+    elseif(name STREQUAL "wheel")
+      set(editable_name editable)
+    else()
+      set(editable_name "${name}_editable")
+    endif()
+    if(TARGET ${editable_name})
+      message(FATAL_ERROR "py_build_cmake_add_wheel: a target named '${editable_name}' "
+        "already exists; name the editable-install target with EDITABLE_TARGET")
+    endif()
+    set(editable_args "")
+    foreach(config IN LISTS configs)
+      list(APPEND editable_args --config "${config}")
+    endforeach()
+    foreach(component IN LISTS components)
+      list(APPEND editable_args --component "${component}")
+    endforeach()
+    if(default_component)
+      list(APPEND editable_args --default-component)
+    endif()
+    add_custom_target(${editable_name}
+      COMMAND "${PY_BUILD_CMAKE_HELPER}" editable ${config_args}
+        --build-dir "${PROJECT_BINARY_DIR}" --cmake "${CMAKE_COMMAND}"
+        --python "${PY_BUILD_CMAKE_PYTHON_INTERPRETER}" ${editable_args}
+      COMMENT "Installing ${PY_BUILD_CMAKE_PROJECT_NAME} editable into the environment of ${PY_BUILD_CMAKE_PYTHON_INTERPRETER}"
+      USES_TERMINAL
+      VERBATIM)
+    _py_build_cmake_quote(quoted_editable "${editable_name}")
+    cmake_language(EVAL CODE "cmake_language(DEFER DIRECTORY ${quoted_top} CALL _py_build_cmake_depend_on_all ${quoted_editable} ${quoted_project})")
+  endif()
 endfunction()
 
 # py_build_cmake_add_sdist([TARGET name] [OUTPUT_DIR dir])

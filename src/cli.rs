@@ -32,6 +32,10 @@ pub enum Command {
     /// Build the wheel of a project that does not call find_package(PyBuildCmake),
     /// the way py-build-cmake does: configure, build, install, pack.
     Build(BuildArgs),
+    /// Install a built CMake tree editable (PEP 660) into the target Python's
+    /// environment with pip, as [tool.py-build-cmake.editable] says: what the
+    /// `editable` target of py_build_cmake_add_wheel() runs.
+    Editable(EditableArgs),
     /// Describe the target Python (wheel tags, suffixes, paths) as JSON.
     PythonTarget(PythonTargetArgs),
     /// Run mypy's stubgen over a staged wheel tree ([tool.py-build-cmake.stubgen]);
@@ -104,6 +108,30 @@ pub struct ConfigArgs {
     /// Print the option reference generated from the schema.
     #[arg(long, conflicts_with = "json")]
     pub format: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EditableArgs {
+    #[command(flatten)]
+    pub inputs: ConfigInputs,
+    /// The CMake build tree, built already.
+    #[arg(long)]
+    pub build_dir: PathBuf,
+    /// The CMake that configured it (it runs the install step).
+    #[arg(long, default_value = "cmake")]
+    pub cmake: PathBuf,
+    /// Target interpreter (default: PY_BUILD_CMAKE_PYTHON, else python3 on PATH).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// A configuration to install (repeatable; none or "": one install without --config).
+    #[arg(long = "config", value_name = "CONFIG")]
+    pub configs: Vec<String>,
+    /// An install component to install (repeatable).
+    #[arg(long = "component", value_name = "COMPONENT")]
+    pub components: Vec<String>,
+    /// Also install the default component (files without a COMPONENT).
+    #[arg(long)]
+    pub default_component: bool,
 }
 
 #[derive(Debug, Args)]

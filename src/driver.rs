@@ -191,22 +191,36 @@ impl Driver<'_> {
                 0 => first_build_dir.clone(),
                 _ => self.configure(cmake, version)?,
             };
-            let rebuild = Rebuild {
-                source_dir: cmake.source_path.clone(),
-                build: build_args(cmake, &build_dir),
-                install: install_args(cmake, &build_dir, prefix),
-                build_dir,
-                env: cmake.env.clone(),
-            };
+            rebuilds.push(self.build_and_install(cmake, build_dir, prefix, true)?);
+        }
+        Ok(rebuilds)
+    }
+
+    /// Installs one configured tree into `prefix`, building it first when
+    /// `build`; returns the steps, which bring `prefix` up to date again.
+    pub fn build_and_install(
+        &self,
+        cmake: &CmakeOptions,
+        build_dir: PathBuf,
+        prefix: &Path,
+        build: bool,
+    ) -> Result<Rebuild, Error> {
+        let rebuild = Rebuild {
+            source_dir: cmake.source_path.clone(),
+            build: build_args(cmake, &build_dir),
+            install: install_args(cmake, &build_dir, prefix),
+            build_dir,
+            env: cmake.env.clone(),
+        };
+        if build {
             for args in &rebuild.build {
                 self.step("build", cmake, args.clone())?;
             }
-            for args in &rebuild.install {
-                self.step("install", cmake, args.clone())?;
-            }
-            rebuilds.push(rebuild);
         }
-        Ok(rebuilds)
+        for args in &rebuild.install {
+            self.step("install", cmake, args.clone())?;
+        }
+        Ok(rebuild)
     }
 
     /// Configures, builds and installs every configuration into `prefix`,
@@ -264,14 +278,7 @@ impl Driver<'_> {
                 });
             }
             let cmake = with_component(main, component);
-            if !component.install_only {
-                for args in build_args(&cmake, &build_dir) {
-                    self.step("build", &cmake, args)?;
-                }
-            }
-            for args in install_args(&cmake, &build_dir, staging) {
-                self.step("install", &cmake, args)?;
-            }
+            self.build_and_install(&cmake, build_dir, staging, !component.install_only)?;
         }
         Ok(())
     }

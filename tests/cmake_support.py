@@ -94,6 +94,17 @@ def with_backend(project: Path, backend: str) -> Path:
     return project
 
 
+def frontend_env(wheelhouse: Path | None, **extra: str) -> dict[str, str]:
+    """The environment of a frontend run (pip, build, uv): none of our
+    PY_BUILD_CMAKE_* variables, and the wheelhouse with the pybuildcmake
+    wheel for the isolated build envs."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PY_BUILD_CMAKE_")}
+    if wheelhouse is not None:
+        env.update(PIP_FIND_LINKS=str(wheelhouse), UV_FIND_LINKS=str(wheelhouse))
+    env.update(extra)
+    return env
+
+
 def python_exe() -> str:
     """The interpreter the wheels are built for: the one running the tests."""
     return sys.executable

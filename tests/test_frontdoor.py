@@ -35,22 +35,6 @@ IMPORT_CHECKS = {
 }
 
 
-@pytest.fixture(scope="session")
-def wheelhouse(tmp_path_factory) -> Path:
-    """The pybuildcmake wheel, built from this checkout by `pip wheel`."""
-    house = tmp_path_factory.mktemp("wheelhouse")
-    cs.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", house, cs.REPO], env=frontend_env(None))
-    return house
-
-
-def frontend_env(wheelhouse: Path | None, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PY_BUILD_CMAKE_")}
-    if wheelhouse is not None:
-        env.update(PIP_FIND_LINKS=str(wheelhouse), UV_FIND_LINKS=str(wheelhouse))
-    env.update(extra)
-    return env
-
-
 def tool_wheel(wheelhouse: Path) -> Path:
     (wheel,) = wheelhouse.glob("pybuildcmake-*.whl")
     return wheel
@@ -67,7 +51,7 @@ def build_with(tmp_path: Path, wheelhouse: Path, project: Path, *args: str, chec
     """`python -m build` with build isolation into tmp_path/dist."""
     return cs.run(
         [sys.executable, "-m", "build", "--outdir", tmp_path / "dist", *args, project],
-        env=env or frontend_env(wheelhouse),
+        env=env or cs.frontend_env(wheelhouse),
         check=check,
     )
 
@@ -90,13 +74,13 @@ def test_the_tool_is_a_platform_wheel_with_executable_cmake_package_and_backend(
 
 def test_pip_install_of_the_checkout(tmp_path):
     env = cs.Venv(tmp_path / "venv")
-    cs.run([env.python, "-m", "pip", "install", "--quiet", cs.REPO], env=frontend_env(None))
+    cs.run([env.python, "-m", "pip", "install", "--quiet", cs.REPO], env=cs.frontend_env(None))
     assert cs.run([env.scripts / "py-build-cmake", "--version"]).stdout.strip() == f"py-build-cmake {VERSION}"
 
 
 def test_the_tools_sdist_builds_the_same_wheel(tmp_path, wheelhouse):
     # The sdist's build reuses the checkout's compiled dependencies.
-    env = frontend_env(None, CARGO_TARGET_DIR=str(cs.REPO / "target"))
+    env = cs.frontend_env(None, CARGO_TARGET_DIR=str(cs.REPO / "target"))
     cs.run([sys.executable, "-m", "build", "--sdist", "--outdir", tmp_path, cs.REPO], env=env)
     sdist = tmp_path / f"pybuildcmake-{VERSION}.tar.gz"
     with tarfile.open(sdist) as tf:
@@ -129,7 +113,7 @@ def test_installed_wheel_is_found_by_cmake_from_path_alone(tmp_path, tool_venv):
     # No CMAKE_PREFIX_PATH, no PY_BUILD_CMAKE_EXECUTABLE: CMake derives the
     # prefix from <venv>/bin on PATH, and the package uses the wheel's executable.
     src = cs.copy_example("c-extension", tmp_path)
-    env = frontend_env(None, PATH=f"{tool_venv.scripts}{os.pathsep}{os.environ['PATH']}")
+    env = cs.frontend_env(None, PATH=f"{tool_venv.scripts}{os.pathsep}{os.environ['PATH']}")
     build = tmp_path / "build"
     cs.run([cs.cmake_newest(), "-S", src, "-B", build, "-G", "Ninja",
             f"-DPY_BUILD_CMAKE_PYTHON={cs.python_exe()}"], env=env)
@@ -145,7 +129,7 @@ def test_installed_wheel_is_found_by_cmake_from_path_alone(tmp_path, tool_venv):
 def test_pip_install_of_an_example(tmp_path, wheelhouse, example):
     src = cs.copy_example(example, tmp_path)
     env = cs.Venv(tmp_path / "venv")
-    cs.run([env.python, "-m", "pip", "install", "--quiet", src], env=frontend_env(wheelhouse))
+    cs.run([env.python, "-m", "pip", "install", "--quiet", src], env=cs.frontend_env(wheelhouse))
     out = env.run_python(IMPORT_CHECKS[example])
     assert out.strip() in {"Hello, pip!", "2.0", "pip!", "hello"}, out
 
@@ -165,7 +149,7 @@ def test_sdist_then_wheel_from_it_pass_the_validators(tmp_path, wheelhouse):
     assert 'build-backend = "pybuildcmake.build"' in pyproject
     # `pip install <sdist>` builds it again, from scratch, with our backend.
     env = cs.Venv(tmp_path / "venv")
-    cs.run([env.python, "-m", "pip", "install", "--quiet", sdist], env=frontend_env(wheelhouse))
+    cs.run([env.python, "-m", "pip", "install", "--quiet", sdist], env=cs.frontend_env(wheelhouse))
     assert env.run_python(IMPORT_CHECKS["c-extension"]).strip() == "Hello, pip!"
 
 
@@ -216,7 +200,7 @@ def test_uv_build(tmp_path, wheelhouse):
     src = cs.copy_example("c-extension", tmp_path / "src")
     uv = Path(sys.executable).parent / "uv"
     cs.run([uv, "build", "--wheel", "--out-dir", tmp_path / "dist", src],
-           env=frontend_env(wheelhouse, UV_PYTHON=sys.executable))
+           env=cs.frontend_env(wheelhouse, UV_PYTHON=sys.executable))
     wheel = cs.only_wheel(tmp_path / "dist")
     validate(wheel)
 
@@ -268,7 +252,7 @@ def test_a_compiler_error_reaches_the_user_and_leaves_no_wheel(tmp_path, wheelho
 
 
 def get_requires(project: Path, path: str, *settings: str) -> list[str]:
-    env = dict(frontend_env(None), PATH=path)
+    env = dict(cs.frontend_env(None), PATH=path)
     env.pop("CMAKE", None)
     out = cs.run([cs.helper(), "pep517", "get-requires", "--hook", "wheel", "--project", project,
                   "--python", sys.executable, "--config-settings", json.dumps({"o": list(settings)})],

@@ -1,16 +1,20 @@
-//! The editable wheel (PEP 660) of the backend's build_editable: the driver
-//! configures, builds and installs into the editable tree (or a directory
-//! whose files the wheel copies), then `editable` lays out the wheel.
+//! Editable installs (PEP 660), two ways in: the backend's build_editable
+//! (the driver configures, builds and installs the persistent tree), and
+//! `py-build-cmake editable`, which the CMake `editable` target runs after
+//! building: it installs that build tree and pip-installs the editable wheel
+//! into the target interpreter's environment. `editable` lays out the wheel.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use crate::cli::OverrideSources;
+use crate::cli::{EditableArgs, OverrideSources};
 use crate::config::model::{Config, EditableMode};
-use crate::driver::Driver;
+use crate::driver::{Driver, Rebuild};
 use crate::editable::{self, Layout};
 use crate::fs_atomic;
-use crate::module_source;
+use crate::module_source::{self, ModuleSource};
+use crate::python_target::PythonTarget;
 use crate::tags::TagOverrides;
 
 use super::Error;
@@ -26,33 +30,13 @@ pub fn build_editable(
     out_dir: &Path,
     verbose: bool,
 ) -> Result<PathBuf, Error> {
-    if config.component.is_some() {
-        return Err(Error::Usage(format!(
-            "{} is a component project ([tool.py-build-cmake] main_project): it has no \
-             editable install; install the main project with `pip install -e` instead",
-            config.pyproject.display()
-        )));
-    }
-    let target = super::resolve_target(config, python)?;
-    if target.cross {
-        return Err(Error::Usage(format!(
-            "an editable install imports the build in the interpreter that runs it, but {} \
-             cross-compiles (a cross section, py-build-cmake.cross.toml, --cross, ARCHFLAGS or \
-             DIST_EXTRA_CONFIG); build a wheel instead, or install without the cross config",
-            config.pyproject.display()
-        )));
-    }
-    let source = module_source::find(config)?;
-    editable::check(config, &source)?;
-
-    let cache = project_dir.join(".py-build-cmake_cache");
+    let start = Start::new(config, project_dir, python)?;
     // The build tree outlives this build's environment (pip deletes an
     // isolated one): it must call back a helper and CMake package that stay.
-    let (helper, package_dir) = super::install::install(&cache.join("pybuildcmake"))?;
-    let build_config = target.build_config();
+    let (helper, package_dir) = super::install::install(&start.cache.join("pybuildcmake"))?;
     let driver = Driver {
         config,
-        target: &target,
+        target: &start.target,
         package_dir: &package_dir,
         local: &sources.local,
         cross: &sources.cross,
@@ -62,49 +46,211 @@ pub fn build_editable(
         site_packages,
         verbose,
     };
-    let installed = cache.join(match config.editable.mode {
-        EditableMode::Symlink => format!("{build_config}-editable"),
-        _ => format!("{build_config}-editable-install"),
-    });
-    fresh_dir(&installed)?;
-    if config.editable.mode == EditableMode::Symlink {
-        editable::link_sources(config, &source, &installed)?;
-    }
-    let stamps: Vec<PathBuf> = config
-        .cmake
-        .iter()
-        .map(|cmake| driver.build_dir(cmake).join(editable::INSTALLED_STAMP))
+    let build_dirs = config.cmake.iter().map(|c| driver.build_dir(c)).collect();
+    let rebuilds = start.install(build_dirs, |tree| Ok(driver.install_into(tree)?))?;
+    start.pack(&rebuilds, out_dir)
+}
+
+/// `py-build-cmake editable`: the CMake `editable` target's step.
+pub fn run(args: EditableArgs) -> Result<(), Error> {
+    let inputs = super::absolute_inputs(args.inputs)?;
+    let (project_dir, config) = super::load_for_packing(&inputs)?;
+    let python = args.python;
+    let start = Start::new(&config, &project_dir, python)?;
+    let Some(first) = config.cmake.first() else {
+        return Err(Error::Usage(format!(
+            "{} has no [tool.py-build-cmake.cmake] section, so there is no CMake build to \
+             install; use `pip install -e {}`",
+            config.pyproject.display(),
+            project_dir.display()
+        )));
+    };
+    // What the `wheel` target installs, from the tree CMake just built.
+    let mut cmake = first.clone();
+    cmake.install_config = args.configs.into_iter().filter(|c| !c.is_empty()).collect();
+    cmake.config.clone_from(&cmake.install_config);
+    // "" is the default component, as in cmake.install_components.
+    cmake.install_components = args
+        .default_component
+        .then(String::new)
+        .into_iter()
+        .chain(args.components)
         .collect();
-    for stamp in &stamps {
-        remove_file(stamp)?;
-    }
-    let rebuilds = driver.install_into(&installed)?;
-    for stamp in &stamps {
-        fs_atomic::write(stamp, b"", false).map_err(|source| Error::Io {
-            context: format!("while writing {}", stamp.display()),
+    let package_dir = super::package_dir()?;
+    let helper = std::env::current_exe().map_err(|source| Error::Io {
+        context: "while locating this executable".into(),
+        source,
+    })?;
+    let driver = Driver {
+        config: &config,
+        target: &start.target,
+        package_dir: &package_dir,
+        local: &inputs.sources.local,
+        cross: &inputs.sources.cross,
+        overrides: &inputs.sources.overrides,
+        cmake_program: args.cmake.into_os_string(),
+        helper: &helper,
+        site_packages: &[],
+        verbose: true,
+    };
+    let build_dir = super::absolute(&args.build_dir)?;
+    let rebuilds = start.install(vec![build_dir.clone()], |tree| {
+        Ok(vec![driver.build_and_install(
+            &cmake,
+            build_dir.clone(),
+            tree,
+            false,
+        )?])
+    })?;
+    let out_dir = build_dir.join("py-build-cmake").join("editable-dist");
+    fresh_dir(&out_dir)?;
+    let wheel = start.pack(&rebuilds, &out_dir)?;
+    pip_install(&start.target, &wheel)?;
+    super::print_line(format_args!(
+        "installed {} editable into {}",
+        config.project.name,
+        start
+            .target
+            .interpreter
+            .as_deref()
+            .unwrap_or(Path::new("?"))
+            .display()
+    ))?;
+    Ok(())
+}
+
+/// What both ways share: the checked inputs and where the pieces go.
+struct Start<'a> {
+    config: &'a Config,
+    target: PythonTarget,
+    source: ModuleSource,
+    cache: PathBuf,
+}
+
+impl<'a> Start<'a> {
+    /// Refuses what has no editable install, before anything is built.
+    fn new(config: &'a Config, project_dir: &Path, python: Option<PathBuf>) -> Result<Self, Error> {
+        if config.component.is_some() {
+            return Err(Error::Usage(format!(
+                "{} is a component project ([tool.py-build-cmake] main_project): it has no \
+                 editable install; install the main project with `pip install -e` instead",
+                config.pyproject.display()
+            )));
+        }
+        let target = super::resolve_target(config, python)?;
+        if target.cross {
+            return Err(Error::Usage(format!(
+                "an editable install imports the build in the interpreter that runs it, but {} \
+                 cross-compiles (a cross section, py-build-cmake.cross.toml, --cross, ARCHFLAGS \
+                 or DIST_EXTRA_CONFIG); build a wheel instead, or drop the cross config",
+                config.pyproject.display()
+            )));
+        }
+        let source = module_source::find(config)?;
+        editable::check(config, &source)?;
+        Ok(Start {
+            config,
+            target,
             source,
-        })?;
+            cache: project_dir.join(".py-build-cmake_cache"),
+        })
     }
 
-    let staging = cache.join(format!("{build_config}-editable-wheel"));
-    fresh_dir(&staging)?;
-    editable::stage(
-        &Layout {
-            config,
-            source: &source,
-            installed: &installed,
-            rebuilds: &rebuilds,
-        },
-        &staging,
-    )?;
-    super::pack(
-        config,
-        Some(&target),
-        TagOverrides::default(),
-        &staging,
-        out_dir,
-        None,
-    )
+    /// Prepares the directory CMake installs into (the symlink tree, or one
+    /// whose files the wheel copies), runs `install` into it, and marks each
+    /// build dir of `build_dirs` as installed only once that succeeded.
+    fn install(
+        &self,
+        build_dirs: Vec<PathBuf>,
+        install: impl FnOnce(&Path) -> Result<Vec<Rebuild>, Error>,
+    ) -> Result<Vec<Rebuild>, Error> {
+        let tree = self.installed();
+        fresh_dir(&tree)?;
+        if self.config.editable.mode == EditableMode::Symlink {
+            editable::link_sources(self.config, &self.source, &tree)?;
+        }
+        let stamps: Vec<PathBuf> = build_dirs
+            .iter()
+            .map(|dir| dir.join(editable::INSTALLED_STAMP))
+            .collect();
+        for stamp in &stamps {
+            remove_file(stamp)?;
+        }
+        let rebuilds = install(&tree)?;
+        for stamp in &stamps {
+            fs_atomic::write(stamp, b"", false).map_err(|source| Error::Io {
+                context: format!("while writing {}", stamp.display()),
+                source,
+            })?;
+        }
+        Ok(rebuilds)
+    }
+
+    fn installed(&self) -> PathBuf {
+        let build_config = self.target.build_config();
+        self.cache.join(match self.config.editable.mode {
+            EditableMode::Symlink => format!("{build_config}-editable"),
+            _ => format!("{build_config}-editable-install"),
+        })
+    }
+
+    /// Lays out and packs the editable wheel into `out_dir`.
+    fn pack(&self, rebuilds: &[Rebuild], out_dir: &Path) -> Result<PathBuf, Error> {
+        let staging = self
+            .cache
+            .join(format!("{}-editable-wheel", self.target.build_config()));
+        fresh_dir(&staging)?;
+        let layout = Layout {
+            config: self.config,
+            source: &self.source,
+            installed: &self.installed(),
+            rebuilds,
+        };
+        editable::stage(&layout, &staging)?;
+        super::pack(
+            self.config,
+            Some(&self.target),
+            TagOverrides::default(),
+            &staging,
+            out_dir,
+            None,
+        )
+    }
+}
+
+/// `python -m pip install` of the editable wheel into the target's environment.
+fn pip_install(target: &PythonTarget, wheel: &Path) -> Result<(), Error> {
+    let python = target
+        .interpreter
+        .as_deref()
+        .unwrap_or(Path::new("python3"));
+    let mut command = Command::new(python);
+    command.args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--force-reinstall",
+    ]);
+    command.arg(wheel);
+    let shown = format!(
+        "{} -m pip install --no-deps --force-reinstall {}",
+        python.display(),
+        wheel.display()
+    );
+    let status = command.status().map_err(|source| Error::Io {
+        context: format!("cannot run `{shown}`"),
+        source,
+    })?;
+    if !status.success() {
+        return Err(Error::Usage(format!(
+            "`{shown}` failed; the environment of {} needs pip (`{} -m ensurepip`)",
+            python.display(),
+            python.display()
+        )));
+    }
+    Ok(())
 }
 
 fn fresh_dir(path: &Path) -> Result<(), Error> {

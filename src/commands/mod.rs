@@ -79,6 +79,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Install(args) => install::run(args),
         Command::Presets(args) => presets::run(args),
         Command::Build(args) => build::run(args),
+        Command::Editable(args) => editable::run(args),
         Command::PythonTarget(args) => python_target::run(args),
         Command::Sdist(args) => sdist::run(args),
         Command::Stubgen(args) => stubgen::run(args),
