@@ -82,17 +82,20 @@ def test_a_project_without_find_package_installs_editable(tmp_path, wheelhouse):
 def reference_install(tmp_path: Path, editable: str) -> set[str]:
     """The same project installed editable by py-build-cmake 0.5.1 (without
     isolation: its backend comes from the reference dir on PYTHONPATH)."""
-    root = cs.with_backend(project(tmp_path / "ref", editable, generator=None), "py_build_cmake.build")
+    root = cs.with_backend(project(tmp_path / "ref", editable, example=LAYOUT_EXAMPLE, generator=None),
+                           "py_build_cmake.build")
     env = cs.Venv(tmp_path / "ref-venv")
     pip(env, "install", "--no-build-isolation", "-e", root, PYTHONPATH=str(REFERENCE))
     return site_files(env)
 
 
+# A project both backends build (no find_package(PyBuildCmake)).
+LAYOUT_EXAMPLE = "driver-c-module"
 # Where our installed files differ from py-build-cmake 0.5.1's, and why.
 ALLOWED = {
     # py-build-cmake writes an empty entry_points.txt; a project without
     # entry points has none in our wheels (editable or not).
-    "c_extension_example-0.1.0.dist-info/entry_points.txt": "no entry points, no file",
+    "driver_c_module-0.2.1.dist-info/entry_points.txt": "no entry points, no file",
 }
 
 
@@ -102,14 +105,15 @@ def test_installed_layout_matches_py_build_cmake(tmp_path, wheelhouse, editable)
     if not (REFERENCE / "py_build_cmake").is_dir():
         pytest.skip(f"py-build-cmake 0.5.1 is not in {REFERENCE} (tests/venv.sh puts it there)")
     ours_env = cs.Venv(tmp_path / "venv")
-    pip(ours_env, "install", "-e", project(tmp_path, editable, generator=None), wheelhouse=wheelhouse)
+    pip(ours_env, "install", "-e", project(tmp_path, editable, example=LAYOUT_EXAMPLE, generator=None),
+        wheelhouse=wheelhouse)
     ours = site_files(ours_env)
     theirs = reference_install(tmp_path, editable)
     assert ours ^ theirs <= set(ALLOWED), sorted(ours ^ theirs)
-    pth = (site_packages(ours_env) / "c_extension.pth").read_text().splitlines()
+    pth = (site_packages(ours_env) / "driver_c_module.pth").read_text().splitlines()
     imports = [line for line in pth if line.startswith("import ")]
-    expected = {"build_hook = true": ["import c_extension_build_hook"],
-                'mode = "hook"': ["import c_extension_editable_hook"]}
+    expected = {"build_hook = true": ["import driver_c_module_build_hook"],
+                'mode = "hook"': ["import driver_c_module_editable_hook"]}
     assert imports == next((v for k, v in expected.items() if k in editable), [])
 
 

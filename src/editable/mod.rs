@@ -316,6 +316,99 @@ mod tests {
         }
     }
 
+    /// The files `stage` writes for `mode`, with the .pth lines.
+    fn staged(mode: EditableMode, build_hook: bool) -> (Vec<String>, Vec<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let package = dir.path().join("src/pkg");
+        std::fs::create_dir_all(&package).unwrap();
+        std::fs::write(package.join("__init__.py"), "").unwrap();
+        let installed = dir.path().join("installed");
+        std::fs::create_dir_all(installed.join("pkg")).unwrap();
+        std::fs::write(installed.join("pkg/_core.so"), "").unwrap();
+        let mut config = crate::test_support::config(false);
+        config.editable.mode = mode;
+        config.editable.build_hook = build_hook;
+        let rebuild = Rebuild {
+            source_dir: dir.path().to_path_buf(),
+            build_dir: dir.path().join("build"),
+            build: vec![vec!["--build".into(), "build".into()]],
+            install: Vec::new(),
+            env: Default::default(),
+        };
+        let staging = dir.path().join("staging");
+        let layout = Layout {
+            config: &config,
+            source: &ModuleSource::Package(package.clone()),
+            installed: &installed,
+            rebuilds: &[rebuild],
+        };
+        stage(&layout, &staging).unwrap();
+        let mut files: Vec<String> = walkdir(&staging)
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&staging)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        files.sort();
+        let pth = std::fs::read_to_string(staging.join("pkg.pth")).unwrap();
+        let root = dir.path().to_string_lossy().into_owned();
+        let lines = pth.lines().map(|l| l.replace(&root, "<tmp>")).collect();
+        (files, lines)
+    }
+
+    fn walkdir(dir: &Path) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                found.extend(walkdir(&path));
+            } else {
+                found.push(path);
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn each_mode_stages_its_layout() {
+        assert_eq!(
+            staged(EditableMode::Symlink, false),
+            (vec!["pkg.pth".into()], vec!["<tmp>/installed".into()])
+        );
+        assert_eq!(
+            staged(EditableMode::Symlink, true),
+            (
+                vec!["pkg.pth".into(), "pkg_build_hook/__init__.py".into()],
+                vec!["<tmp>/installed".into(), "import pkg_build_hook".into()]
+            )
+        );
+        assert_eq!(
+            staged(EditableMode::Hook, false),
+            (
+                vec![
+                    "pkg.pth".into(),
+                    "pkg/_core.so".into(),
+                    "pkg_editable_hook/__init__.py".into()
+                ],
+                vec!["<tmp>/src".into(), "import pkg_editable_hook".into()]
+            )
+        );
+        assert_eq!(
+            staged(EditableMode::Wrapper, false),
+            (
+                vec![
+                    "pkg.pth".into(),
+                    "pkg/__init__.py".into(),
+                    "pkg/_core.so".into()
+                ],
+                vec!["<tmp>/src".into()]
+            )
+        );
+    }
+
     #[test]
     fn the_source_parent_is_above_every_level_of_a_dotted_name() {
         let source = ModuleSource::Package(PathBuf::from("/p/src/ns/pkg"));
