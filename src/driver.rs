@@ -127,6 +127,8 @@ pub struct Driver<'a> {
 pub struct Rebuild {
     pub source_dir: PathBuf,
     pub build_dir: PathBuf,
+    /// Where `install` installs.
+    pub prefix: PathBuf,
     pub build: Vec<Vec<OsString>>,
     pub install: Vec<Vec<OsString>>,
     pub env: std::collections::BTreeMap<String, String>,
@@ -210,6 +212,7 @@ impl Driver<'_> {
             build: build_args(cmake, &build_dir),
             install: install_args(cmake, &build_dir, prefix),
             build_dir,
+            prefix: prefix.to_path_buf(),
             env: cmake.env.clone(),
         };
         if build {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,8 +46,12 @@ def pip(env: cs.Venv, *args, wheelhouse=None, check=True, **extra):
 
 
 def run_python(env: cs.Venv, code: str, check=True, **extra) -> subprocess.CompletedProcess:
-    environ = dict(os.environ, **extra)
-    return cs.run([env.python, "-c", code], cwd=env.root, env=environ, check=check)
+    """Runs code in the venv; stdout and stderr apart (the build hook's
+    warnings and errors go to stderr)."""
+    result = subprocess.run([env.python, "-c", code], cwd=env.root, env=dict(os.environ, **extra),
+                            capture_output=True, text=True)
+    assert not check or result.returncode == 0, result.stdout + result.stderr
+    return result
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -67,6 +72,18 @@ def test_each_mode_imports_keeps_python_edits_live_and_uninstalls_clean(tmp_path
     assert run_python(env, "import c_extension as m; print(m.EDITED, m.add(1, 1))").stdout.split() == ["live", "2"]
     pip(env, "uninstall", "--yes", "c-extension-example")
     assert site_files(env) == before
+
+
+def test_uv_pip_install_editable_rebuilds_on_import(tmp_path, wheelhouse):
+    root = project(tmp_path, "build_hook = true")
+    env = cs.Venv(tmp_path / "venv")
+    uv = Path(sys.executable).parent / "uv"
+    cs.run([uv, "pip", "install", "--python", env.python, "-e", root], env=cs.frontend_env(wheelhouse))
+    assert run_python(env, CHECK).stdout.strip() == "5"
+    edit(root / "src" / "core.c", "a + b", "a + b + 100")
+    assert run_python(env, CHECK).stdout.strip() == "105"
+    cs.run([uv, "pip", "uninstall", "--python", env.python, "c-extension-example"])
+    assert not list(site_packages(env).glob("c_extension*"))
 
 
 def test_a_project_without_find_package_installs_editable(tmp_path, wheelhouse):
@@ -183,7 +200,7 @@ def test_what_py_build_cmake_refuses_names_file_and_key(tmp_path):
         result = cs.run([cs.helper(), "pep517", "build-editable", "--project", root,
                          "--wheel-directory", tmp_path / "dist"], check=False)
         assert result.returncode != 0
-        assert str(root / "pyproject.toml") in result.stderr and key in result.stderr, result.stderr
+        assert str(root / "pyproject.toml") in result.stdout and key in result.stdout, result.stdout
         assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").iterdir())
 
 

@@ -81,10 +81,28 @@ def _rebuild_config(config, env):
         if changed or not os.path.exists(stamp):
             if os.path.exists(stamp):
                 os.remove(stamp)
+            _forget_installed(build_dir, config["prefix"])
             for args in config["install"]:
                 _run([cmake, *args], env)
             with open(stamp, "w"):
                 pass
+
+
+def _forget_installed(build_dir, prefix):
+    """Removes the files the last install copied into the editable tree:
+    cmake --install skips a file whose copy has the same size and, to the
+    second, the same time, so one rebuilt within a second of its last
+    install would stay stale. Symlinks (the sources) stay."""
+    import glob
+
+    prefix = os.path.abspath(prefix)
+    for manifest in glob.glob(os.path.join(glob.escape(build_dir), "install_manifest*.txt")):
+        with open(manifest, encoding="utf-8", errors="replace") as file:
+            for line in file:
+                path = os.path.abspath(line.strip())
+                if (line.strip() and os.path.commonpath([prefix, path]) == prefix
+                        and os.path.isfile(path) and not os.path.islink(path)):
+                    os.remove(path)
 
 
 def _fast_build(args, cache):

@@ -192,6 +192,8 @@ struct BuildHookSettings<'a> {
 struct RebuildSettings {
     source_dir: String,
     build_dir: String,
+    /// Where `install` installs: the editable tree.
+    prefix: String,
     stamp: String,
     build: Vec<Vec<String>>,
     install: Vec<Vec<String>>,
@@ -212,6 +214,7 @@ impl From<&Rebuild> for RebuildSettings {
         RebuildSettings {
             source_dir: path_text(&rebuild.source_dir),
             build_dir: path_text(&rebuild.build_dir),
+            prefix: path_text(&rebuild.prefix),
             stamp: path_text(&rebuild.build_dir.join(INSTALLED_STAMP)),
             build: args(&rebuild.build),
             install: args(&rebuild.install),
@@ -331,6 +334,7 @@ mod tests {
         let rebuild = Rebuild {
             source_dir: dir.path().to_path_buf(),
             build_dir: dir.path().join("build"),
+            prefix: installed.clone(),
             build: vec![vec!["--build".into(), "build".into()]],
             install: Vec::new(),
             env: Default::default(),
