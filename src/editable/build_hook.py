@@ -121,21 +121,46 @@ def _fast_build(args, cache):
 
 
 def _run(command, env):
-    import subprocess
-
+    """Runs command with stdout and stderr in one pipe and returns what it
+    printed; a failure is an ImportError that carries it."""
     try:
-        result = subprocess.run(command, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        status, output = _spawn(command, env)
     except OSError as error:
         raise ImportError(f"py-build-cmake: cannot run {command[0]}: {error}") from error
-    output = result.stdout.decode(errors="replace")
-    if result.returncode != 0:
+    if status != 0:
         shown = " ".join(command)
         raise ImportError(
             f"py-build-cmake: rebuilding '{_SETTINGS['package']}' failed: `{shown}` exited "
-            f"with status {result.returncode}; fix the error and import again:\n{output}"
+            f"with status {status}; fix the error and import again:\n{output}"
         )
     return output
+
+
+def _spawn(command, env):
+    # os.posix_spawn, not subprocess: importing subprocess (and the re and
+    # locale it pulls in) would cost a no-op import more than running Ninja.
+    if not hasattr(os, "posix_spawn"):
+        import subprocess
+
+        result = subprocess.run(command, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        return result.returncode, result.stdout.decode(errors="replace")
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.posix_spawn(command[0], command, env, file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_DUP2, write_end, 1),
+            (os.POSIX_SPAWN_DUP2, write_end, 2),
+            (os.POSIX_SPAWN_CLOSE, read_end),
+        ])
+    finally:
+        os.close(write_end)
+    chunks = []
+    with open(read_end, "rb", closefd=True) as pipe:
+        for chunk in iter(lambda: pipe.read1(65536), b""):
+            chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), b"".join(chunks).decode(errors="replace")
 
 
 def _read_cache(path):
