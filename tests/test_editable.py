@@ -228,3 +228,16 @@ def test_the_cmake_editable_target_installs_into_the_target_environment(tmp_path
     edit(root / "src" / "core.c", "a + b + 100", "a + b + 5")
     cs.build(cs.cmake_newest(), build, target="editable")
     assert run_python(env, CHECK).stdout.strip() == "10"
+
+
+def test_build_hook_of_a_pybind11_project_outlives_the_isolated_env(tmp_path, wheelhouse):
+    """pybind11 comes from pip's isolated env, which is gone after the
+    install: the rebuild includes the copy of its headers the install kept."""
+    root = project(tmp_path, "build_hook = true", example="pybind11")
+    env = cs.Venv(tmp_path / "venv")
+    pip(env, "install", "-e", root, wheelhouse=wheelhouse)
+    check = "import pybind11_example as m; print(m.add(2, 3))"
+    assert run_python(env, check).stdout.strip() == "5"
+    assert not (site_packages(env) / "pybind11").exists()
+    edit(root / "src" / "core.cpp", "a + b", "a + b + 100")
+    assert run_python(env, check).stdout.strip() == "105"

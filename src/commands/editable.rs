@@ -33,7 +33,9 @@ pub fn build_editable(
     let start = Start::new(config, project_dir, python)?;
     // The build tree outlives this build's environment (pip deletes an
     // isolated one): it must call back a helper and CMake package that stay.
-    let (helper, package_dir) = super::install::install(&start.cache.join("pybuildcmake"))?;
+    let tools = start.cache.join("pybuildcmake");
+    let (helper, package_dir) = super::install::install(&tools)?;
+    let site_packages = persist_build_packages(site_packages, &tools.join("site-packages"))?;
     let driver = Driver {
         config,
         target: &start.target,
@@ -43,7 +45,7 @@ pub fn build_editable(
         overrides: &sources.overrides,
         cmake_program: std::env::var_os("CMAKE").unwrap_or_else(|| OsString::from("cmake")),
         helper: &helper,
-        site_packages,
+        site_packages: &site_packages,
         verbose,
     };
     let build_dirs = config.cmake.iter().map(|c| driver.build_dir(c)).collect();
@@ -216,6 +218,86 @@ impl<'a> Start<'a> {
             None,
         )
     }
+}
+
+/// The build requirements whose CMake packages find_package(PyBuildCmake)
+/// points the project at (pybind11_ROOT, nanobind_ROOT).
+const HINTED_PACKAGES: [&str; 2] = ["pybind11", "nanobind"];
+
+/// Mirrors the hinted packages of the build env's `site_packages` into
+/// `dest` and returns the dirs the build should use instead: pip deletes an
+/// isolated build env, and the build hook's rebuilds still include their
+/// headers. A file that holds the same bytes keeps its timestamp, so nothing
+/// recompiles for it.
+fn persist_build_packages(site_packages: &[PathBuf], dest: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut mirrored = false;
+    for name in HINTED_PACKAGES {
+        let Some(source) = site_packages
+            .iter()
+            .map(|s| s.join(name))
+            .find(|p| p.is_dir())
+        else {
+            continue;
+        };
+        let target = dest.join(name);
+        let io = |path: &Path| {
+            let context = format!("while copying {} to {}", path.display(), target.display());
+            move |source| Error::Io { context, source }
+        };
+        let mut wanted = std::collections::BTreeSet::new();
+        for file in files_under(&source).map_err(io(&source))? {
+            let relative = file.strip_prefix(&source).unwrap_or(&file).to_path_buf();
+            let bytes = std::fs::read(&file).map_err(io(&file))?;
+            let executable = is_executable(&file);
+            fs_atomic::write_if_changed(&target.join(&relative), &bytes, executable)
+                .map_err(io(&file))?;
+            wanted.insert(relative);
+        }
+        for stale in files_under(&target).map_err(io(&target))? {
+            if !wanted.contains(stale.strip_prefix(&target).unwrap_or(&stale)) {
+                std::fs::remove_file(&stale).map_err(io(&stale))?;
+            }
+        }
+        mirrored = true;
+    }
+    Ok(if mirrored {
+        vec![dest.to_path_buf()]
+    } else {
+        site_packages.to_vec()
+    })
+}
+
+/// Every file under `dir` (none when it does not exist), without caches.
+fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(files),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            if entry.file_name() != "__pycache__" {
+                files.extend(files_under(&path)?);
+            }
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(_: &Path) -> bool {
+    false
 }
 
 /// `python -m pip install` of the editable wheel into the target's environment.
