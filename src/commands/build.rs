@@ -10,6 +10,7 @@ use crate::cli::{BuildArgs, OverrideSources};
 use crate::config::model::Config;
 use crate::driver::{Driver, Outcome};
 use crate::fs_atomic;
+use crate::python_target::PythonTarget;
 use crate::tags::TagOverrides;
 
 use super::Error;
@@ -55,18 +56,14 @@ pub fn build_wheel(
     let staging = project_dir
         .join(".py-build-cmake_cache")
         .join(format!("{}-staging", target.build_config()));
-    let driver = Driver {
+    let driver = driver(
         config,
-        target: &target,
-        package_dir: &package_dir,
-        local: &sources.local,
-        cross: &sources.cross,
-        overrides: &sources.overrides,
-        cmake_program: std::env::var_os("CMAKE").unwrap_or_else(|| OsString::from("cmake")),
-        helper: &helper,
+        &target,
+        (&helper, &package_dir),
+        sources,
         site_packages,
         verbose,
-    };
+    );
     let outcome = match &config.component {
         Some(component) => {
             driver.stage_components(&component.components, &staging)?;
@@ -96,5 +93,29 @@ pub fn build_wheel(
             out_dir,
             None,
         ),
+    }
+}
+
+/// The driver of `config` for `target`, calling back `tools` (this helper
+/// and its CMake package dir), with CMake from `$CMAKE`, else PATH.
+pub(super) fn driver<'a>(
+    config: &'a Config,
+    target: &'a PythonTarget,
+    tools: (&'a Path, &'a Path),
+    sources: &'a OverrideSources,
+    site_packages: &'a [PathBuf],
+    verbose: bool,
+) -> Driver<'a> {
+    Driver {
+        config,
+        target,
+        helper: tools.0,
+        package_dir: tools.1,
+        local: &sources.local,
+        cross: &sources.cross,
+        overrides: &sources.overrides,
+        cmake_program: std::env::var_os("CMAKE").unwrap_or_else(|| OsString::from("cmake")),
+        site_packages,
+        verbose,
     }
 }

@@ -4,13 +4,12 @@
 //! building: it installs that build tree and pip-installs the editable wheel
 //! into the target interpreter's environment. `editable` lays out the wheel.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::cli::{EditableArgs, OverrideSources};
 use crate::config::model::{Config, EditableMode};
-use crate::driver::{Driver, Rebuild};
+use crate::driver::Rebuild;
 use crate::editable::{self, Layout};
 use crate::fs_atomic;
 use crate::module_source::{self, ModuleSource};
@@ -36,18 +35,14 @@ pub fn build_editable(
     let tools = start.cache.join("pybuildcmake");
     let (helper, package_dir) = super::install::install(&tools)?;
     let site_packages = persist_build_packages(site_packages, &tools.join("site-packages"))?;
-    let driver = Driver {
+    let driver = super::build::driver(
         config,
-        target: &start.target,
-        package_dir: &package_dir,
-        local: &sources.local,
-        cross: &sources.cross,
-        overrides: &sources.overrides,
-        cmake_program: std::env::var_os("CMAKE").unwrap_or_else(|| OsString::from("cmake")),
-        helper: &helper,
-        site_packages: &site_packages,
+        &start.target,
+        (&helper, &package_dir),
+        sources,
+        &site_packages,
         verbose,
-    };
+    );
     let build_dirs = config.cmake.iter().map(|c| driver.build_dir(c)).collect();
     let rebuilds = start.install(build_dirs, |tree| Ok(driver.install_into(tree)?))?;
     start.pack(&rebuilds, out_dir)
@@ -83,18 +78,16 @@ pub fn run(args: EditableArgs) -> Result<(), Error> {
         context: "while locating this executable".into(),
         source,
     })?;
-    let driver = Driver {
-        config: &config,
-        target: &start.target,
-        package_dir: &package_dir,
-        local: &inputs.sources.local,
-        cross: &inputs.sources.cross,
-        overrides: &inputs.sources.overrides,
-        cmake_program: args.cmake.into_os_string(),
-        helper: &helper,
-        site_packages: &[],
-        verbose: true,
-    };
+    let mut driver = super::build::driver(
+        &config,
+        &start.target,
+        (&helper, &package_dir),
+        &inputs.sources,
+        &[],
+        true,
+    );
+    // The CMake that configured the tree installs it.
+    driver.cmake_program = args.cmake.into_os_string();
     let build_dir = super::absolute(&args.build_dir)?;
     let rebuilds = start.install(vec![build_dir.clone()], |tree| {
         Ok(vec![driver.build_and_install(

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{ConfigInputs, Hook, HookInputs, Pep517Command};
+use crate::cli::{BuildWheelArgs, ConfigInputs, Hook, HookInputs, Pep517Command};
 use crate::config::model::Config;
 use crate::fs_atomic;
 use crate::pep517::{self, Settings};
@@ -32,32 +32,8 @@ pub fn run(command: Pep517Command) -> Result<(), Error> {
             let (_, config, _) = load(&args.inputs)?;
             super::print_line(write_dist_info(&config, &args.metadata_directory)?)?;
         }
-        Pep517Command::BuildWheel(args) => {
-            let (project_dir, config, settings) = load(&args.inputs)?;
-            let wheel = super::build::build_wheel(
-                &config,
-                &project_dir,
-                args.inputs.python,
-                &settings.sources,
-                &args.inputs.site_packages,
-                &args.wheel_directory,
-                settings.verbose,
-            )?;
-            super::print_line(file_name(&wheel))?;
-        }
-        Pep517Command::BuildEditable(args) => {
-            let (project_dir, config, settings) = load(&args.inputs)?;
-            let wheel = super::editable::build_editable(
-                &config,
-                &project_dir,
-                args.inputs.python,
-                &settings.sources,
-                &args.inputs.site_packages,
-                &args.wheel_directory,
-                settings.verbose,
-            )?;
-            super::print_line(file_name(&wheel))?;
-        }
+        Pep517Command::BuildWheel(args) => build(args, super::build::build_wheel)?,
+        Pep517Command::BuildEditable(args) => build(args, super::editable::build_editable)?,
         Pep517Command::BuildSdist(args) => {
             let (_, config, _) = load(&args.inputs)?;
             let sdist = super::sdist::write(&config, &args.sdist_directory)?;
@@ -65,6 +41,33 @@ pub fn run(command: Pep517Command) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// The signature [`super::build::build_wheel`] and
+/// [`super::editable::build_editable`] share.
+type BuildFn = fn(
+    &Config,
+    &Path,
+    Option<PathBuf>,
+    &crate::cli::OverrideSources,
+    &[PathBuf],
+    &Path,
+    bool,
+) -> Result<PathBuf, Error>;
+
+/// Runs a build hook and prints the wheel's file name.
+fn build(args: BuildWheelArgs, build: BuildFn) -> Result<(), Error> {
+    let (project_dir, config, settings) = load(&args.inputs)?;
+    let wheel = build(
+        &config,
+        &project_dir,
+        args.inputs.python,
+        &settings.sources,
+        &args.inputs.site_packages,
+        &args.wheel_directory,
+        settings.verbose,
+    )?;
+    super::print_line(file_name(&wheel))
 }
 
 /// The configuration the frontend's config settings select (for a component

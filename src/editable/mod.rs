@@ -123,56 +123,48 @@ pub fn stage(layout: &Layout<'_>, staging: &Path) -> Result<(), Error> {
     let module = &config.module.name;
     let stem = module.replace('.', "_");
     let mut pth = Vec::new();
-    match config.editable.mode {
-        EditableMode::Symlink => {
-            pth.push(path_text(layout.installed));
-            if config.editable.build_hook && !layout.rebuilds.is_empty() {
-                let hook = format!("{stem}_build_hook");
-                let settings = BuildHookSettings {
-                    package: module,
-                    configs: layout.rebuilds.iter().map(RebuildSettings::from).collect(),
-                };
-                write(
-                    &staging.join(&hook).join("__init__.py"),
-                    &render(BUILD_HOOK, &settings),
-                )?;
-                pth.push(format!("import {hook}"));
-            }
+    if config.editable.mode == EditableMode::Symlink {
+        pth.push(path_text(layout.installed));
+    } else {
+        copy_tree(layout.installed, staging)?;
+        pth.extend(source_parent(layout.source, module).map(|dir| path_text(&dir)));
+    }
+    match (config.editable.mode, layout.source) {
+        (EditableMode::Symlink, _) if config.editable.build_hook && !layout.rebuilds.is_empty() => {
+            let hook = format!("{stem}_build_hook");
+            let settings = BuildHookSettings {
+                package: module,
+                configs: layout.rebuilds.iter().map(RebuildSettings::from).collect(),
+            };
+            write(
+                &staging.join(&hook).join("__init__.py"),
+                &render(BUILD_HOOK, &settings),
+            )?;
+            pth.push(format!("import {hook}"));
         }
-        EditableMode::Hook => {
-            copy_tree(layout.installed, staging)?;
-            if let Some(parent) = source_parent(layout.source, module) {
-                pth.push(path_text(&parent));
-            }
-            if let Some(dir) = layout.source.path().filter(|_| is_package(layout.source)) {
-                let hook = format!("{stem}_editable_hook");
-                let settings = ImportHookSettings {
-                    package: module,
-                    source: path_text(dir),
-                };
-                write(
-                    &staging.join(&hook).join("__init__.py"),
-                    &render(IMPORT_HOOK, &settings),
-                )?;
-                pth.push(format!("import {hook}"));
-            }
+        (EditableMode::Hook, ModuleSource::Package(dir)) => {
+            let hook = format!("{stem}_editable_hook");
+            let settings = ImportHookSettings {
+                package: module,
+                source: path_text(dir),
+            };
+            write(
+                &staging.join(&hook).join("__init__.py"),
+                &render(IMPORT_HOOK, &settings),
+            )?;
+            pth.push(format!("import {hook}"));
         }
-        EditableMode::Wrapper => {
-            copy_tree(layout.installed, staging)?;
-            if let Some(parent) = source_parent(layout.source, module) {
-                pth.push(path_text(&parent));
-            }
-            if let ModuleSource::Package(dir) = layout.source {
-                let relative: PathBuf = module.split('.').collect();
-                let settings = WrapperSettings {
-                    source: path_text(dir),
-                };
-                write(
-                    &staging.join(relative).join("__init__.py"),
-                    &render(WRAPPER, &settings),
-                )?;
-            }
+        (EditableMode::Wrapper, ModuleSource::Package(dir)) => {
+            let relative: PathBuf = module.split('.').collect();
+            let settings = WrapperSettings {
+                source: path_text(dir),
+            };
+            write(
+                &staging.join(relative).join("__init__.py"),
+                &render(WRAPPER, &settings),
+            )?;
         }
+        _ => {}
     }
     if !pth.is_empty() {
         let text: String = pth.iter().map(|line| format!("{line}\n")).collect();
@@ -240,10 +232,6 @@ struct WrapperSettings {
 fn render(template: &str, settings: &impl Serialize) -> String {
     let literal = serde_json::to_string(settings).expect("strings, lists and maps serialize");
     template.replacen(SETTINGS_LINE, &format!("_SETTINGS: dict = {literal}\n"), 1)
-}
-
-fn is_package(source: &ModuleSource) -> bool {
-    matches!(source, ModuleSource::Package(_))
 }
 
 /// The directory that holds the module's top-level package: what `.pth`
