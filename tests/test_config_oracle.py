@@ -53,6 +53,7 @@ DIVERGENT = {
     "error-project-script-name-path": "the oracle checks [project] only while building",
     "error-project-url-newline": "the oracle checks [project] only while building",
     "error-project-unknown-license": "the oracle checks license ids only while building",
+    "error-editable-build-hook-needs-symlink": "the oracle only warns and skips the build hook",
 }
 
 def plain(x):
