@@ -18,7 +18,7 @@ use std::process::Command;
 use crate::cmake_cache::CmakeCache;
 use crate::cmake_output;
 use crate::config::model::{CmakeOptions, ComponentOptions, Config};
-use crate::module_source::{self, ModuleSource};
+use crate::module_source;
 use crate::python_target::PythonTarget;
 use crate::stubgen;
 
@@ -163,7 +163,9 @@ impl Driver<'_> {
             // No CMake at all: a pure Python package.
             fresh_dir(staging)?;
         }
-        self.stage_module(staging)?;
+        // The module's Python sources, as py-build-cmake stages them (a
+        // generated module is installed by CMake instead).
+        module_source::stage(self.config, staging)?;
         self.stubgen(staging)?;
         Ok(Outcome::Staged)
     }
@@ -474,25 +476,6 @@ impl Driver<'_> {
         }
         Ok(())
     }
-
-    /// Copies the module's Python sources (a package tree or one file) into
-    /// the staging root, as py-build-cmake does; a generated module is
-    /// installed by CMake instead.
-    fn stage_module(&self, staging: &Path) -> Result<(), Error> {
-        let relative: PathBuf = self.config.module.name.split('.').collect();
-        let source = module_source::find(self.config)?;
-        for file in source.files()? {
-            let dest = match &source {
-                ModuleSource::Package(dir) => match file.strip_prefix(dir) {
-                    Ok(inside) => staging.join(&relative).join(inside),
-                    Err(_) => continue,
-                },
-                _ => staging.join(&relative).with_extension("py"),
-            };
-            copy_file(&file, &dest)?;
-        }
-        Ok(())
-    }
 }
 
 /// `(major, minor, patch)` from `cmake version 3.31.6`.
@@ -657,17 +640,6 @@ fn fresh_dir(path: &Path) -> Result<(), Error> {
     };
     crate::fs_atomic::remove_tree(path).map_err(stage_error)?;
     std::fs::create_dir_all(path).map_err(stage_error)
-}
-
-fn copy_file(from: &Path, to: &Path) -> Result<(), Error> {
-    let stage_error = |source| Error::Stage {
-        path: from.to_path_buf(),
-        source,
-    };
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent).map_err(stage_error)?;
-    }
-    std::fs::copy(from, to).map(|_| ()).map_err(stage_error)
 }
 
 #[cfg(test)]

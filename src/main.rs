@@ -1,6 +1,7 @@
 //! `py-build-cmake`: the helper that CMake calls to resolve a py-build-cmake
 //! configuration, describe the target Python and pack wheels.
 
+mod archive;
 mod cli;
 mod cmake_cache;
 mod cmake_output;

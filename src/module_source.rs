@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::archive::{self, ArchiveWriter, DirWriter, Filter, Symlinks, WalkedFile};
 use crate::config::model::{Config, ModuleOptions};
 
 #[derive(Debug, thiserror::Error)]
@@ -31,11 +32,17 @@ pub enum Error {
         package.display()
     )]
     InitInNamespace { package: PathBuf },
-    #[error("while listing {path}")]
+    #[error("while copying the module's sources into {path}")]
+    Stage {
+        path: PathBuf,
+        #[source]
+        source: archive::Error,
+    },
+    #[error("while listing the module's sources in {path}")]
     Walk {
         path: PathBuf,
         #[source]
-        source: std::io::Error,
+        source: archive::Error,
     },
 }
 
@@ -53,6 +60,20 @@ pub enum ModuleSource {
 /// Finds the configured module (see `locate`).
 pub fn find(config: &Config) -> Result<ModuleSource, Error> {
     locate(&config.module)
+}
+
+/// Copies the configured module's sources into the staging tree `staging`
+/// as the wheel holds them (nothing for a generated module, which CMake
+/// installs) and returns them: the files the staged tree depends on.
+pub fn stage(config: &Config, staging: &Path) -> Result<Vec<WalkedFile>, Error> {
+    let files = find(config)?.wheel_files(&config.module.name)?;
+    DirWriter::new(staging)
+        .add_walked(files.clone())
+        .map_err(|source| Error::Stage {
+            path: staging.to_path_buf(),
+            source,
+        })?;
+    Ok(files)
 }
 
 /// Finds the module the way py-build-cmake does: `<directory>/<name>/`,
@@ -133,41 +154,27 @@ impl ModuleSource {
         }
     }
 
-    /// Every source file, sorted, without `__pycache__` and compiled files.
-    pub fn files(&self) -> Result<Vec<PathBuf>, Error> {
-        let mut files = Vec::new();
-        match self {
-            ModuleSource::Package(dir) => walk(dir, &mut files)?,
-            ModuleSource::File(file) => files.push(file.clone()),
-            ModuleSource::Generated => {}
-        }
-        files.sort();
-        Ok(files)
+    /// Every source file, sorted, under `archive_path` (the package's or
+    /// module file's path in the archive), without what `filter` leaves out.
+    pub fn walk(&self, archive_path: &str, filter: &Filter) -> Result<Vec<WalkedFile>, Error> {
+        let Some(path) = self.path() else {
+            return Ok(Vec::new());
+        };
+        archive::walk(path, archive_path, filter, Symlinks::Follow).map_err(|source| Error::Walk {
+            path: path.to_path_buf(),
+            source,
+        })
     }
-}
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let walk_error = |source| Error::Walk {
-        path: dir.to_path_buf(),
-        source,
-    };
-    for entry in std::fs::read_dir(dir).map_err(walk_error)? {
-        let entry = entry.map_err(walk_error)?;
-        let path = entry.path();
-        let name = entry.file_name();
-        if name == "__pycache__" {
-            continue;
+    /// The sources as the wheel holds them: `a/b/...` for the package
+    /// `a.b`, `a/b.py` for a module file.
+    pub fn wheel_files(&self, module_name: &str) -> Result<Vec<WalkedFile>, Error> {
+        let mut archive_path = module_name.replace('.', "/");
+        if let ModuleSource::File(_) = self {
+            archive_path.push_str(".py");
         }
-        if path.is_dir() {
-            walk(&path, files)?;
-        } else if !matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("pyc" | "pyo")
-        ) {
-            files.push(path);
-        }
+        self.walk(&archive_path, &Filter::default())
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -175,7 +182,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn package_files_skip_caches() {
+    fn wheel_files_skip_caches_under_the_module_path() {
         let dir = tempfile::tempdir().unwrap();
         let pkg = dir.path().join("pkg");
         std::fs::create_dir_all(pkg.join("sub/__pycache__")).unwrap();
@@ -188,12 +195,22 @@ mod tests {
         ] {
             std::fs::write(pkg.join(f), "").unwrap();
         }
-        let files = ModuleSource::Package(pkg.clone()).files().unwrap();
-        let names: Vec<_> = files
-            .iter()
-            .map(|p| p.strip_prefix(&pkg).unwrap().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, ["__init__.py", "data.txt", "sub/a.py"]);
+        let files = ModuleSource::Package(pkg.clone())
+            .wheel_files("top.pkg")
+            .unwrap();
+        let names: Vec<_> = files.iter().map(|f| f.relative.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "top/pkg/__init__.py",
+                "top/pkg/data.txt",
+                "top/pkg/sub/a.py"
+            ]
+        );
+        let single = ModuleSource::File(pkg.join("data.txt"))
+            .wheel_files("top.mod")
+            .unwrap();
+        assert_eq!(single[0].relative, "top/mod.py");
     }
 
     fn options(directory: &Path, name: &str) -> ModuleOptions {
