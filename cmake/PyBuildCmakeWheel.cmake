@@ -1,9 +1,9 @@
 # The step behind py_build_cmake_add_wheel()'s target, run as
 #   cmake -DPBC_SETTINGS=<settings.cmake> -P PyBuildCmakeWheel.cmake
-# It stages the Python sources and the install components into a fresh
-# staging dir, runs stubgen when configured, packs the wheel with the helper
-# and writes a depfile naming everything it read, so the build tool reruns
-# it only when one of those changes.
+# The helper stages the Python sources and the install components into a
+# fresh staging dir, runs stubgen when configured and packs the wheel; this
+# script then writes a depfile naming everything they read, so the build
+# tool reruns it only when one of those changes.
 
 cmake_minimum_required(VERSION 3.20...4.4)
 
@@ -25,116 +25,44 @@ if(NOT lock_result EQUAL 0)
     "or stop it, then build again.")
 endif()
 
-set(deps "")
-
-# Adds a file or directory tree to the dependencies (directories too: their
-# timestamps change when files are added or removed).
-function(pbc_depend_on_tree path)
-  if(IS_DIRECTORY "${path}")
-    file(GLOB_RECURSE files LIST_DIRECTORIES TRUE "${path}/*")
-    list(FILTER files EXCLUDE REGEX "/__pycache__(/|$)|\\.pyc$")
-    set(deps ${deps} "${path}" ${files} PARENT_SCOPE)
-  elseif(EXISTS "${path}")
-    set(deps ${deps} "${path}" PARENT_SCOPE)
-  endif()
-endfunction()
-
-# --- 1. Fresh staging dir with the module's Python sources ------------------
-file(REMOVE_RECURSE "${PBC_STAGING_DIR}")
-file(MAKE_DIRECTORY "${PBC_STAGING_DIR}")
-set(module_dest "${PBC_STAGING_DIR}")
-if(PBC_MODULE_DESTINATION)
-  set(module_dest "${PBC_STAGING_DIR}/${PBC_MODULE_DESTINATION}")
-endif()
-if(PBC_MODULE_SOURCE_KIND STREQUAL "package")
-  file(COPY "${PBC_MODULE_SOURCE}" DESTINATION "${module_dest}"
-    PATTERN "__pycache__" EXCLUDE
-    PATTERN "*.pyc" EXCLUDE)
-  pbc_depend_on_tree("${PBC_MODULE_SOURCE}")
-elseif(PBC_MODULE_SOURCE_KIND STREQUAL "file")
-  file(COPY "${PBC_MODULE_SOURCE}" DESTINATION "${module_dest}")
-  pbc_depend_on_tree("${PBC_MODULE_SOURCE}")
-endif()
-
-# --- 2. cmake --install, once per configuration and component ----------------
+# --- 1. Stage: the module's sources and `cmake --install` per configuration
+# and component, into a fresh staging dir (the helper's `stage`) ------------
 # tool.py-build-cmake.cmake.env applies to every step: install, stubgen, pack.
 set(env_prefix "")
 if(PBC_ENV)
   set(env_prefix "${CMAKE_COMMAND}" -E env ${PBC_ENV})
 endif()
-set(component_args "")
+set(stage_args --build-dir "${PBC_BINARY_DIR}" --staging "${PBC_STAGING_DIR}"
+    --cmake "${CMAKE_COMMAND}" --dependencies "${work_dir}/stage.inputs")
 if(PBC_DEFAULT_COMPONENT)
-  list(APPEND component_args "<default>")
+  list(APPEND stage_args "--component=")
 endif()
 foreach(component IN LISTS PBC_COMPONENTS)
-  list(APPEND component_args "${component}")
+  list(APPEND stage_args "--component=${component}")
 endforeach()
-set(configs ${PBC_CONFIGS})
-if(NOT configs)
-  set(configs "<none>")
+foreach(config IN LISTS PBC_CONFIGS)
+  list(APPEND stage_args "--config=${config}")
+endforeach()
+foreach(arg IN LISTS PBC_INSTALL_ARGS)
+  list(APPEND stage_args "--install-arg=${arg}")
+endforeach()
+foreach(pair IN LISTS PBC_ENV)
+  list(APPEND stage_args "--env=${pair}")
+endforeach()
+if(PBC_NO_MODULE)
+  list(APPEND stage_args --no-module)
 endif()
-foreach(config IN LISTS configs)
-  foreach(component IN LISTS component_args)
-    set(command ${env_prefix} "${CMAKE_COMMAND}" --install "${PBC_BINARY_DIR}"
-        --prefix "${PBC_STAGING_DIR}")
-    if(NOT config STREQUAL "<none>")
-      list(APPEND command --config "${config}")
-    endif()
-    if(NOT component STREQUAL "<default>")
-      list(APPEND command --component "${component}")
-    endif()
-    list(APPEND command ${PBC_INSTALL_ARGS})
-    execute_process(COMMAND ${command}
-      RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
-    if(NOT result EQUAL 0)
-      set(hint "")
-      list(LENGTH configs config_count)
-      if(config_count GREATER 1)
-        string(REPLACE ";" ", " names "${configs}")
-        set(hint "\nThe wheel installs the configurations ${names}: build each of them first (cmake --build <dir> --config <config>).")
-      endif()
-      message(FATAL_ERROR "PyBuildCmake: installing into the wheel's staging dir failed "
-        "(config '${config}', component '${component}'):\n${output}${hint}")
-    endif()
-  endforeach()
-endforeach()
+execute_process(
+  COMMAND "${PBC_HELPER}" stage ${PBC_HELPER_ARGS} ${stage_args}
+  RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE error)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "PyBuildCmake: ${error}")
+endif()
+# The module's sources and their directories, the install scripts and what
+# they install from.
+file(STRINGS "${work_dir}/stage.inputs" deps)
 
-# The sources of everything installed, read from the generated install
-# scripts (the top-level one includes those of the subdirectories).
-set(scripts "${PBC_BINARY_DIR}/cmake_install.cmake")
-set(seen "")
-while(scripts)
-  list(POP_FRONT scripts install_script)
-  if(install_script IN_LIST seen OR NOT EXISTS "${install_script}")
-    continue()
-  endif()
-  list(APPEND seen "${install_script}")
-  list(APPEND deps "${install_script}")
-  file(READ "${install_script}" text)
-  string(REGEX MATCHALL "include\\(\"[^\"]*cmake_install\\.cmake\"\\)" includes "${text}")
-  foreach(include IN LISTS includes)
-    string(REGEX REPLACE "^include\\(\"(.*)\"\\)$" "\\1" included "${include}")
-    list(APPEND scripts "${included}")
-  endforeach()
-  string(REGEX MATCHALL "file\\(INSTALL ([^)\"]|\"([^\"\\]|\\\\.)*\")*\\)" installs "${text}")
-  foreach(install IN LISTS installs)
-    # Every quoted argument (with its escapes), in order; those referring to
-    # variables (`${`) are not sources, a literal `$` in a path is.
-    string(REGEX MATCHALL "\"([^\"\\]|\\\\.)*\"" paths "${install}")
-    foreach(path IN LISTS paths)
-      string(REGEX REPLACE "^\"(.*)\"$" "\\1" path "${path}")
-      if(path MATCHES "\\$\\{")
-        continue()
-      endif()
-      string(REGEX REPLACE "\\\\(.)" "\\1" path "${path}")
-      if(IS_ABSOLUTE "${path}" AND EXISTS "${path}")
-        pbc_depend_on_tree("${path}")
-      endif()
-    endforeach()
-  endforeach()
-endwhile()
-
-# --- 3. stubgen -----------------------------------------------------------------
+# --- 2. stubgen -----------------------------------------------------------------
 # The helper runs it (with py-build-cmake's defaults; stubs never replace
 # existing .pyi files) and says in one line what it did or why it skipped.
 if(PBC_STUBGEN)
@@ -163,7 +91,7 @@ if(PBC_STUBGEN)
   endif()
 endif()
 
-# --- 4. Pack ----------------------------------------------------------------------
+# --- 3. Pack ----------------------------------------------------------------------
 # A cross build has no interpreter that runs here: the cross config gives the target.
 set(python_args "")
 if(PBC_PYTHON)
@@ -186,7 +114,7 @@ string(REGEX REPLACE "^.*\n" "" wheel "${output}")
 message(STATUS "PyBuildCmake: wrote ${wheel}")
 list(APPEND deps "${wheel}")
 
-# --- 5. Depfile and stamp -----------------------------------------------------
+# --- 4. Depfile and stamp -----------------------------------------------------
 # Paths escaped as Ninja and CMake's depfile reader (which turns it into
 # Make rules for the Makefile generators) both read them: `\ ` is a space,
 # `\#` a `#`, `$$` a `$`.

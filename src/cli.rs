@@ -37,6 +37,9 @@ pub enum Command {
     /// Run mypy's stubgen over a staged wheel tree ([tool.py-build-cmake.stubgen]);
     /// stubs never replace existing .pyi files.
     Stubgen(StubgenArgs),
+    /// The wheel target's staging step: a fresh staging tree with the module's
+    /// sources and `cmake --install` per configuration and component.
+    Stage(StageArgs),
     /// Resolve the cross config for PyBuildCmakeToolchain.cmake and write the
     /// CMake script it includes (emulator, the config's toolchain_file).
     CrossToolchain(CrossToolchainArgs),
@@ -320,6 +323,39 @@ pub struct BuildSdistArgs {
     pub inputs: HookInputs,
     #[arg(long)]
     pub sdist_directory: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct StageArgs {
+    #[command(flatten)]
+    pub inputs: ConfigInputs,
+    /// The CMake build tree whose install rules run.
+    #[arg(long)]
+    pub build_dir: PathBuf,
+    /// The staging tree (emptied first).
+    #[arg(long)]
+    pub staging: PathBuf,
+    /// The cmake program that runs `--install`.
+    #[arg(long, default_value = "cmake")]
+    pub cmake: PathBuf,
+    /// A configuration to install (repeat; none: one run without --config).
+    #[arg(long, value_name = "CONFIG")]
+    pub config: Vec<String>,
+    /// An install component (repeat; "" is the default component).
+    #[arg(long, value_name = "COMPONENT")]
+    pub component: Vec<String>,
+    /// An extra `cmake --install` argument (repeat).
+    #[arg(long, value_name = "ARG", allow_hyphen_values = true)]
+    pub install_arg: Vec<String>,
+    /// NAME=VALUE set in the environment of `cmake --install` (repeat).
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub env: Vec<String>,
+    /// CMake installs the module (module.generated, a component wheel).
+    #[arg(long)]
+    pub no_module: bool,
+    /// Where the files the staged tree came from are listed, one per line.
+    #[arg(long)]
+    pub dependencies: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -577,14 +577,44 @@ fn tool_args(args: &mut Vec<OsString>, cmake: &CmakeOptions) {
 
 /// One `cmake --install` per install configuration and component.
 fn install_args(cmake: &CmakeOptions, build_dir: &Path, staging: &Path) -> Vec<Vec<OsString>> {
+    install_commands(&InstallLoop {
+        build_dir,
+        staging,
+        configs: &cmake.install_config,
+        components: &cmake.install_components,
+        extra_args: &cmake.install_args,
+    })
+    .into_iter()
+    .map(|(_, _, args)| args)
+    .collect()
+}
+
+/// What the configurations × components install loop installs, and where.
+pub struct InstallLoop<'a> {
+    pub build_dir: &'a Path,
+    pub staging: &'a Path,
+    /// None: one run without `--config`.
+    pub configs: &'a [String],
+    /// `""` is the default component (no `--component`).
+    pub components: &'a [String],
+    /// `cmake.install_args`, after the others.
+    pub extra_args: &'a [String],
+}
+
+/// The `cmake --install` arguments of every configuration and component
+/// (the driver's and the wheel target's install loop), each with its
+/// configuration and component for messages.
+pub fn install_commands<'a>(
+    install: &InstallLoop<'a>,
+) -> Vec<(Option<&'a str>, &'a str, Vec<OsString>)> {
     let mut all = Vec::new();
-    for config in configs(&cmake.install_config) {
-        for component in &cmake.install_components {
+    for config in configs(install.configs) {
+        for component in install.components {
             let mut args: Vec<OsString> = vec![
                 "--install".into(),
-                build_dir.into(),
+                install.build_dir.into(),
                 "--prefix".into(),
-                staging.into(),
+                install.staging.into(),
             ];
             if let Some(config) = config {
                 args.extend(["--config".into(), config.into()]);
@@ -592,8 +622,8 @@ fn install_args(cmake: &CmakeOptions, build_dir: &Path, staging: &Path) -> Vec<V
             if !component.is_empty() {
                 args.extend(["--component".into(), component.into()]);
             }
-            args.extend(cmake.install_args.iter().map(OsString::from));
-            all.push(args);
+            args.extend(install.extra_args.iter().map(OsString::from));
+            all.push((config, component.as_str(), args));
         }
     }
     all
@@ -633,7 +663,7 @@ fn show_command(program: &OsString, args: &[OsString]) -> String {
 }
 
 /// An empty `path`: whatever a previous run left there is removed.
-fn fresh_dir(path: &Path) -> Result<(), Error> {
+pub fn fresh_dir(path: &Path) -> Result<(), Error> {
     let stage_error = |source| Error::Stage {
         path: path.to_path_buf(),
         source,

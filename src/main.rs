@@ -13,6 +13,7 @@ mod driver;
 mod error_chain;
 mod fs_atomic;
 mod input_file;
+mod install_inputs;
 mod layout;
 mod manylinux;
 mod metadata;

@@ -64,16 +64,18 @@ pub fn find(config: &Config) -> Result<ModuleSource, Error> {
 
 /// Copies the configured module's sources into the staging tree `staging`
 /// as the wheel holds them (nothing for a generated module, which CMake
-/// installs) and returns them: the files the staged tree depends on.
-pub fn stage(config: &Config, staging: &Path) -> Result<Vec<WalkedFile>, Error> {
-    let files = find(config)?.wheel_files(&config.module.name)?;
+/// installs) and returns what the staged tree depends on: the source files
+/// and their directories.
+pub fn stage(config: &Config, staging: &Path) -> Result<Vec<PathBuf>, Error> {
+    let (files, mut dependencies) = find(config)?.wheel_files(&config.module.name)?;
+    dependencies.extend(files.iter().map(|f| f.path.clone()));
     DirWriter::new(staging)
-        .add_walked(files.clone())
+        .add_walked(files)
         .map_err(|source| Error::Stage {
             path: staging.to_path_buf(),
             source,
         })?;
-    Ok(files)
+    Ok(dependencies)
 }
 
 /// Finds the module the way py-build-cmake does: `<directory>/<name>/`,
@@ -154,26 +156,23 @@ impl ModuleSource {
         }
     }
 
-    /// Every source file, sorted, under `archive_path` (the package's or
-    /// module file's path in the archive), without what `filter` leaves out.
-    pub fn walk(&self, archive_path: &str, filter: &Filter) -> Result<Vec<WalkedFile>, Error> {
+    /// The sources as the wheel holds them (`a/b/...` for the package
+    /// `a.b`, `a/b.py` for a module file), and the directories walked.
+    pub fn wheel_files(&self, module_name: &str) -> Result<(Vec<WalkedFile>, Vec<PathBuf>), Error> {
         let Some(path) = self.path() else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         };
-        archive::walk(path, archive_path, filter, Symlinks::Follow).map_err(|source| Error::Walk {
-            path: path.to_path_buf(),
-            source,
-        })
-    }
-
-    /// The sources as the wheel holds them: `a/b/...` for the package
-    /// `a.b`, `a/b.py` for a module file.
-    pub fn wheel_files(&self, module_name: &str) -> Result<Vec<WalkedFile>, Error> {
         let mut archive_path = module_name.replace('.', "/");
         if let ModuleSource::File(_) = self {
             archive_path.push_str(".py");
         }
-        self.walk(&archive_path, &Filter::default())
+        let filter = Filter::default();
+        archive::walk_with_dirs(path, &archive_path, &filter, Symlinks::Follow).map_err(|source| {
+            Error::Walk {
+                path: path.to_path_buf(),
+                source,
+            }
+        })
     }
 }
 
@@ -195,9 +194,10 @@ mod tests {
         ] {
             std::fs::write(pkg.join(f), "").unwrap();
         }
-        let files = ModuleSource::Package(pkg.clone())
+        let (files, dirs) = ModuleSource::Package(pkg.clone())
             .wheel_files("top.pkg")
             .unwrap();
+        assert_eq!(dirs, [pkg.clone(), pkg.join("sub")]);
         let names: Vec<_> = files.iter().map(|f| f.relative.as_str()).collect();
         assert_eq!(
             names,
@@ -207,7 +207,7 @@ mod tests {
                 "top/pkg/sub/a.py"
             ]
         );
-        let single = ModuleSource::File(pkg.join("data.txt"))
+        let (single, _) = ModuleSource::File(pkg.join("data.txt"))
             .wheel_files("top.mod")
             .unwrap();
         assert_eq!(single[0].relative, "top/mod.py");

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 pub use dir_writer::DirWriter;
 pub use entries::Entries;
-pub use walk::{walk, Filter, Symlinks, WalkedFile};
+pub use walk::{walk, walk_with_dirs, Filter, Symlinks, WalkedFile};
 
 /// What an entry holds.
 #[derive(Debug, Clone, PartialEq, Eq)]

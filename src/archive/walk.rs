@@ -103,6 +103,18 @@ pub fn walk(
     filter: &Filter,
     symlinks: Symlinks,
 ) -> Result<Vec<WalkedFile>, Error> {
+    Ok(walk_with_dirs(root, prefix, filter, symlinks)?.0)
+}
+
+/// `walk`, and the directories it entered (where found; `root` first): a
+/// build tool depending on a tree depends on those too, as adding or
+/// removing a file changes its directory's timestamp.
+pub fn walk_with_dirs(
+    root: &Path,
+    prefix: &str,
+    filter: &Filter,
+    symlinks: Symlinks,
+) -> Result<(Vec<WalkedFile>, Vec<PathBuf>), Error> {
     let canonical_root = fs::canonicalize(root).map_err(|source| Error::Io {
         context: format!("cannot resolve {}", root.display()),
         source,
@@ -112,13 +124,15 @@ pub fn walk(
         filter,
         symlinks,
         files: Vec::new(),
+        dirs: Vec::new(),
         stack: vec![canonical_root.clone()],
     };
     let meta = read_meta(&canonical_root)?;
     if !filter.keeps(prefix, meta.is_dir()) {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     if meta.is_dir() {
+        walk.dirs.push(root.to_path_buf());
         walk.dir(&canonical_root, root, prefix)?;
     } else {
         walk.file(
@@ -129,7 +143,7 @@ pub fn walk(
         )?;
     }
     walk.files.sort_by(|a, b| a.relative.cmp(&b.relative));
-    Ok(walk.files)
+    Ok((walk.files, walk.dirs))
 }
 
 fn read_meta(path: &Path) -> Result<fs::Metadata, Error> {
@@ -144,6 +158,7 @@ struct Walk<'a> {
     filter: &'a Filter,
     symlinks: Symlinks,
     files: Vec<WalkedFile>,
+    dirs: Vec<PathBuf>,
     /// Canonical directories being walked, to detect symlink loops.
     stack: Vec<PathBuf>,
 }
@@ -189,6 +204,7 @@ impl Walk<'_> {
                 // Canonical already: a child of a canonical directory, or a
                 // resolved symlink.
                 self.stack.push(source.clone());
+                self.dirs.push(path.clone());
                 self.dir(&source, &path, &relative)?;
                 self.stack.pop();
             } else {
@@ -321,6 +337,9 @@ mod tests {
         let files = walk(&root.join("pkg"), "pkg", &filter, Symlinks::Follow).unwrap();
         assert_eq!(relatives(&files), ["pkg/__init__.py", "pkg/docs/final.md"]);
         assert!(!filter.keeps("pkg/tests/deep/x.py", false));
+        let (_, dirs) =
+            walk_with_dirs(&root.join("pkg"), "pkg", &filter, Symlinks::Follow).unwrap();
+        assert_eq!(dirs, [root.join("pkg"), root.join("pkg/docs")]);
         // `*` does not cross a directory.
         assert!(Filter::with_excludes("k", &["*.md".into()])
             .unwrap()
