@@ -197,35 +197,6 @@ endfunction()
 
 # --- The wheel target ----------------------------------------------------------
 
-# A CMake bracket argument holding `value` verbatim.
-function(_py_build_cmake_quote out_var value)
-  set(eq "")
-  while(TRUE)
-    string(FIND "${value}]${eq}" "]${eq}]" pos)
-    if(pos EQUAL -1)
-      break()
-    endif()
-    string(APPEND eq "=")
-  endwhile()
-  set(${out_var} "[${eq}[${value}]${eq}]" PARENT_SCOPE)
-endfunction()
-
-# Appends `set(NAME value)` to the variable `content_var` (the settings file
-# the wheel step reads).
-function(_py_build_cmake_setting content_var name)
-  set(elements "")
-  foreach(item IN LISTS ARGN)
-    # An element's own semicolons stay escaped inside the list.
-    string(REPLACE ";" "\\;" item "${item}")
-    _py_build_cmake_quote(quoted "${item}")
-    string(APPEND elements " ${quoted}")
-  endforeach()
-  if(elements STREQUAL "")
-    set(elements " \"\"")
-  endif()
-  set(${content_var} "${${content_var}}set(${name}${elements})\n" PARENT_SCOPE)
-endfunction()
-
 # Every buildsystem target under `dir` that `all` builds.
 function(_py_build_cmake_all_targets out_var dir)
   set(result "")
@@ -251,14 +222,18 @@ function(_py_build_cmake_all_targets out_var dir)
   set(${out_var} "${result}" PARENT_SCOPE)
 endfunction()
 
-# Runs at the end of the top-level CMakeLists.txt: the wheel target depends
-# on every target `all` builds under the project's directory (the one whose
+# Runs at the end of the top-level CMakeLists.txt: each wheel target depends
+# on every target `all` builds under its project's directory (the one whose
 # install rules it runs), including those defined after it.
-function(_py_build_cmake_depend_on_all wheel_target project_dir)
-  _py_build_cmake_all_targets(targets "${project_dir}")
-  if(targets)
-    add_dependencies(${wheel_target} ${targets})
-  endif()
+function(_py_build_cmake_depend_on_all)
+  get_property(wheel_targets GLOBAL PROPERTY _PY_BUILD_CMAKE_WHEEL_TARGETS)
+  foreach(wheel_target IN LISTS wheel_targets)
+    get_property(project_dir TARGET ${wheel_target} PROPERTY _PY_BUILD_CMAKE_PROJECT_DIR)
+    _py_build_cmake_all_targets(targets "${project_dir}")
+    if(targets)
+      add_dependencies(${wheel_target} ${targets})
+    endif()
+  endforeach()
 endfunction()
 
 # py_build_cmake_add_wheel([TARGET name] [COMPONENTS comp...] [CONFIGS cfg...]
@@ -337,7 +312,6 @@ function(py_build_cmake_add_wheel)
     # transform, so every build would repack: one depfile for all configs.
     set(depfile "${CMAKE_CURRENT_BINARY_DIR}/py-build-cmake/${name}/wheel.d")
   endif()
-  set(settings_file "${work}/settings.cmake")
 
   _py_build_cmake_config_args(config_args "${PY_BUILD_CMAKE_PROJECT_DIR}")
   set(no_module OFF)
@@ -362,34 +336,52 @@ function(py_build_cmake_add_wheel)
     set(stubgen OFF)
     list(APPEND inputs "${component_dir}/pyproject.toml")
   endif()
-  set(content "# Settings of the `${name}` target, read by PyBuildCmakeWheel.cmake.\n")
-  _py_build_cmake_setting(content PBC_HELPER "${PY_BUILD_CMAKE_HELPER}")
-  _py_build_cmake_setting(content PBC_HELPER_ARGS ${config_args})
-  _py_build_cmake_setting(content PBC_PYTHON "${PY_BUILD_CMAKE_PYTHON_INTERPRETER}")
-  _py_build_cmake_setting(content PBC_CROSSCOMPILING "${PY_BUILD_CMAKE_CROSSCOMPILING}")
-  _py_build_cmake_setting(content PBC_TARGET_PYTHON_LAUNCHER "${PY_BUILD_CMAKE_TARGET_PYTHON_LAUNCHER}")
-  _py_build_cmake_setting(content PBC_BINARY_DIR "${PROJECT_BINARY_DIR}")
-  _py_build_cmake_setting(content PBC_STAGING_DIR "${work}/staging")
-  _py_build_cmake_setting(content PBC_OUTPUT_DIR "${out_dir}")
-  _py_build_cmake_setting(content PBC_STAMP "${stamp}")
-  _py_build_cmake_setting(content PBC_DEPFILE "${depfile}")
-  _py_build_cmake_setting(content PBC_CONFIGS ${configs})
-  _py_build_cmake_setting(content PBC_COMPONENTS ${components})
-  _py_build_cmake_setting(content PBC_DEFAULT_COMPONENT "${default_component}")
-  _py_build_cmake_setting(content PBC_INSTALL_ARGS ${PY_BUILD_CMAKE_INSTALL_ARGS})
-  _py_build_cmake_setting(content PBC_ENV ${PY_BUILD_CMAKE_ENV})
-  _py_build_cmake_setting(content PBC_NO_MODULE "${no_module}")
-  _py_build_cmake_setting(content PBC_STUBGEN "${stubgen}")
-  # file(GENERATE) writes one file per configuration, only when it changes.
-  file(GENERATE OUTPUT "${settings_file}" CONTENT "${content}")
+  # The step's command: the helper's wheel-step, under cmake.env.
+  set(command "")
+  if(PY_BUILD_CMAKE_ENV)
+    list(APPEND command "${CMAKE_COMMAND}" -E env ${PY_BUILD_CMAKE_ENV})
+  endif()
+  list(APPEND command "${PY_BUILD_CMAKE_HELPER}" wheel-step ${config_args}
+    --build-dir "${PROJECT_BINARY_DIR}" --staging "${work}/staging"
+    --cmake "${CMAKE_COMMAND}" --out-dir "${out_dir}" --stamp "${stamp}" --depfile "${depfile}")
+  if(default_component)
+    list(APPEND command "--component=")
+  endif()
+  foreach(component IN LISTS components)
+    list(APPEND command "--component=${component}")
+  endforeach()
+  foreach(config IN LISTS configs)
+    list(APPEND command "--config=${config}")
+  endforeach()
+  foreach(arg IN LISTS PY_BUILD_CMAKE_INSTALL_ARGS)
+    list(APPEND command "--install-arg=${arg}")
+  endforeach()
+  if(no_module)
+    list(APPEND command --no-module)
+  endif()
+  if(stubgen)
+    list(APPEND command --stubgen)
+  endif()
+  if(PY_BUILD_CMAKE_PYTHON_INTERPRETER)
+    list(APPEND command --python "${PY_BUILD_CMAKE_PYTHON_INTERPRETER}")
+  endif()
+  if(PY_BUILD_CMAKE_CROSSCOMPILING AND PY_BUILD_CMAKE_TARGET_PYTHON_LAUNCHER)
+    list(APPEND command --launcher "${PY_BUILD_CMAKE_TARGET_PYTHON_LAUNCHER}")
+  endif()
+
+  # Makefile generators do not rerun a command whose text changed: it is
+  # also written to a file (rewritten only when it changes) the step depends on.
+  set(command_file "${work}/command.txt")
+  file(GENERATE OUTPUT "${command_file}" CONTENT "${command}")
 
   set(script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/PyBuildCmakeWheel.cmake")
   add_custom_command(
     OUTPUT "${stamp}"
-    COMMAND "${CMAKE_COMMAND}" "-DPBC_SETTINGS=${settings_file}" -P "${script}"
-    DEPENDS "${settings_file}" "${script}" "${PY_BUILD_CMAKE_HELPER}" ${inputs}
+    COMMAND "${CMAKE_COMMAND}" -P "${script}" -- "${work}/wheel.lock" ${command}
+    DEPENDS "${command_file}" "${script}" "${PY_BUILD_CMAKE_HELPER}" ${inputs}
     # Written by the step: every installed source file, the build artifacts,
-    # the module's Python sources and their directories, and the wheel.
+    # the module's Python sources and their directories, the metadata's
+    # inputs and the wheel.
     DEPFILE "${depfile}"
     COMMENT "Packing the wheel of ${PY_BUILD_CMAKE_PROJECT_NAME}"
     VERBATIM)
@@ -398,12 +390,15 @@ function(py_build_cmake_add_wheel)
   # The step writes the wheel's path into the stamp; a driver (the build
   # backend, `py-build-cmake build`) finds the stamp here.
   set(_PY_BUILD_CMAKE_WHEEL_STAMP_${name} "${stamp}" CACHE INTERNAL "")
-  # A deferred call expands its arguments when it runs, so EVAL bakes the
-  # target name and project dir in now.
-  _py_build_cmake_quote(quoted_top "${CMAKE_SOURCE_DIR}")
-  _py_build_cmake_quote(quoted_name "${name}")
-  _py_build_cmake_quote(quoted_project "${PROJECT_SOURCE_DIR}")
-  cmake_language(EVAL CODE "cmake_language(DEFER DIRECTORY ${quoted_top} CALL _py_build_cmake_depend_on_all ${quoted_name} ${quoted_project})")
+  # At the end of the top-level CMakeLists.txt, the wheel targets depend on
+  # every target `all` builds (a deferred call expands its arguments only
+  # when it runs: the targets are listed in a global property instead).
+  set_property(TARGET ${name} PROPERTY _PY_BUILD_CMAKE_PROJECT_DIR "${PROJECT_SOURCE_DIR}")
+  get_property(scheduled GLOBAL PROPERTY _PY_BUILD_CMAKE_WHEEL_TARGETS SET)
+  set_property(GLOBAL APPEND PROPERTY _PY_BUILD_CMAKE_WHEEL_TARGETS ${name})
+  if(NOT scheduled)
+    cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _py_build_cmake_depend_on_all)
+  endif()
 endfunction()
 
 # py_build_cmake_add_sdist([TARGET name] [OUTPUT_DIR dir])

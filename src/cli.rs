@@ -37,9 +37,10 @@ pub enum Command {
     /// Run mypy's stubgen over a staged wheel tree ([tool.py-build-cmake.stubgen]);
     /// stubs never replace existing .pyi files.
     Stubgen(StubgenArgs),
-    /// The wheel target's staging step: a fresh staging tree with the module's
-    /// sources and `cmake --install` per configuration and component.
-    Stage(StageArgs),
+    /// The step of py_build_cmake_add_wheel()'s target: stage the module's
+    /// sources and `cmake --install` per configuration and component, run
+    /// stubgen, pack, write the depfile and the stamp.
+    WheelStep(WheelStepArgs),
     /// Resolve the cross config for PyBuildCmakeToolchain.cmake and write the
     /// CMake script it includes (emulator, the config's toolchain_file).
     CrossToolchain(CrossToolchainArgs),
@@ -326,7 +327,7 @@ pub struct BuildSdistArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct StageArgs {
+pub struct WheelStepArgs {
     #[command(flatten)]
     pub inputs: ConfigInputs,
     /// The CMake build tree whose install rules run.
@@ -338,7 +339,7 @@ pub struct StageArgs {
     /// The cmake program that runs `--install`.
     #[arg(long, default_value = "cmake")]
     pub cmake: PathBuf,
-    /// A configuration to install (repeat; none: one run without --config).
+    /// A configuration to install (repeat; none or "": one run without --config).
     #[arg(long, value_name = "CONFIG")]
     pub config: Vec<String>,
     /// An install component (repeat; "" is the default component).
@@ -347,15 +348,27 @@ pub struct StageArgs {
     /// An extra `cmake --install` argument (repeat).
     #[arg(long, value_name = "ARG", allow_hyphen_values = true)]
     pub install_arg: Vec<String>,
-    /// NAME=VALUE set in the environment of `cmake --install` (repeat).
-    #[arg(long, value_name = "NAME=VALUE")]
-    pub env: Vec<String>,
     /// CMake installs the module (module.generated, a component wheel).
     #[arg(long)]
     pub no_module: bool,
-    /// Where the files the staged tree came from are listed, one per line.
+    /// Run stubgen ([tool.py-build-cmake.stubgen]) over the staged tree.
     #[arg(long)]
-    pub dependencies: PathBuf,
+    pub stubgen: bool,
+    /// Target interpreter of a native build.
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Runs the cross target's Python under an emulator (for stubgen).
+    #[arg(long)]
+    pub launcher: Option<PathBuf>,
+    /// Where the wheel is written.
+    #[arg(long)]
+    pub out_dir: PathBuf,
+    /// Receives the wheel's path.
+    #[arg(long)]
+    pub stamp: PathBuf,
+    /// Receives `<stamp>: <every file the wheel came from>`.
+    #[arg(long)]
+    pub depfile: PathBuf,
 }
 
 #[derive(Debug, Args)]

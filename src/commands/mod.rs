@@ -10,9 +10,9 @@ mod pep517;
 mod presets;
 mod python_target;
 mod sdist;
-mod stage;
 mod stubgen;
 mod wheel;
+mod wheel_step;
 
 use std::path::{Path, PathBuf};
 
@@ -92,7 +92,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::PythonTarget(args) => python_target::run(args),
         Command::Sdist(args) => sdist::run(args),
         Command::Stubgen(args) => stubgen::run(args),
-        Command::Stage(args) => stage::run(args),
+        Command::WheelStep(args) => wheel_step::run(args),
         Command::CrossToolchain(args) => cross_toolchain::run(args),
         Command::Pep517(command) => pep517::run(command),
     }
