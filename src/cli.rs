@@ -37,6 +37,10 @@ pub enum Command {
     /// Run mypy's stubgen over a staged wheel tree ([tool.py-build-cmake.stubgen]);
     /// stubs never replace existing .pyi files.
     Stubgen(StubgenArgs),
+    /// The step of py_build_cmake_add_wheel()'s target: stage the module's
+    /// sources and `cmake --install` per configuration and component, run
+    /// stubgen, pack, write the depfile and the stamp.
+    WheelStep(WheelStepArgs),
     /// Resolve the cross config for PyBuildCmakeToolchain.cmake and write the
     /// CMake script it includes (emulator, the config's toolchain_file).
     CrossToolchain(CrossToolchainArgs),
@@ -320,6 +324,51 @@ pub struct BuildSdistArgs {
     pub inputs: HookInputs,
     #[arg(long)]
     pub sdist_directory: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct WheelStepArgs {
+    #[command(flatten)]
+    pub inputs: ConfigInputs,
+    /// The CMake build tree whose install rules run.
+    #[arg(long)]
+    pub build_dir: PathBuf,
+    /// The staging tree (emptied first).
+    #[arg(long)]
+    pub staging: PathBuf,
+    /// The cmake program that runs `--install`.
+    #[arg(long, default_value = "cmake")]
+    pub cmake: PathBuf,
+    /// A configuration to install (repeat; none or "": one run without --config).
+    #[arg(long, value_name = "CONFIG")]
+    pub config: Vec<String>,
+    /// An install component (repeat; "" is the default component).
+    #[arg(long, value_name = "COMPONENT")]
+    pub component: Vec<String>,
+    /// An extra `cmake --install` argument (repeat).
+    #[arg(long, value_name = "ARG", allow_hyphen_values = true)]
+    pub install_arg: Vec<String>,
+    /// CMake installs the module (module.generated, a component wheel).
+    #[arg(long)]
+    pub no_module: bool,
+    /// Run stubgen ([tool.py-build-cmake.stubgen]) over the staged tree.
+    #[arg(long)]
+    pub stubgen: bool,
+    /// Target interpreter of a native build.
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Runs the cross target's Python under an emulator (for stubgen).
+    #[arg(long)]
+    pub launcher: Option<PathBuf>,
+    /// Where the wheel is written.
+    #[arg(long)]
+    pub out_dir: PathBuf,
+    /// Receives the wheel's path.
+    #[arg(long)]
+    pub stamp: PathBuf,
+    /// Receives `<stamp>: <every file the wheel came from>`.
+    #[arg(long)]
+    pub depfile: PathBuf,
 }
 
 #[derive(Debug, Args)]
