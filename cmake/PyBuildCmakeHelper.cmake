@@ -1,7 +1,28 @@
-# Finding the py-build-cmake helper, shared by PyBuildCmakeConfig.cmake and
-# PyBuildCmakeToolchain.cmake (which runs before project(), so it cannot
-# use find_package(PyBuildCmake)).
+# Finding and calling the py-build-cmake helper, shared by
+# PyBuildCmakeConfig.cmake and PyBuildCmakeToolchain.cmake (which runs before
+# project(), so it cannot use find_package(PyBuildCmake)).
 include_guard(GLOBAL)
+
+# The helper's override arguments from PY_BUILD_CMAKE_LOCAL (--local),
+# PY_BUILD_CMAKE_CROSS (--cross) and PY_BUILD_CMAKE_OVERRIDES (-o), in the
+# order they apply. Relative files are made absolute against `base_dir`
+# (none: the helper resolves them against the project directory).
+function(_py_build_cmake_override_args out_var base_dir)
+  set(args "")
+  foreach(kind IN ITEMS LOCAL CROSS)
+    string(TOLOWER "--${kind}" option)
+    foreach(file IN LISTS PY_BUILD_CMAKE_${kind})
+      if(NOT base_dir STREQUAL "")
+        get_filename_component(file "${file}" ABSOLUTE BASE_DIR "${base_dir}")
+      endif()
+      list(APPEND args ${option} "${file}")
+    endforeach()
+  endforeach()
+  foreach(override IN LISTS PY_BUILD_CMAKE_OVERRIDES)
+    list(APPEND args "--override=${override}")
+  endforeach()
+  set(${out_var} "${args}" PARENT_SCOPE)
+endfunction()
 
 # Finds the py-build-cmake helper: PY_BUILD_CMAKE_EXECUTABLE, the installed
 # prefix's bin/, a source checkout's cargo target dir, PATH; else builds it

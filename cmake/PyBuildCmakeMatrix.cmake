@@ -1,8 +1,6 @@
 # py_build_cmake_add_wheel_matrix(): many targets' wheels from one configure.
 # Included by PyBuildCmakeConfig.cmake; see the function's comment.
 
-include(ExternalProject)
-
 # py_build_cmake_add_wheel_matrix(NAME name [NATIVE] [CROSS_CONFIGS file...]
 #                                 [HOST_TOOLS dir] [SOURCE_DIR dir]
 #                                 [OUTPUT_DIR dir] [CMAKE_ARGS -DX=Y...])
@@ -20,6 +18,9 @@ function(py_build_cmake_add_wheel_matrix)
   if(PY_BUILD_CMAKE_MATRIX_CHILD)
     return()
   endif()
+  # Here, not at file scope: a project that never calls this function does
+  # not get ExternalProject's functions and variables.
+  include(ExternalProject)
   cmake_parse_arguments(PARSE_ARGV 0 ARG "NATIVE"
     "NAME;HOST_TOOLS;SOURCE_DIR;OUTPUT_DIR" "CROSS_CONFIGS;CMAKE_ARGS")
   if(ARG_UNPARSED_ARGUMENTS)

@@ -50,17 +50,10 @@ get_property(_py_build_cmake_resolved GLOBAL PROPERTY _PY_BUILD_CMAKE_CROSS_RESO
 if(NOT _py_build_cmake_resolved)
   include("${CMAKE_CURRENT_LIST_DIR}/PyBuildCmakeHelper.cmake")
   _py_build_cmake_find_helper(_py_build_cmake_helper)
-  set(_py_build_cmake_args cross-toolchain --source-dir "${CMAKE_SOURCE_DIR}"
+  # Relative override files: the helper resolves them against the project dir.
+  _py_build_cmake_override_args(_py_build_cmake_args "")
+  list(PREPEND _py_build_cmake_args cross-toolchain --source-dir "${CMAKE_SOURCE_DIR}"
       --output "${PY_BUILD_CMAKE_CROSS_TOOLCHAIN}")
-  foreach(_py_build_cmake_file IN LISTS PY_BUILD_CMAKE_LOCAL)
-    list(APPEND _py_build_cmake_args --local "${_py_build_cmake_file}")
-  endforeach()
-  foreach(_py_build_cmake_file IN LISTS PY_BUILD_CMAKE_CROSS)
-    list(APPEND _py_build_cmake_args --cross "${_py_build_cmake_file}")
-  endforeach()
-  foreach(_py_build_cmake_override IN LISTS PY_BUILD_CMAKE_OVERRIDES)
-    list(APPEND _py_build_cmake_args "--override=${_py_build_cmake_override}")
-  endforeach()
   execute_process(
     COMMAND "${_py_build_cmake_helper}" ${_py_build_cmake_args}
     RESULT_VARIABLE _py_build_cmake_result
@@ -74,8 +67,6 @@ if(NOT _py_build_cmake_resolved)
   set_property(GLOBAL PROPERTY _PY_BUILD_CMAKE_CROSS_RESOLVED TRUE)
   unset(_py_build_cmake_helper)
   unset(_py_build_cmake_args)
-  unset(_py_build_cmake_file)
-  unset(_py_build_cmake_override)
   unset(_py_build_cmake_result)
   unset(_py_build_cmake_error)
 endif()

@@ -41,6 +41,10 @@ pub enum Command {
     /// Run mypy's stubgen over a staged wheel tree ([tool.py-build-cmake.stubgen]);
     /// stubs never replace existing .pyi files.
     Stubgen(StubgenArgs),
+    /// The step of py_build_cmake_add_wheel()'s target: stage the module's
+    /// sources and `cmake --install` per configuration and component, run
+    /// stubgen, pack, write the depfile and the stamp.
+    WheelStep(WheelStepArgs),
     /// Resolve the cross config for PyBuildCmakeToolchain.cmake and write the
     /// CMake script it includes (emulator, the config's toolchain_file).
     CrossToolchain(CrossToolchainArgs),
@@ -114,24 +118,11 @@ pub struct ConfigArgs {
 pub struct EditableArgs {
     #[command(flatten)]
     pub inputs: ConfigInputs,
-    /// The CMake build tree, built already.
-    #[arg(long)]
-    pub build_dir: PathBuf,
-    /// The CMake that configured it (it runs the install step).
-    #[arg(long, default_value = "cmake")]
-    pub cmake: PathBuf,
+    #[command(flatten)]
+    pub install: InstallLoopArgs,
     /// Target interpreter (default: PY_BUILD_CMAKE_PYTHON, else python3 on PATH).
     #[arg(long)]
     pub python: Option<PathBuf>,
-    /// A configuration to install (repeatable; none or "": one install without --config).
-    #[arg(long = "config", value_name = "CONFIG")]
-    pub configs: Vec<String>,
-    /// An install component to install (repeatable).
-    #[arg(long = "component", value_name = "COMPONENT")]
-    pub components: Vec<String>,
-    /// Also install the default component (files without a COMPONENT).
-    #[arg(long)]
-    pub default_component: bool,
 }
 
 #[derive(Debug, Args)]
@@ -352,6 +343,59 @@ pub struct BuildSdistArgs {
     pub inputs: HookInputs,
     #[arg(long)]
     pub sdist_directory: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct WheelStepArgs {
+    #[command(flatten)]
+    pub inputs: ConfigInputs,
+    #[command(flatten)]
+    pub install: InstallLoopArgs,
+    /// The staging tree (emptied first).
+    #[arg(long)]
+    pub staging: PathBuf,
+    /// CMake installs the module (module.generated, a component wheel).
+    #[arg(long)]
+    pub no_module: bool,
+    /// Run stubgen ([tool.py-build-cmake.stubgen]) over the staged tree.
+    #[arg(long)]
+    pub stubgen: bool,
+    /// Target interpreter of a native build.
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Runs the cross target's Python under an emulator (for stubgen).
+    #[arg(long)]
+    pub launcher: Option<PathBuf>,
+    /// Where the wheel is written.
+    #[arg(long)]
+    pub out_dir: PathBuf,
+    /// Receives the wheel's path.
+    #[arg(long)]
+    pub stamp: PathBuf,
+    /// Receives `<stamp>: <every file the wheel came from>`.
+    #[arg(long)]
+    pub depfile: PathBuf,
+}
+
+/// The configurations x components install loop over a built CMake tree
+/// (the `wheel` and `editable` targets run it).
+#[derive(Debug, Args)]
+pub struct InstallLoopArgs {
+    /// The CMake build tree whose install rules run.
+    #[arg(long)]
+    pub build_dir: PathBuf,
+    /// The cmake program that runs `--install`.
+    #[arg(long, default_value = "cmake")]
+    pub cmake: PathBuf,
+    /// A configuration to install (repeat; none or "": one run without --config).
+    #[arg(long, value_name = "CONFIG")]
+    pub config: Vec<String>,
+    /// An install component (repeat; "" is the default component).
+    #[arg(long, value_name = "COMPONENT")]
+    pub component: Vec<String>,
+    /// An extra `cmake --install` argument (repeat).
+    #[arg(long, value_name = "ARG", allow_hyphen_values = true)]
+    pub install_arg: Vec<String>,
 }
 
 #[derive(Debug, Args)]

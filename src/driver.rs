@@ -173,7 +173,9 @@ impl Driver<'_> {
             // No CMake at all: a pure Python package.
             fresh_dir(staging)?;
         }
-        self.stage_module(staging)?;
+        // The module's Python sources, as py-build-cmake stages them (a
+        // generated module is installed by CMake instead).
+        module_source::stage(self.config, staging)?;
         self.stubgen(staging)?;
         Ok(Outcome::Staged)
     }
@@ -527,17 +529,6 @@ impl Driver<'_> {
         }
         Ok(())
     }
-
-    /// Copies the module's Python sources (a package tree or one file) into
-    /// the staging root, as py-build-cmake does; a generated module is
-    /// installed by CMake instead.
-    fn stage_module(&self, staging: &Path) -> Result<(), Error> {
-        let source = module_source::find(self.config)?;
-        for (file, relative) in source.placed_files(&self.config.module.name)? {
-            copy_file(&file, &staging.join(relative))?;
-        }
-        Ok(())
-    }
 }
 
 /// `(major, minor, patch)` from `cmake version 3.31.6`.
@@ -639,14 +630,44 @@ fn tool_args(args: &mut Vec<OsString>, cmake: &CmakeOptions) {
 
 /// One `cmake --install` per install configuration and component.
 fn install_args(cmake: &CmakeOptions, build_dir: &Path, staging: &Path) -> Vec<Vec<OsString>> {
+    install_commands(&InstallLoop {
+        build_dir,
+        staging,
+        configs: &cmake.install_config,
+        components: &cmake.install_components,
+        extra_args: &cmake.install_args,
+    })
+    .into_iter()
+    .map(|(_, _, args)| args)
+    .collect()
+}
+
+/// What the configurations × components install loop installs, and where.
+pub struct InstallLoop<'a> {
+    pub build_dir: &'a Path,
+    pub staging: &'a Path,
+    /// None: one run without `--config`.
+    pub configs: &'a [String],
+    /// `""` is the default component (no `--component`).
+    pub components: &'a [String],
+    /// `cmake.install_args`, after the others.
+    pub extra_args: &'a [String],
+}
+
+/// The `cmake --install` arguments of every configuration and component
+/// (the driver's and the wheel target's install loop), each with its
+/// configuration and component for messages.
+pub fn install_commands<'a>(
+    install: &InstallLoop<'a>,
+) -> Vec<(Option<&'a str>, &'a str, Vec<OsString>)> {
     let mut all = Vec::new();
-    for config in configs(&cmake.install_config) {
-        for component in &cmake.install_components {
+    for config in configs(install.configs) {
+        for component in install.components {
             let mut args: Vec<OsString> = vec![
                 "--install".into(),
-                build_dir.into(),
+                install.build_dir.into(),
                 "--prefix".into(),
-                staging.into(),
+                install.staging.into(),
             ];
             if let Some(config) = config {
                 args.extend(["--config".into(), config.into()]);
@@ -654,8 +675,8 @@ fn install_args(cmake: &CmakeOptions, build_dir: &Path, staging: &Path) -> Vec<V
             if !component.is_empty() {
                 args.extend(["--component".into(), component.into()]);
             }
-            args.extend(cmake.install_args.iter().map(OsString::from));
-            all.push(args);
+            args.extend(install.extra_args.iter().map(OsString::from));
+            all.push((config, component.as_str(), args));
         }
     }
     all
@@ -695,24 +716,13 @@ fn show_command(program: &OsString, args: &[OsString]) -> String {
 }
 
 /// An empty `path`: whatever a previous run left there is removed.
-fn fresh_dir(path: &Path) -> Result<(), Error> {
+pub fn fresh_dir(path: &Path) -> Result<(), Error> {
     let stage_error = |source| Error::Stage {
         path: path.to_path_buf(),
         source,
     };
     crate::fs_atomic::remove_tree(path).map_err(stage_error)?;
     std::fs::create_dir_all(path).map_err(stage_error)
-}
-
-fn copy_file(from: &Path, to: &Path) -> Result<(), Error> {
-    let stage_error = |source| Error::Stage {
-        path: from.to_path_buf(),
-        source,
-    };
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent).map_err(stage_error)?;
-    }
-    std::fs::copy(from, to).map(|_| ()).map_err(stage_error)
 }
 
 #[cfg(test)]

@@ -86,10 +86,10 @@ mod tests {
             path: path(),
             source: io_error(),
         });
-        assert_each_cause_once(&Error::BrokenSymlink {
+        assert_each_cause_once(&Error::Archive(crate::archive::Error::BrokenSymlink {
             link: path(),
             source: io_error(),
-        });
+        }));
         assert_each_cause_once(&Error::LicenseMissing {
             path: path(),
             source: io_error(),
@@ -121,7 +121,10 @@ mod tests {
         });
         assert_each_cause_once(&Error::Module(crate::module_source::Error::Walk {
             path: path(),
-            source: io_error(),
+            source: crate::archive::Error::Io {
+                context: format!("cannot list {}", path().display()),
+                source: io_error(),
+            },
         }));
     }
 

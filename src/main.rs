@@ -1,6 +1,7 @@
 //! `py-build-cmake`: the helper that CMake calls to resolve a py-build-cmake
 //! configuration, describe the target Python and pack wheels.
 
+mod archive;
 mod cli;
 mod cmake_cache;
 mod cmake_output;
@@ -13,6 +14,7 @@ mod editable;
 mod error_chain;
 mod fs_atomic;
 mod input_file;
+mod install_inputs;
 mod layout;
 mod manylinux;
 mod metadata;

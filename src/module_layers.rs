@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// Lowest first. Modules of one layer may not use each other.
 const LAYERS: &[&[&str]] = &[
-    &["platform", "suggest"],
+    &["platform", "suggest", "archive"],
     &["python_target"],
     &["project"],
     &["metadata"],

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::archive::{self, ArchiveWriter, DirWriter, Filter, Symlinks, WalkedFile};
 use crate::config::model::{Config, ModuleOptions};
 
 #[derive(Debug, thiserror::Error)]
@@ -31,11 +32,17 @@ pub enum Error {
         package.display()
     )]
     InitInNamespace { package: PathBuf },
-    #[error("while listing {path}")]
+    #[error("while copying the module's sources into {path}")]
+    Stage {
+        path: PathBuf,
+        #[source]
+        source: archive::Error,
+    },
+    #[error("while listing the module's sources in {path}")]
     Walk {
         path: PathBuf,
         #[source]
-        source: std::io::Error,
+        source: archive::Error,
     },
 }
 
@@ -53,6 +60,22 @@ pub enum ModuleSource {
 /// Finds the configured module (see `locate`).
 pub fn find(config: &Config) -> Result<ModuleSource, Error> {
     locate(&config.module)
+}
+
+/// Copies the configured module's sources into the staging tree `staging`
+/// as the wheel holds them (nothing for a generated module, which CMake
+/// installs) and returns what the staged tree depends on: the source files
+/// and their directories.
+pub fn stage(config: &Config, staging: &Path) -> Result<Vec<PathBuf>, Error> {
+    let (files, mut dependencies) = find(config)?.wheel_files(&config.module.name)?;
+    dependencies.extend(files.iter().map(|f| f.path.clone()));
+    DirWriter::new(staging)
+        .add_walked(files)
+        .map_err(|source| Error::Stage {
+            path: staging.to_path_buf(),
+            source,
+        })?;
+    Ok(dependencies)
 }
 
 /// Finds the module the way py-build-cmake does: `<directory>/<name>/`,
@@ -133,58 +156,24 @@ impl ModuleSource {
         }
     }
 
-    /// Every source file, sorted, without `__pycache__` and compiled files.
-    pub fn files(&self) -> Result<Vec<PathBuf>, Error> {
-        let mut files = Vec::new();
-        match self {
-            ModuleSource::Package(dir) => walk(dir, &mut files)?,
-            ModuleSource::File(file) => files.push(file.clone()),
-            ModuleSource::Generated => {}
+    /// The sources as the wheel holds them (`a/b/...` for the package
+    /// `a.b`, `a/b.py` for a module file), and the directories walked.
+    pub fn wheel_files(&self, module_name: &str) -> Result<(Vec<WalkedFile>, Vec<PathBuf>), Error> {
+        let Some(path) = self.path() else {
+            return Ok((Vec::new(), Vec::new()));
+        };
+        let mut archive_path = module_name.replace('.', "/");
+        if let ModuleSource::File(_) = self {
+            archive_path.push_str(".py");
         }
-        files.sort();
-        Ok(files)
+        let filter = Filter::default();
+        archive::walk_with_dirs(path, &archive_path, &filter, Symlinks::Follow).map_err(|source| {
+            Error::Walk {
+                path: path.to_path_buf(),
+                source,
+            }
+        })
     }
-
-    /// Every source file with its path in an installed tree (the module's
-    /// dotted `name` as directories), as a wheel or an editable tree holds it.
-    pub fn placed_files(&self, name: &str) -> Result<Vec<(PathBuf, PathBuf)>, Error> {
-        let relative: PathBuf = name.split('.').collect();
-        let files = self.files()?;
-        Ok(files
-            .into_iter()
-            .filter_map(|file| {
-                let dest = match self {
-                    ModuleSource::Package(dir) => relative.join(file.strip_prefix(dir).ok()?),
-                    _ => relative.with_extension("py"),
-                };
-                Some((file, dest))
-            })
-            .collect())
-    }
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let walk_error = |source| Error::Walk {
-        path: dir.to_path_buf(),
-        source,
-    };
-    for entry in std::fs::read_dir(dir).map_err(walk_error)? {
-        let entry = entry.map_err(walk_error)?;
-        let path = entry.path();
-        let name = entry.file_name();
-        if name == "__pycache__" {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, files)?;
-        } else if !matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("pyc" | "pyo")
-        ) {
-            files.push(path);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -192,7 +181,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn package_files_skip_caches() {
+    fn wheel_files_skip_caches_under_the_module_path() {
         let dir = tempfile::tempdir().unwrap();
         let pkg = dir.path().join("pkg");
         std::fs::create_dir_all(pkg.join("sub/__pycache__")).unwrap();
@@ -205,12 +194,23 @@ mod tests {
         ] {
             std::fs::write(pkg.join(f), "").unwrap();
         }
-        let files = ModuleSource::Package(pkg.clone()).files().unwrap();
-        let names: Vec<_> = files
-            .iter()
-            .map(|p| p.strip_prefix(&pkg).unwrap().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, ["__init__.py", "data.txt", "sub/a.py"]);
+        let (files, dirs) = ModuleSource::Package(pkg.clone())
+            .wheel_files("top.pkg")
+            .unwrap();
+        assert_eq!(dirs, [pkg.clone(), pkg.join("sub")]);
+        let names: Vec<_> = files.iter().map(|f| f.relative.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "top/pkg/__init__.py",
+                "top/pkg/data.txt",
+                "top/pkg/sub/a.py"
+            ]
+        );
+        let (single, _) = ModuleSource::File(pkg.join("data.txt"))
+            .wheel_files("top.mod")
+            .unwrap();
+        assert_eq!(single[0].relative, "top/mod.py");
     }
 
     fn options(directory: &Path, name: &str) -> ModuleOptions {

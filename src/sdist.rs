@@ -3,10 +3,11 @@
 //! the readme and license files, each CMake source dir's CMakeLists.txt, the
 //! module's sources and what `sdist.include` names, minus `sdist.exclude`.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+use crate::archive::{self, ArchiveWriter, Content, Entries, Entry, Filter, Symlinks, WalkedFile};
 use crate::config::model::Config;
 use crate::module_source::{self, ModuleSource};
 use crate::{fs_atomic, metadata};
@@ -19,6 +20,8 @@ pub enum Error {
     Metadata(#[from] metadata::Error),
     #[error("tool.py-build-cmake.sdist pattern {pattern:?} is not a valid glob: {reason}")]
     Pattern { pattern: String, reason: String },
+    #[error(transparent)]
+    Archive(#[from] archive::Error),
     #[error(
         "{path} is outside the project directory {project}; an sdist holds only files under it"
     )]
@@ -64,8 +67,6 @@ pub fn backend_warning(config: &Config) -> Option<String> {
 /// `timestamp` is every entry's mtime (SOURCE_DATE_EPOCH), so two runs over the
 /// same files give the same bytes; an unchanged archive is not rewritten.
 pub fn build(config: &Config, out_dir: &Path, timestamp: u64) -> Result<PathBuf, Error> {
-    let project_dir = &config.project_dir;
-    let files = select_files(config, out_dir)?;
     let base = format!("{}-{}", config.project.dist_name(), config.project.version);
     let license_paths: Vec<String> = config
         .project
@@ -75,76 +76,70 @@ pub fn build(config: &Config, out_dir: &Path, timestamp: u64) -> Result<PathBuf,
         .collect();
     let pkg_info = metadata::render_metadata(&config.project, &license_paths)?;
 
-    let mut entries: Vec<(String, Vec<u8>, bool)> = Vec::new();
-    for relative in &files {
-        let path = project_dir.join(relative);
-        let data = std::fs::read(&path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        entries.push((relative.clone(), data, is_executable(&path)));
-    }
-    entries.push(("PKG-INFO".to_string(), pkg_info.into_bytes(), false));
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-
-    let archive = write_tar_gz(&base, &entries, timestamp).map_err(|source| Error::Write {
-        path: out_dir.to_path_buf(),
-        source,
-    })?;
-    let target = out_dir.join(format!("{base}.tar.gz"));
-    fs_atomic::write_if_changed(&target, &archive, false).map_err(|source| Error::Write {
-        path: target.clone(),
-        source,
-    })?;
-    Ok(target)
+    let mut writer = SdistWriter::new(base);
+    writer.add_walked(select_files(config, out_dir)?)?;
+    writer.add(Entry::bytes("PKG-INFO".into(), pkg_info.into_bytes()))?;
+    writer.finish(out_dir, timestamp)
 }
 
-/// The sdist's files, relative to the project directory with `/`, sorted.
-fn select_files(config: &Config, out_dir: &Path) -> Result<Vec<String>, Error> {
+/// The sdist's files, by their path relative to the project directory.
+fn select_files(config: &Config, out_dir: &Path) -> Result<Vec<WalkedFile>, Error> {
     let project_dir = &config.project_dir;
     let relative = |path: &Path| relative_to(project_dir, path);
+    let filter = Filter::with_excludes("tool.py-build-cmake.sdist.exclude", &config.sdist.exclude)?;
 
     // Files the sdist cannot be built from without.
-    let mut crucial = vec![relative(&config.pyproject)?];
+    let mut crucial = vec![config.pyproject.clone()];
     let module = module_source::find(config)?;
     match &module {
         ModuleSource::Package(dir) if !config.module.namespace => {
-            crucial.push(relative(&dir.join("__init__.py"))?);
+            crucial.push(dir.join("__init__.py"));
         }
-        ModuleSource::File(file) => crucial.push(relative(file)?),
+        ModuleSource::File(file) => crucial.push(file.clone()),
         _ => {}
     }
-    let module_files = module.files()?;
     for cmake in &config.cmake {
         let lists = cmake.source_path.join("CMakeLists.txt");
         if lists.is_file() {
-            crucial.push(relative(&lists)?);
+            crucial.push(lists);
+        }
+    }
+    for file in &crucial {
+        let file = relative(file)?;
+        if !filter.keeps(&file, false) {
+            return Err(Error::CrucialExcluded(file));
         }
     }
 
-    let mut files: BTreeSet<String> = BTreeSet::new();
-    files.extend(crucial.iter().cloned());
-    for file in &module_files {
-        files.insert(relative(file)?);
+    // Keyed by relative path: a file named twice (by the module and an
+    // include pattern) is packed once.
+    let mut files: BTreeMap<String, WalkedFile> = BTreeMap::new();
+    let mut add = |root: &Path| -> Result<(), Error> {
+        for file in archive::walk(root, &relative(root)?, &filter, Symlinks::Follow)? {
+            files.insert(file.relative.clone(), file);
+        }
+        Ok(())
+    };
+    for file in &crucial {
+        add(file)?;
     }
-    if let Some(readme) = config.project.readme.as_ref().and_then(|r| r.file.clone()) {
-        files.insert(readme);
+    if let Some(path) = module.path() {
+        add(path)?;
+    }
+    if let Some(readme) = config.project.readme.as_ref().and_then(|r| r.file.as_ref()) {
+        add(&project_dir.join(readme))?;
     }
     for license in &config.project.license_files {
-        files.insert(license.relative.clone());
+        add(&license.source)?;
     }
-    for file in expand(project_dir, &config.sdist.include)? {
-        files.insert(file);
+    for path in expand(project_dir, &config.sdist.include)? {
+        add(&path)?;
     }
 
-    let excluded = expand(project_dir, &config.sdist.exclude)?;
-    if let Some(file) = crucial.iter().find(|f| excluded.contains(*f)) {
-        return Err(Error::CrucialExcluded(file.clone()));
-    }
     let is_output = our_outputs(config, out_dir)?;
     Ok(files
-        .into_iter()
-        .filter(|f| !excluded.contains(f) && !is_output(f))
+        .into_values()
+        .filter(|f| !is_output(&f.relative))
         .collect())
 }
 
@@ -169,45 +164,19 @@ fn our_outputs(config: &Config, out_dir: &Path) -> Result<impl Fn(&str) -> bool,
     })
 }
 
-/// Files matching the glob patterns (relative to the project directory); a
-/// matched directory stands for every file below it.
-fn expand(project_dir: &Path, patterns: &[String]) -> Result<BTreeSet<String>, Error> {
-    let mut files = BTreeSet::new();
+/// What the glob patterns (relative to the project directory) match: files,
+/// and directories that stand for every file below them.
+fn expand(project_dir: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, Error> {
+    let mut paths = Vec::new();
     for pattern in patterns {
         let full = project_dir.join(pattern);
         let matches = glob::glob(&full.to_string_lossy()).map_err(|e| Error::Pattern {
             pattern: pattern.clone(),
             reason: e.to_string(),
         })?;
-        for path in matches.flatten() {
-            if path.is_dir() {
-                let mut below = Vec::new();
-                walk_all(&path, &mut below)?;
-                for file in below {
-                    files.insert(relative_to(project_dir, &file)?);
-                }
-            } else if path.is_file() {
-                files.insert(relative_to(project_dir, &path)?);
-            }
-        }
+        paths.extend(matches.flatten().filter(|p| p.is_dir() || p.is_file()));
     }
-    Ok(files)
-}
-
-fn walk_all(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let read_error = |source| Error::Read {
-        path: dir.to_path_buf(),
-        source,
-    };
-    for entry in std::fs::read_dir(dir).map_err(read_error)? {
-        let path = entry.map_err(read_error)?.path();
-        if path.is_dir() {
-            walk_all(&path, files)?;
-        } else {
-            files.push(path);
-        }
-    }
-    Ok(())
+    Ok(paths)
 }
 
 fn relative_to(project_dir: &Path, path: &Path) -> Result<String, Error> {
@@ -227,46 +196,148 @@ fn relative_to(project_dir: &Path, path: &Path) -> Result<String, Error> {
     Ok(parts.join("/"))
 }
 
-#[cfg(unix)]
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o100 != 0)
+/// The sdist as an `ArchiveWriter`: a ustar archive under `<base>/`,
+/// gzip-compressed with a fixed header (mtime, no file name), entries
+/// sorted, with normalized owner and modes.
+pub struct SdistWriter {
+    base: String,
+    entries: Entries,
 }
 
-#[cfg(not(unix))]
-fn is_executable(_path: &Path) -> bool {
-    false
-}
-
-/// A ustar archive under `<base>/`, gzip-compressed with a fixed header
-/// (mtime, no file name), entries with normalized owner and modes.
-fn write_tar_gz(
-    base: &str,
-    entries: &[(String, Vec<u8>, bool)],
-    timestamp: u64,
-) -> std::io::Result<Vec<u8>> {
-    let gz = flate2::GzBuilder::new()
-        // gzip holds 32-bit times; later ones are clamped.
-        .mtime(u32::try_from(timestamp).unwrap_or(u32::MAX))
-        .write(Vec::new(), flate2::Compression::new(9));
-    let mut tar = tar::Builder::new(gz);
-    for (path, data, executable) in entries {
-        let mut header = tar::Header::new_ustar();
-        header.set_size(data.len() as u64);
-        header.set_mode(if *executable { 0o755 } else { 0o644 });
-        header.set_mtime(timestamp);
-        header.set_uid(0);
-        header.set_gid(0);
-        header.set_entry_type(tar::EntryType::Regular);
-        tar.append_data(&mut header, format!("{base}/{path}"), data.as_slice())?;
+impl SdistWriter {
+    pub fn new(base: String) -> SdistWriter {
+        SdistWriter {
+            base,
+            entries: Entries::default(),
+        }
     }
-    let mut gz = tar.into_inner()?;
-    gz.flush()?;
-    gz.finish()
+
+    /// Writes `<out_dir>/<base>.tar.gz` unless it holds these bytes already;
+    /// returns its path.
+    pub fn finish(self, out_dir: &Path, timestamp: u64) -> Result<PathBuf, Error> {
+        let target = out_dir.join(format!("{}.tar.gz", self.base));
+        let archive = self.write_tar_gz(timestamp)?;
+        fs_atomic::write_if_changed(&target, &archive, false).map_err(|source| Error::Write {
+            path: target.clone(),
+            source,
+        })?;
+        Ok(target)
+    }
+
+    fn write_tar_gz(self, timestamp: u64) -> Result<Vec<u8>, Error> {
+        let gz = flate2::GzBuilder::new()
+            // gzip holds 32-bit times; later ones are clamped.
+            .mtime(u32::try_from(timestamp).unwrap_or(u32::MAX))
+            .write(Vec::new(), flate2::Compression::new(9));
+        let mut tar = tar::Builder::new(gz);
+        let write_error = |source| Error::Write {
+            path: PathBuf::from(format!("{}.tar.gz", self.base)),
+            source,
+        };
+        for entry in self.entries.into_sorted() {
+            let mut header = tar::Header::new_ustar();
+            header.set_mode(entry.mode.bits());
+            header.set_mtime(timestamp);
+            header.set_uid(0);
+            header.set_gid(0);
+            let path = format!("{}/{}", self.base, entry.path);
+            let data = match entry.content {
+                Content::File(source) => std::fs::read(&source).map_err(|error| Error::Read {
+                    path: source,
+                    source: error,
+                })?,
+                Content::Bytes(data) => data,
+                Content::Symlink(target) => {
+                    header.set_size(0);
+                    header.set_entry_type(tar::EntryType::Symlink);
+                    tar.append_link(&mut header, &path, &target)
+                        .map_err(write_error)?;
+                    continue;
+                }
+            };
+            header.set_size(data.len() as u64);
+            header.set_entry_type(tar::EntryType::Regular);
+            tar.append_data(&mut header, &path, data.as_slice())
+                .map_err(write_error)?;
+        }
+        let finish = |tar: tar::Builder<flate2::write::GzEncoder<Vec<u8>>>| {
+            let mut gz = tar.into_inner()?;
+            gz.flush()?;
+            gz.finish()
+        };
+        finish(tar).map_err(write_error)
+    }
+}
+
+impl ArchiveWriter for SdistWriter {
+    fn add(&mut self, entry: Entry) -> Result<(), archive::Error> {
+        self.entries.insert(entry)
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use std::io::Read;
+
+    /// Entries come out sorted under the base directory, with normalized
+    /// modes and owners, symlinks as links.
+    #[test]
+    fn writes_sorted_entries_files_bytes_and_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("run.sh");
+        std::fs::write(&script, "#!/bin/sh\n").unwrap();
+        let mut writer = SdistWriter::new("p-1.0".into());
+        writer
+            .add(Entry::bytes("PKG-INFO".into(), b"Name: p\n".to_vec()))
+            .unwrap();
+        writer
+            .add(Entry::file(
+                "bin/run.sh".into(),
+                script,
+                archive::Mode::Executable,
+            ))
+            .unwrap();
+        writer
+            .add(Entry {
+                path: "bin/run".into(),
+                content: Content::Symlink("run.sh".into()),
+                mode: archive::Mode::Regular,
+            })
+            .unwrap();
+        assert!(matches!(
+            writer.add(Entry::bytes("PKG-INFO".into(), Vec::new())),
+            Err(archive::Error::Duplicate(_))
+        ));
+        let path = writer.finish(dir.path(), 1_700_000_000).unwrap();
+        let bytes = std::fs::read(path).unwrap();
+        let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(bytes.as_slice()));
+        let mut seen = Vec::new();
+        for entry in tar.entries().unwrap() {
+            let mut entry = entry.unwrap();
+            let header = entry.header();
+            let name = entry.path().unwrap().display().to_string();
+            let mode = header.mode().unwrap();
+            let link = entry.link_name().unwrap().map(|l| l.display().to_string());
+            assert_eq!(header.mtime().unwrap(), 1_700_000_000);
+            assert_eq!(header.uid().unwrap(), 0);
+            let mut text = String::new();
+            entry.read_to_string(&mut text).unwrap();
+            seen.push((name, mode, link, text));
+        }
+        let expect = |n: &str, m: u32, l: Option<&str>, t: &str| {
+            (n.to_string(), m, l.map(str::to_string), t.to_string())
+        };
+        assert_eq!(
+            seen,
+            [
+                expect("p-1.0/PKG-INFO", 0o644, None, "Name: p\n"),
+                expect("p-1.0/bin/run", 0o644, Some("run.sh"), ""),
+                expect("p-1.0/bin/run.sh", 0o755, None, "#!/bin/sh\n"),
+            ]
+        );
+    }
+
     #[test]
     fn warns_when_another_backend_would_build_the_sdist() {
         let mut config = crate::test_support::config(false);

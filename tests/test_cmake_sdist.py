@@ -62,6 +62,29 @@ def test_sdist_include_exclude(tmp_path):
     assert "c_extension_example-0.1.0/docs/draft.md" not in names
 
 
+def test_sdist_leaves_out_what_the_wheel_leaves_out(tmp_path):
+    """One exclusion rule for the wheel and the sdist: caches, compiled files
+    and override files are left out of included directories and of the
+    module alike."""
+    src = copy_example("c-extension", tmp_path)
+    left_out = [
+        "docs/__pycache__/x.cpython-311.pyc", "docs/old.pyc", "docs/py-build-cmake.local.toml",
+        "python/c_extension/__pycache__/__init__.cpython-311.pyc",
+        "python/c_extension/stale.pyo", "python/c_extension/py-build-cmake.cross.pbc",
+    ]
+    for name in ["docs/guide.md", *left_out]:
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text("x\n")
+    pyproject = src / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(
+        'include = ["CMakeLists.txt", "src/*"]', 'include = ["CMakeLists.txt", "src/*", "docs"]'))
+    run([helper(), "sdist", "--project", src, "--out-dir", tmp_path / "out"])
+    names = members(tmp_path / "out" / "c_extension_example-0.1.0.tar.gz")
+    assert "c_extension_example-0.1.0/docs/guide.md" in names
+    for name in left_out:
+        assert f"c_extension_example-0.1.0/{name}" not in names, name
+
+
 def test_sdist_refuses_to_exclude_crucial_files(tmp_path):
     src = copy_example("c-extension", tmp_path)
     pyproject = src / "pyproject.toml"

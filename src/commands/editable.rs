@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::archive::{self, Filter, Symlinks};
 use crate::cli::{EditableArgs, OverrideSources};
 use crate::config::model::{Config, EditableMode};
 use crate::driver::Rebuild;
@@ -63,16 +64,16 @@ pub fn run(args: EditableArgs) -> Result<(), Error> {
         )));
     };
     // What the `wheel` target installs, from the tree CMake just built.
+    let loop_args = args.install;
     let mut cmake = first.clone();
-    cmake.install_config = args.configs.into_iter().filter(|c| !c.is_empty()).collect();
-    cmake.config.clone_from(&cmake.install_config);
-    // "" is the default component, as in cmake.install_components.
-    cmake.install_components = args
-        .default_component
-        .then(String::new)
+    cmake.install_config = loop_args
+        .config
         .into_iter()
-        .chain(args.components)
+        .filter(|c| !c.is_empty())
         .collect();
+    cmake.config.clone_from(&cmake.install_config);
+    cmake.install_components = loop_args.component;
+    cmake.install_args = loop_args.install_arg;
     let package_dir = super::package_dir()?;
     let helper = std::env::current_exe().map_err(|source| Error::Io {
         context: "while locating this executable".into(),
@@ -87,8 +88,8 @@ pub fn run(args: EditableArgs) -> Result<(), Error> {
         true,
     );
     // The CMake that configured the tree installs it.
-    driver.cmake_program = args.cmake.into_os_string();
-    let build_dir = super::absolute(&args.build_dir)?;
+    driver.cmake_program = loop_args.cmake.into_os_string();
+    let build_dir = super::absolute(&loop_args.build_dir)?;
     let rebuilds = start.install(vec![build_dir.clone()], |tree| {
         Ok(vec![driver.build_and_install(
             &cmake,
@@ -237,18 +238,22 @@ fn persist_build_packages(site_packages: &[PathBuf], dest: &Path) -> Result<Vec<
             let context = format!("while copying {} to {}", path.display(), target.display());
             move |source| Error::Io { context, source }
         };
+        let walk = |dir: &Path| {
+            archive::walk(dir, "", &Filter::default(), Symlinks::Follow)
+                .map_err(|e| Error::Editable(e.into()))
+        };
         let mut wanted = std::collections::BTreeSet::new();
-        for file in files_under(&source).map_err(io(&source))? {
-            let relative = file.strip_prefix(&source).unwrap_or(&file).to_path_buf();
-            let bytes = std::fs::read(&file).map_err(io(&file))?;
-            let executable = is_executable(&file);
-            fs_atomic::write_if_changed(&target.join(&relative), &bytes, executable)
-                .map_err(io(&file))?;
-            wanted.insert(relative);
+        for file in walk(&source)? {
+            let bytes = std::fs::read(&file.source).map_err(io(&file.source))?;
+            fs_atomic::write_if_changed(&target.join(&file.relative), &bytes, file.executable)
+                .map_err(io(&file.source))?;
+            wanted.insert(file.relative);
         }
-        for stale in files_under(&target).map_err(io(&target))? {
-            if !wanted.contains(stale.strip_prefix(&target).unwrap_or(&stale)) {
-                std::fs::remove_file(&stale).map_err(io(&stale))?;
+        if target.is_dir() {
+            for stale in walk(&target)? {
+                if !wanted.contains(&stale.relative) {
+                    std::fs::remove_file(&stale.path).map_err(io(&stale.path))?;
+                }
             }
         }
         mirrored = true;
@@ -258,39 +263,6 @@ fn persist_build_packages(site_packages: &[PathBuf], dest: &Path) -> Result<Vec<
     } else {
         site_packages.to_vec()
     })
-}
-
-/// Every file under `dir` (none when it does not exist), without caches.
-fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(files),
-        Err(e) => return Err(e),
-    };
-    for entry in entries {
-        let entry = entry?;
-        let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            if entry.file_name() != "__pycache__" {
-                files.extend(files_under(&path)?);
-            }
-        } else {
-            files.push(path);
-        }
-    }
-    Ok(files)
-}
-
-#[cfg(unix)]
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn is_executable(_: &Path) -> bool {
-    false
 }
 
 /// `python -m pip install` of the editable wheel into the target's environment.

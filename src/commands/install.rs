@@ -21,6 +21,14 @@ const CMAKE_FILES: &[(&str, &str)] = &[
         include_str!("../../cmake/PyBuildCmakeConfigVersion.cmake"),
     ),
     (
+        "PyBuildCmakeResolve.cmake",
+        include_str!("../../cmake/PyBuildCmakeResolve.cmake"),
+    ),
+    (
+        "PyBuildCmakeTargets.cmake",
+        include_str!("../../cmake/PyBuildCmakeTargets.cmake"),
+    ),
+    (
         "PyBuildCmakeHelper.cmake",
         include_str!("../../cmake/PyBuildCmakeHelper.cmake"),
     ),

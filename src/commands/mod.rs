@@ -13,6 +13,7 @@ mod python_target;
 mod sdist;
 mod stubgen;
 mod wheel;
+mod wheel_step;
 
 use std::path::{Path, PathBuf};
 
@@ -53,6 +54,18 @@ pub enum Error {
     Pep517(#[from] crate::pep517::Error),
     #[error(transparent)]
     Stubgen(#[from] crate::stubgen::Error),
+    #[error(transparent)]
+    InstallInputs(#[from] crate::install_inputs::Error),
+    #[error(
+        "installing into the wheel's staging dir failed (config '{config}', component \
+         '{component}'):\n{output}{hint}"
+    )]
+    InstallFailed {
+        config: String,
+        component: String,
+        output: String,
+        hint: String,
+    },
     #[error("{0}")]
     Usage(String),
     #[error("cannot write to standard output")]
@@ -83,6 +96,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::PythonTarget(args) => python_target::run(args),
         Command::Sdist(args) => sdist::run(args),
         Command::Stubgen(args) => stubgen::run(args),
+        Command::WheelStep(args) => wheel_step::run(args),
         Command::CrossToolchain(args) => cross_toolchain::run(args),
         Command::Pep517(command) => pep517::run(command),
     }

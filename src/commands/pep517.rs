@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::archive::{ArchiveWriter, DirWriter};
 use crate::cli::{BuildWheelArgs, ConfigInputs, Hook, HookInputs, Pep517Command};
 use crate::config::model::Config;
 use crate::fs_atomic;
 use crate::pep517::{self, Settings};
-use crate::wheel::{self, DistInfoEntry};
+use crate::wheel;
 
 use super::Error;
 
@@ -99,26 +100,21 @@ fn write_dist_info(config: &Config, directory: &Path) -> Result<String, Error> {
         context: format!("while writing {}", dest.display()),
         source,
     };
-    let result = (|| {
-        for (relative, entry) in entries {
-            let path = tmp.join(&relative);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            match entry {
-                DistInfoEntry::File { source, .. } => std::fs::copy(source, &path).map(drop)?,
-                DistInfoEntry::Bytes(bytes) => std::fs::write(&path, bytes)?,
-            }
-        }
+    let mut writer = DirWriter::new(&tmp);
+    let written = entries
+        .into_iter()
+        .try_for_each(|entry| writer.add(entry))
+        .map_err(wheel::Error::from);
+    let result = written.map_err(Error::from).and_then(|()| {
         if dest.exists() {
-            std::fs::remove_dir_all(&dest)?;
+            std::fs::remove_dir_all(&dest).map_err(io)?;
         }
-        std::fs::rename(&tmp, &dest)
-    })();
+        std::fs::rename(&tmp, &dest).map_err(io)
+    });
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
-    result.map_err(io)?;
+    result?;
     Ok(name)
 }
 

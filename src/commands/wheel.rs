@@ -1,6 +1,6 @@
 //! `py-build-cmake wheel`: pack a staged install tree into a wheel.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::cli::WheelArgs;
 use crate::config::model::Config;
@@ -38,9 +38,10 @@ pub fn run(args: WheelArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// Every file the wheel's metadata is read from, one per line;
-/// `project_dir` is the packed project's (the readme is relative to it).
-fn write_inputs_list(config: &Config, project_dir: &Path, list: &Path) -> Result<(), Error> {
+/// Every file the wheel's metadata is read from (pyproject.toml, override
+/// files, readme, license files); `project_dir` is the packed project's
+/// (the readme is relative to it).
+pub(super) fn metadata_inputs(config: &Config, project_dir: &Path) -> Vec<PathBuf> {
     let mut files = config.input_files.clone();
     let readme = config.project.readme.as_ref().and_then(|r| r.file.as_ref());
     files.extend(readme.map(|file| project_dir.join(file)));
@@ -51,8 +52,13 @@ fn write_inputs_list(config: &Config, project_dir: &Path, list: &Path) -> Result
             .iter()
             .map(|l| l.source.clone()),
     );
+    files
+}
+
+/// `metadata_inputs`, one absolute path per line.
+fn write_inputs_list(config: &Config, project_dir: &Path, list: &Path) -> Result<(), Error> {
     let mut text = String::new();
-    for file in files {
+    for file in metadata_inputs(config, project_dir) {
         text.push_str(&super::absolute(&file)?.to_string_lossy());
         text.push('\n');
     }

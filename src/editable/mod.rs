@@ -16,9 +16,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::archive::{self, ArchiveWriter, Content, DirWriter, Entry, Filter, Mode, Symlinks};
 use crate::config::model::{Config, EditableMode};
 use crate::driver::Rebuild;
-use crate::fs_atomic;
 use crate::module_source::ModuleSource;
 
 const BUILD_HOOK: &str = include_str!("build_hook.py");
@@ -44,18 +44,16 @@ pub enum Error {
         module: String,
         file: PathBuf,
     },
-    #[error("while writing the editable install's {path}")]
-    Write {
+    #[error("cannot resolve {path}")]
+    Resolve {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("while copying {from} into the editable wheel")]
-    Copy {
-        from: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Archive(#[from] crate::archive::Error),
+    #[error(transparent)]
+    Module(#[from] crate::module_source::Error),
 }
 
 /// What an editable wheel is made of.
@@ -86,35 +84,20 @@ pub fn check(config: &Config, source: &ModuleSource) -> Result<(), Error> {
 /// module (absolute, so the tree can be anywhere): an edited file is live,
 /// and CMake installs the build outputs beside them.
 pub fn link_sources(config: &Config, source: &ModuleSource, tree: &Path) -> Result<(), Error> {
-    let placed = source
-        .placed_files(&config.module.name)
-        .map_err(|e| Error::Write {
-            path: tree.to_path_buf(),
-            source: std::io::Error::other(e),
-        })?;
-    for (file, relative) in placed {
-        let link = tree.join(relative);
-        let write_error = |source| Error::Write {
-            path: link.clone(),
+    let (files, _) = source.wheel_files(&config.module.name)?;
+    let mut writer = DirWriter::new(tree);
+    for file in files {
+        let target = std::path::absolute(&file.source).map_err(|source| Error::Resolve {
+            path: file.source.clone(),
             source,
-        };
-        if let Some(parent) = link.parent() {
-            std::fs::create_dir_all(parent).map_err(write_error)?;
-        }
-        let target = std::path::absolute(&file).map_err(write_error)?;
-        symlink(&target, &link).map_err(write_error)?;
+        })?;
+        writer.add(Entry {
+            path: file.relative,
+            content: Content::Symlink(target),
+            mode: Mode::from_executable(file.executable),
+        })?;
     }
     Ok(())
-}
-
-#[cfg(unix)]
-fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
-    std::os::unix::fs::symlink(target, link)
-}
-
-#[cfg(windows)]
-fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
-    std::os::windows::fs::symlink_file(target, link)
 }
 
 /// Writes the editable wheel's contents into the empty directory `staging`.
@@ -122,11 +105,22 @@ pub fn stage(layout: &Layout<'_>, staging: &Path) -> Result<(), Error> {
     let config = layout.config;
     let module = &config.module.name;
     let stem = module.replace('.', "_");
+    let mut writer = DirWriter::new(staging);
     let mut pth = Vec::new();
     if config.editable.mode == EditableMode::Symlink {
         pth.push(path_text(layout.installed));
     } else {
-        copy_tree(layout.installed, staging)?;
+        // The build outputs; in wrapper mode the package's __init__.py is
+        // the wrapper's.
+        let wrapper = format!("{}/__init__.py", module.replace('.', "/"));
+        let installed =
+            archive::walk(layout.installed, "", &Filter::default(), Symlinks::Confined)?;
+        writer.add_walked(
+            installed
+                .into_iter()
+                .filter(|f| config.editable.mode != EditableMode::Wrapper || f.relative != wrapper)
+                .collect(),
+        )?;
         pth.extend(source_parent(layout.source, module).map(|dir| path_text(&dir)));
     }
     match (config.editable.mode, layout.source) {
@@ -136,10 +130,10 @@ pub fn stage(layout: &Layout<'_>, staging: &Path) -> Result<(), Error> {
                 package: module,
                 configs: layout.rebuilds.iter().map(RebuildSettings::from).collect(),
             };
-            write(
-                &staging.join(&hook).join("__init__.py"),
-                &render(BUILD_HOOK, &settings),
-            )?;
+            writer.add(Entry::bytes(
+                format!("{hook}/__init__.py"),
+                render(BUILD_HOOK, &settings).into_bytes(),
+            ))?;
             pth.push(format!("import {hook}"));
         }
         (EditableMode::Hook, ModuleSource::Package(dir)) => {
@@ -148,27 +142,26 @@ pub fn stage(layout: &Layout<'_>, staging: &Path) -> Result<(), Error> {
                 package: module,
                 source: path_text(dir),
             };
-            write(
-                &staging.join(&hook).join("__init__.py"),
-                &render(IMPORT_HOOK, &settings),
-            )?;
+            writer.add(Entry::bytes(
+                format!("{hook}/__init__.py"),
+                render(IMPORT_HOOK, &settings).into_bytes(),
+            ))?;
             pth.push(format!("import {hook}"));
         }
         (EditableMode::Wrapper, ModuleSource::Package(dir)) => {
-            let relative: PathBuf = module.split('.').collect();
             let settings = WrapperSettings {
                 source: path_text(dir),
             };
-            write(
-                &staging.join(relative).join("__init__.py"),
-                &render(WRAPPER, &settings),
-            )?;
+            writer.add(Entry::bytes(
+                format!("{}/__init__.py", module.replace('.', "/")),
+                render(WRAPPER, &settings).into_bytes(),
+            ))?;
         }
         _ => {}
     }
     if !pth.is_empty() {
         let text: String = pth.iter().map(|line| format!("{line}\n")).collect();
-        write(&staging.join(format!("{stem}.pth")), &text)?;
+        writer.add(Entry::bytes(format!("{stem}.pth"), text.into_bytes()))?;
     }
     Ok(())
 }
@@ -251,40 +244,6 @@ fn path_text(path: &Path) -> String {
         .unwrap_or_else(|_| path.to_path_buf())
         .to_string_lossy()
         .into_owned()
-}
-
-fn write(path: &Path, text: &str) -> Result<(), Error> {
-    fs_atomic::write(path, text.as_bytes(), false).map_err(|source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-/// Copies every file under `from` to the same place under `to`.
-fn copy_tree(from: &Path, to: &Path) -> Result<(), Error> {
-    let copy_error = |source| Error::Copy {
-        from: from.to_path_buf(),
-        source,
-    };
-    let entries = match std::fs::read_dir(from) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(copy_error(e)),
-    };
-    for entry in entries {
-        let entry = entry.map_err(copy_error)?;
-        let dest = to.join(entry.file_name());
-        if entry.file_type().map_err(copy_error)?.is_dir() {
-            copy_tree(&entry.path(), &dest)?;
-        } else {
-            std::fs::create_dir_all(to).map_err(copy_error)?;
-            std::fs::copy(entry.path(), &dest).map_err(|source| Error::Copy {
-                from: entry.path(),
-                source,
-            })?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -10,12 +10,13 @@ mod zip;
 
 use std::path::{Path, PathBuf};
 
+use crate::archive::{self, ArchiveWriter, Entry};
 use crate::manylinux;
 use crate::metadata;
 use crate::project::{pep440, Project};
 use crate::tags::WheelTags;
 
-use writer::{ModuleWriter, WheelWriter};
+use writer::WheelWriter;
 pub use zip::DosTime;
 
 #[derive(Debug, thiserror::Error)]
@@ -28,29 +29,10 @@ pub enum Error {
     },
     #[error("the staging path {0} is not a directory")]
     StagingNotDir(PathBuf),
-    #[error("cannot pack {path:?}: {reason}; rename it")]
-    BadFileName { path: PathBuf, reason: String },
-    #[error("cannot put {path:?} into the wheel: {reason}")]
-    BadArchivePath { path: String, reason: String },
     #[error("{path}: {reason}")]
     DataLayout { path: PathBuf, reason: String },
-    #[error(
-        "symlink {link} points to {target}, outside the staging directory; install the file \
-         itself into the staging tree instead"
-    )]
-    SymlinkEscapes { link: PathBuf, target: PathBuf },
-    #[error("symlink {link} is broken")]
-    BrokenSymlink {
-        link: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("symlink {0} points to a directory that contains it (a loop)")]
-    SymlinkLoop(PathBuf),
-    #[error("{0} is neither a regular file nor a directory")]
-    SpecialFile(PathBuf),
-    #[error("two files would be packed as {0}")]
-    Duplicate(String),
+    #[error(transparent)]
+    Archive(#[from] archive::Error),
     #[error("staged files {first} and {second} conflict: {reason}; install only one of them")]
     Conflict {
         first: PathBuf,
@@ -136,7 +118,7 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
     if tags.needs_guess() {
         let elf_candidates: Vec<(&str, &Path)> = files
             .iter()
-            .map(|f| (f.archive_path.as_str(), f.source.as_path()))
+            .map(|f| (f.relative.as_str(), f.source.as_path()))
             .collect();
         let guessed = match manylinux::guess(&elf_candidates)? {
             Some(tags) => tags,
@@ -149,20 +131,16 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
     }
 
     let mut writer = WheelWriter::new(dist_info.clone());
-    for file in &files {
-        writer.add_file(&file.archive_path, &file.source, file.size, file.executable)?;
-    }
-    for (relative, entry) in dist_info_entries(project)? {
-        let target = format!("{dist_info}/{relative}");
-        match entry {
-            DistInfoEntry::File { source, size } => {
-                writer.add_file(&target, &source, size, false)?
-            }
-            DistInfoEntry::Bytes(bytes) => writer.add_bytes(&target, bytes)?,
-        }
+    writer.add_walked(files)?;
+    for mut entry in dist_info_entries(project)? {
+        entry.path = format!("{dist_info}/{}", entry.path);
+        writer.add(entry)?;
     }
     let wheel = wheel_file::render_wheel(&tags, request.pure);
-    writer.add_bytes(&format!("{dist_info}/WHEEL"), wheel.into_bytes())?;
+    writer.add(Entry::bytes(
+        format!("{dist_info}/WHEEL"),
+        wheel.into_bytes(),
+    ))?;
 
     let build = tags
         .build
@@ -178,16 +156,6 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
     )
 }
 
-/// One file of `.dist-info` besides WHEEL and RECORD.
-pub enum DistInfoEntry {
-    /// A licence file, copied from the project.
-    File {
-        source: PathBuf,
-        size: u64,
-    },
-    Bytes(Vec<u8>),
-}
-
 /// `<dist>-<version>.dist-info`, the name of `project`'s metadata directory.
 pub fn dist_info_name(project: &Project) -> Result<String, Error> {
     let version = pep440::normalize(&project.version)
@@ -198,20 +166,18 @@ pub fn dist_info_name(project: &Project) -> Result<String, Error> {
 /// The metadata files of `.dist-info` that need no build (METADATA, the
 /// licence files, entry_points.txt), by their path inside it: what a wheel
 /// holds and what the backend's prepare_metadata hook writes.
-pub fn dist_info_entries(project: &Project) -> Result<Vec<(String, DistInfoEntry)>, Error> {
+pub fn dist_info_entries(project: &Project) -> Result<Vec<Entry>, Error> {
     let mut entries = Vec::new();
     let mut license_paths = Vec::new();
     for license in &project.license_files {
-        let meta = std::fs::metadata(&license.source).map_err(|source| Error::LicenseMissing {
+        std::fs::metadata(&license.source).map_err(|source| Error::LicenseMissing {
             path: license.source.clone(),
             source,
         })?;
-        entries.push((
+        entries.push(Entry::file(
             format!("licenses/{}", license.relative),
-            DistInfoEntry::File {
-                source: license.source.clone(),
-                size: meta.len(),
-            },
+            license.source.clone(),
+            archive::Mode::Regular,
         ));
         license_paths.push(license.relative.clone());
     }
@@ -219,14 +185,11 @@ pub fn dist_info_entries(project: &Project) -> Result<Vec<(String, DistInfoEntry
     normalized.version = pep440::normalize(&project.version)
         .ok_or_else(|| Error::Version(project.version.clone()))?;
     let metadata = metadata::render_metadata(&normalized, &license_paths)?;
-    entries.push((
-        "METADATA".into(),
-        DistInfoEntry::Bytes(metadata.into_bytes()),
-    ));
+    entries.push(Entry::bytes("METADATA".into(), metadata.into_bytes()));
     if let Some(entry_points) = metadata::render_entry_points(project) {
-        entries.push((
+        entries.push(Entry::bytes(
             "entry_points.txt".into(),
-            DistInfoEntry::Bytes(entry_points.into_bytes()),
+            entry_points.into_bytes(),
         ));
     }
     Ok(entries)

@@ -1,63 +1,44 @@
-//! Walking the staged install tree: which files go into the wheel, under
-//! which archive path, with which mode.
+//! The staged install tree as wheel entries: the one walk
+//! (`archive::walk`, symlinks confined to the tree), then the wheel's
+//! rules: the `.data` layout and no two files an installer would write to
+//! one path.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::Error;
+use crate::archive::{self, Filter, Symlinks, WalkedFile};
 use crate::project::{self, pep440};
 
 /// The `.data` subdirectories installers know.
 const DATA_KEYS: [&str; 5] = ["data", "headers", "platlib", "purelib", "scripts"];
 
-/// Files a build leaves in the tree that never belong in a wheel: local
-/// override files hold paths of the build machine.
-const LEFT_OUT_FILES: [&str; 4] = [
-    "py-build-cmake.local.toml",
-    "py-build-cmake.local.pbc",
-    "py-build-cmake.cross.toml",
-    "py-build-cmake.cross.pbc",
-];
-
-#[derive(Debug, Clone)]
-pub struct StagedFile {
-    pub archive_path: String,
-    /// Where it is in the staging tree, for errors.
-    pub staged: PathBuf,
-    /// The file to read (symlinks already dereferenced).
-    pub source: PathBuf,
-    pub size: u64,
-    pub executable: bool,
-}
-
-fn io_error(context: String) -> impl FnOnce(std::io::Error) -> Error {
-    move |source| Error::Io { context, source }
-}
-
-/// Lists every file under `root`. `data_dir` is the exact `.data` spelling
-/// (`name-1.0.data`); a staged `.data` directory spelled differently but
-/// meaning the same project and version is renamed to it.
-pub fn collect(root: &Path, data_dir: &str) -> Result<Vec<StagedFile>, Error> {
-    let meta = fs::metadata(root).map_err(|source| Error::Staging {
+/// Lists every file under `root`, its `relative` path being its archive
+/// path. `data_dir` is the exact `.data` spelling (`name-1.0.data`); a
+/// staged `.data` directory spelled differently but meaning the same
+/// project and version is renamed to it.
+pub fn collect(root: &Path, data_dir: &str) -> Result<Vec<WalkedFile>, Error> {
+    let meta = std::fs::metadata(root).map_err(|source| Error::Staging {
         path: root.to_path_buf(),
         source,
     })?;
     if !meta.is_dir() {
         return Err(Error::StagingNotDir(root.to_path_buf()));
     }
-    let canonical_root =
-        fs::canonicalize(root).map_err(io_error(format!("cannot resolve {}", root.display())))?;
-    let mut walk = Walk {
-        root: canonical_root.clone(),
-        data_dir,
-        files: Vec::new(),
-        stack: vec![canonical_root.clone()],
-    };
-    walk.dir(&canonical_root, "")?;
-    walk.files
-        .sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
-    check_conflicts(&walk.files, data_dir)?;
-    Ok(walk.files)
+    let mut files = archive::walk(root, "", &Filter::default(), Symlinks::Confined)?;
+    for file in &mut files {
+        let (top, rest) = match file.relative.split_once('/') {
+            Some((top, rest)) => (top, Some(rest)),
+            None => (file.relative.as_str(), None),
+        };
+        let top = top_level_name(top, rest.is_some(), &root.join(top), data_dir)?;
+        if let Some(rest) = rest {
+            file.relative = format!("{top}/{rest}");
+        }
+        check_data_file(&file.relative, &file.path, data_dir)?;
+    }
+    files.sort_by(|a, b| a.relative.cmp(&b.relative));
+    check_conflicts(&files, data_dir)?;
+    Ok(files)
 }
 
 /// Where an installer puts a file, folded to lower case: the tree root,
@@ -78,10 +59,10 @@ fn install_key(archive_path: &str, data_dir: &str) -> String {
 
 /// Refuses two staged files that an installer would write to the same path,
 /// or a file where another needs a directory, naming both staged paths.
-fn check_conflicts(files: &[StagedFile], data_dir: &str) -> Result<(), Error> {
-    let mut keys: Vec<(String, &StagedFile)> = files
+fn check_conflicts(files: &[WalkedFile], data_dir: &str) -> Result<(), Error> {
+    let mut keys: Vec<(String, &WalkedFile)> = files
         .iter()
-        .map(|f| (install_key(&f.archive_path, data_dir), f))
+        .map(|f| (install_key(&f.relative, data_dir), f))
         .collect();
     keys.sort_by(|a, b| a.0.cmp(&b.0));
     // Sorted, a file `x` is followed by `x` itself (a duplicate) or, before
@@ -112,200 +93,88 @@ fn check_conflicts(files: &[StagedFile], data_dir: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn conflict(first: &StagedFile, second: &StagedFile, reason: &str) -> Error {
+fn conflict(first: &WalkedFile, second: &WalkedFile, reason: &str) -> Error {
     Error::Conflict {
-        first: first.staged.clone(),
-        second: second.staged.clone(),
+        first: first.path.clone(),
+        second: second.path.clone(),
         reason: reason.into(),
     }
 }
 
-struct Walk<'a> {
-    root: PathBuf,
-    data_dir: &'a str,
-    files: Vec<StagedFile>,
-    /// Canonical directories being walked, to detect symlink loops.
-    stack: Vec<PathBuf>,
-}
-
-impl Walk<'_> {
-    fn dir(&mut self, dir: &Path, prefix: &str) -> Result<(), Error> {
-        let entries =
-            fs::read_dir(dir).map_err(io_error(format!("cannot list {}", dir.display())))?;
-        for entry in entries {
-            let entry = entry.map_err(io_error(format!("cannot list {}", dir.display())))?;
-            let path = entry.path();
-            let name = entry.file_name();
-            let name = name.to_str().ok_or_else(|| Error::BadFileName {
-                path: path.clone(),
-                reason: "it is not valid UTF-8, which RECORD and zip names require".into(),
-            })?;
-            check_name(&path, name)?;
-            let mut meta = fs::symlink_metadata(&path)
-                .map_err(io_error(format!("cannot read {}", path.display())))?;
-            let mut source = path.clone();
-            if meta.file_type().is_symlink() {
-                source = self.resolve_symlink(&path)?;
-                meta = fs::metadata(&source)
-                    .map_err(io_error(format!("cannot read {}", source.display())))?;
-            }
-            let archive_path = self.archive_path(prefix, name, &path, meta.is_dir())?;
-            if meta.is_dir() {
-                if name == "__pycache__" {
-                    continue;
-                }
-                if self.stack.contains(&source) {
-                    return Err(Error::SymlinkLoop(path));
-                }
-                // Canonical already: a child of a canonical directory, or a
-                // resolved symlink.
-                self.stack.push(source.clone());
-                self.dir(&source, &archive_path)?;
-                self.stack.pop();
-            } else if meta.is_file() {
-                if name.ends_with(".pyc") || LEFT_OUT_FILES.contains(&name) {
-                    continue;
-                }
-                if prefix.is_empty() && archive_path.to_lowercase() == self.data_dir.to_lowercase()
-                {
-                    return Err(Error::DataLayout {
-                        path,
-                        reason: "it must be a directory".into(),
-                    });
-                }
-                self.check_data_file(&archive_path, &path)?;
-                self.files.push(StagedFile {
-                    archive_path,
-                    staged: path,
-                    source,
-                    size: meta.len(),
-                    executable: is_executable(&meta),
-                });
-            } else {
-                return Err(Error::SpecialFile(path));
-            }
-        }
-        Ok(())
+/// The archive name of the top-level entry `name` (a directory when
+/// `is_dir`): a `.data` directory respelled, a staged `.dist-info` refused.
+fn top_level_name(name: &str, is_dir: bool, path: &Path, data_dir: &str) -> Result<String, Error> {
+    // In any case: installers on case-insensitive file systems would
+    // merge it with the one py-build-cmake writes.
+    let lower = name.to_lowercase();
+    if lower.ends_with(".dist-info") {
+        return Err(Error::DataLayout {
+            path: path.to_path_buf(),
+            reason: "the staging tree must not hold a .dist-info directory or file: \
+                     py-build-cmake writes it"
+                .into(),
+        });
     }
-
-    /// The archive path of `name` in `prefix`, with a top-level `.data`
-    /// directory respelled and a staged `.dist-info` refused.
-    fn archive_path(
-        &self,
-        prefix: &str,
-        name: &str,
-        path: &Path,
-        is_dir: bool,
-    ) -> Result<String, Error> {
-        if !prefix.is_empty() {
-            return Ok(format!("{prefix}/{name}"));
-        }
-        // In any case: installers on case-insensitive file systems would
-        // merge it with the one py-build-cmake writes.
-        let lower = name.to_lowercase();
-        if lower.ends_with(".dist-info") {
+    if !is_dir {
+        if lower == data_dir.to_lowercase() {
             return Err(Error::DataLayout {
                 path: path.to_path_buf(),
-                reason: "the staging tree must not hold a .dist-info directory or file: \
-                         py-build-cmake writes it"
-                    .into(),
+                reason: "it must be a directory".into(),
             });
         }
-        let split = name.len().saturating_sub(".data".len());
-        let Some(stem) = (name.is_char_boundary(split)
-            && name[split..].eq_ignore_ascii_case(".data"))
+        return Ok(name.to_string());
+    }
+    let split = name.len().saturating_sub(".data".len());
+    let Some(stem) = (name.is_char_boundary(split) && name[split..].eq_ignore_ascii_case(".data"))
         .then(|| &name[..split])
-        .filter(|_| is_dir) else {
-            return Ok(name.to_string());
-        };
-        let Some((dist, version)) = stem.rsplit_once('-') else {
-            return Ok(name.to_string());
-        };
-        let expected_stem = self.data_dir.trim_end_matches(".data");
-        let (expected_dist, expected_version) = expected_stem
-            .rsplit_once('-')
-            .unwrap_or((expected_stem, ""));
-        let same_dist = project::normalize_name(dist).replace('-', "_") == expected_dist;
-        let same_version = pep440::normalize(version).as_deref() == Some(expected_version);
-        if same_dist && same_version {
-            Ok(self.data_dir.to_string())
-        } else {
-            Err(Error::DataLayout {
-                path: path.to_path_buf(),
-                reason: format!(
-                    "a staged .data directory must belong to this project; rename it to {}",
-                    self.data_dir
-                ),
-            })
-        }
-    }
-
-    /// Files under `.data` must be in one of the directories installers know.
-    fn check_data_file(&self, archive_path: &str, path: &Path) -> Result<(), Error> {
-        let Some(rest) = archive_path
-            .strip_prefix(self.data_dir)
-            .and_then(|r| r.strip_prefix('/'))
-        else {
-            return Ok(());
-        };
-        match rest.split_once('/') {
-            Some((key, _)) if DATA_KEYS.contains(&key) => Ok(()),
-            _ => Err(Error::DataLayout {
-                path: path.to_path_buf(),
-                reason: format!(
-                    "files in {} must be in one of its subdirectories {}",
-                    self.data_dir,
-                    DATA_KEYS.join(", ")
-                ),
-            }),
-        }
-    }
-
-    /// Dereferences a symlink that stays inside the staging tree.
-    fn resolve_symlink(&self, link: &Path) -> Result<PathBuf, Error> {
-        let target = fs::canonicalize(link).map_err(|source| Error::BrokenSymlink {
-            link: link.to_path_buf(),
-            source,
-        })?;
-        if !target.starts_with(&self.root) {
-            return Err(Error::SymlinkEscapes {
-                link: link.to_path_buf(),
-                target,
-            });
-        }
-        Ok(target)
+    else {
+        return Ok(name.to_string());
+    };
+    let Some((dist, version)) = stem.rsplit_once('-') else {
+        return Ok(name.to_string());
+    };
+    let expected_stem = data_dir.trim_end_matches(".data");
+    let (expected_dist, expected_version) = expected_stem
+        .rsplit_once('-')
+        .unwrap_or((expected_stem, ""));
+    let same_dist = project::normalize_name(dist).replace('-', "_") == expected_dist;
+    let same_version = pep440::normalize(version).as_deref() == Some(expected_version);
+    if same_dist && same_version {
+        Ok(data_dir.to_string())
+    } else {
+        Err(Error::DataLayout {
+            path: path.to_path_buf(),
+            reason: format!(
+                "a staged .data directory must belong to this project; rename it to {data_dir}"
+            ),
+        })
     }
 }
 
-/// Refuses names RECORD or the zip format cannot carry faithfully.
-fn check_name(path: &Path, name: &str) -> Result<(), Error> {
-    let reason = if name.chars().any(char::is_control) {
-        "it contains a control character (such as a newline), which RECORD cannot hold"
-    } else if name.contains('\\') {
-        "it contains a backslash, which installers on Windows read as a path separator"
-    } else {
+/// Files under `.data` must be in one of the directories installers know.
+fn check_data_file(archive_path: &str, path: &Path, data_dir: &str) -> Result<(), Error> {
+    let Some(rest) = archive_path
+        .strip_prefix(data_dir)
+        .and_then(|r| r.strip_prefix('/'))
+    else {
         return Ok(());
     };
-    Err(Error::BadFileName {
-        path: path.to_path_buf(),
-        reason: reason.into(),
-    })
-}
-
-#[cfg(unix)]
-fn is_executable(meta: &fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    meta.permissions().mode() & 0o111 != 0
-}
-
-#[cfg(not(unix))]
-fn is_executable(_meta: &fs::Metadata) -> bool {
-    false
+    match rest.split_once('/') {
+        Some((key, _)) if DATA_KEYS.contains(&key) => Ok(()),
+        _ => Err(Error::DataLayout {
+            path: path.to_path_buf(),
+            reason: format!(
+                "files in {data_dir} must be in one of its subdirectories {}",
+                DATA_KEYS.join(", ")
+            ),
+        }),
+    }
 }
 
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use std::fs;
     use std::os::unix::fs::{symlink, PermissionsExt};
 
     fn write(root: &Path, rel: &str, text: &str) {
@@ -314,8 +183,8 @@ mod tests {
         fs::write(path, text).unwrap();
     }
 
-    fn paths(files: &[StagedFile]) -> Vec<&str> {
-        files.iter().map(|f| f.archive_path.as_str()).collect()
+    fn paths(files: &[WalkedFile]) -> Vec<&str> {
+        files.iter().map(|f| f.relative.as_str()).collect()
     }
 
     #[test]
@@ -350,7 +219,7 @@ mod tests {
         );
         let lib = files
             .iter()
-            .find(|f| f.archive_path == "pkg/libfoo.so.1")
+            .find(|f| f.relative == "pkg/libfoo.so.1")
             .unwrap();
         assert!(lib.executable);
         assert_eq!(lib.size, 3);
@@ -373,27 +242,30 @@ mod tests {
         fs::write(&outside, "x").unwrap();
         symlink(&outside, root.join("escape")).unwrap();
         let err = collect(&root, "a-1.data").unwrap_err();
-        assert!(matches!(err, Error::SymlinkEscapes { .. }), "{err}");
+        assert!(
+            matches!(err, Error::Archive(archive::Error::SymlinkEscapes { .. })),
+            "{err}"
+        );
         fs::remove_file(root.join("escape")).unwrap();
 
         symlink(".", root.join("loop")).unwrap();
         assert!(matches!(
             collect(&root, "a-1.data"),
-            Err(Error::SymlinkLoop(_))
+            Err(Error::Archive(archive::Error::SymlinkLoop(_)))
         ));
         fs::remove_file(root.join("loop")).unwrap();
 
         symlink("missing", root.join("dangling")).unwrap();
         assert!(matches!(
             collect(&root, "a-1.data"),
-            Err(Error::BrokenSymlink { .. })
+            Err(Error::Archive(archive::Error::BrokenSymlink { .. }))
         ));
         fs::remove_file(root.join("dangling")).unwrap();
 
         write(&root, "bad\nname.py", "");
         assert!(matches!(
             collect(&root, "a-1.data"),
-            Err(Error::BadFileName { .. })
+            Err(Error::Archive(archive::Error::BadFileName { .. }))
         ));
         fs::remove_file(root.join("bad\nname.py")).unwrap();
 

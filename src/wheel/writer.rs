@@ -1,8 +1,7 @@
-//! Where packed files go: a `ModuleWriter` puts a file at an archive path.
-//! `WheelWriter` collects the files, then compresses them in parallel into a
-//! zip with RECORD last, written atomically into the output directory.
+//! The wheel as an `ArchiveWriter`: `WheelWriter` collects the entries,
+//! then compresses them in parallel into a zip with `.dist-info` last and
+//! RECORD last of all, written atomically into the output directory.
 
-use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -13,71 +12,19 @@ use super::deflate::{self, Input, Source};
 use super::record;
 use super::zip::{DosTime, ZipWriter};
 use super::Error;
-
-/// "Put this file at this archive path": the walk over the staged tree and
-/// the generated `.dist-info` files talk to a destination only through this.
-pub trait ModuleWriter {
-    fn add_file(
-        &mut self,
-        target: &str,
-        source: &Path,
-        size: u64,
-        executable: bool,
-    ) -> Result<(), Error>;
-    fn add_bytes(&mut self, target: &str, data: Vec<u8>) -> Result<(), Error>;
-}
-
-struct Entry {
-    input: Input,
-    executable: bool,
-}
+use crate::archive::{self, ArchiveWriter, Content, Entries, Entry};
 
 pub struct WheelWriter {
     dist_info: String,
-    /// Keyed by (is in .dist-info, path): the order the archive gets, with
-    /// `.dist-info` last as the wheel spec recommends.
-    entries: BTreeMap<(bool, String), Entry>,
-}
-
-/// Refuses archive paths an installer could write outside its target.
-fn check_archive_path(target: &str) -> Result<(), Error> {
-    let reason = if target.starts_with('/') {
-        "it is absolute"
-    } else if target.contains('\\') {
-        "it contains a backslash"
-    } else if target
-        .split('/')
-        .any(|part| part.is_empty() || part == "." || part == "..")
-    {
-        "it has an empty, '.' or '..' component"
-    } else {
-        return Ok(());
-    };
-    Err(Error::BadArchivePath {
-        path: target.to_string(),
-        reason: reason.into(),
-    })
+    entries: Entries,
 }
 
 impl WheelWriter {
     pub fn new(dist_info: String) -> WheelWriter {
         WheelWriter {
             dist_info,
-            entries: BTreeMap::new(),
+            entries: Entries::default(),
         }
-    }
-
-    fn add(&mut self, target: &str, input: Input, executable: bool) -> Result<(), Error> {
-        check_archive_path(target)?;
-        let in_dist_info = target
-            .strip_prefix(&self.dist_info)
-            .is_some_and(|rest| rest.starts_with('/'));
-        let key = (in_dist_info, target.to_string());
-        if self.entries.contains_key(&key) {
-            return Err(Error::Duplicate(target.to_string()));
-        }
-        self.entries.insert(key, Entry { input, executable });
-        Ok(())
     }
 
     /// Compresses every entry on `jobs` threads and writes
@@ -101,13 +48,35 @@ impl WheelWriter {
         let file = temp.file.try_clone().map_err(write_error)?;
         let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file), time);
 
-        let (names, entries): (Vec<_>, Vec<_>) = self
-            .entries
-            .into_iter()
-            .map(|((_, name), entry)| (name, entry))
-            .unzip();
-        let (inputs, executables): (Vec<Input>, Vec<bool>) =
-            entries.into_iter().map(|e| (e.input, e.executable)).unzip();
+        // `.dist-info` last, as the wheel spec recommends.
+        let dist_info_dir = format!("{}/", self.dist_info);
+        let mut entries: Vec<Entry> = self.entries.into_sorted().collect();
+        entries.sort_by_key(|e| e.path.starts_with(&dist_info_dir));
+        let mut names = Vec::new();
+        let mut inputs = Vec::new();
+        let mut modes = Vec::new();
+        for entry in entries {
+            let (source, size) = match entry.content {
+                Content::File(path) => {
+                    let size = fs::metadata(&path)
+                        .map_err(|source| deflate::ReadError::Io {
+                            path: path.clone(),
+                            source,
+                        })?
+                        .len();
+                    (Source::File(path), size)
+                }
+                Content::Bytes(data) => {
+                    let size = data.len() as u64;
+                    (Source::Bytes(data), size)
+                }
+                // `add` refuses them.
+                Content::Symlink(_) => continue,
+            };
+            names.push(entry.path);
+            inputs.push(Input { source, size });
+            modes.push(entry.mode);
+        }
 
         let mut record = String::new();
         let mut sha = Sha256::new();
@@ -115,11 +84,7 @@ impl WheelWriter {
         deflate::compress_all::<Error, _>(&inputs, jobs, |block| {
             let name = &names[block.input];
             if block.first {
-                let mode = if executables[block.input] {
-                    0o100755
-                } else {
-                    0o100644
-                };
+                let mode = 0o100000 | modes[block.input].bits();
                 zip.start_entry(name, mode, inputs[block.input].size)
                     .map_err(write_error)?;
                 sha = Sha256::new();
@@ -156,27 +121,17 @@ impl WheelWriter {
     }
 }
 
-impl ModuleWriter for WheelWriter {
-    fn add_file(
-        &mut self,
-        target: &str,
-        source: &Path,
-        size: u64,
-        executable: bool,
-    ) -> Result<(), Error> {
-        let input = Input {
-            source: Source::File(source.to_path_buf()),
-            size,
-        };
-        self.add(target, input, executable)
-    }
-
-    fn add_bytes(&mut self, target: &str, data: Vec<u8>) -> Result<(), Error> {
-        let input = Input {
-            size: data.len() as u64,
-            source: Source::Bytes(data),
-        };
-        self.add(target, input, false)
+impl ArchiveWriter for WheelWriter {
+    /// Wheels hold no symlinks (installers would not recreate them): the
+    /// staging walk dereferences them.
+    fn add(&mut self, entry: Entry) -> Result<(), archive::Error> {
+        if matches!(entry.content, Content::Symlink(_)) {
+            return Err(archive::Error::SymlinkUnsupported {
+                path: entry.path,
+                format: "wheel",
+            });
+        }
+        self.entries.insert(entry)
     }
 }
 
@@ -240,24 +195,29 @@ mod tests {
     use std::io::Read;
 
     #[test]
-    fn archive_paths_are_checked() {
-        for bad in ["/abs", "a/../b", "a//b", "./a", "a\\b", ""] {
-            assert!(check_archive_path(bad).is_err(), "{bad}");
-        }
-        check_archive_path("pkg/mod.py").unwrap();
-    }
-
-    #[test]
     fn writes_sorted_entries_with_record_last() {
         let dir = tempfile::tempdir().unwrap();
         let mut w = WheelWriter::new("p-1.dist-info".into());
-        w.add_bytes("p-1.dist-info/METADATA", b"Name: p\n".to_vec())
+        w.add(Entry::bytes(
+            "p-1.dist-info/METADATA".into(),
+            b"Name: p\n".to_vec(),
+        ))
+        .unwrap();
+        w.add(Entry::bytes("z.py".into(), b"z = 1\n".to_vec()))
             .unwrap();
-        w.add_bytes("z.py", b"z = 1\n".to_vec()).unwrap();
-        w.add_bytes("a.py", b"a = 1\n".to_vec()).unwrap();
+        w.add(Entry::bytes("a.py".into(), b"a = 1\n".to_vec()))
+            .unwrap();
         assert!(matches!(
-            w.add_bytes("a.py", Vec::new()),
-            Err(Error::Duplicate(_))
+            w.add(Entry::bytes("a.py".into(), Vec::new())),
+            Err(archive::Error::Duplicate(_))
+        ));
+        assert!(matches!(
+            w.add(Entry {
+                path: "link.py".into(),
+                content: Content::Symlink("a.py".into()),
+                mode: archive::Mode::Regular,
+            }),
+            Err(archive::Error::SymlinkUnsupported { .. })
         ));
         let path = w
             .finish(dir.path(), "p-1-py3-none-any.whl", 2, DosTime::from_unix(0))

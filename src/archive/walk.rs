@@ -1,0 +1,393 @@
+//! The one walk over a file tree and the one rule for what an archive
+//! leaves out: the module's sources (wheel staging and sdist), the sdist's
+//! included directories and the staged install tree are all listed here.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::Error;
+
+/// Directories a Python run leaves in a tree.
+const LEFT_OUT_DIRS: [&str; 1] = ["__pycache__"];
+/// Compiled files.
+const LEFT_OUT_SUFFIXES: [&str; 2] = [".pyc", ".pyo"];
+/// Override files: they hold paths of the build machine.
+const LEFT_OUT_FILES: [&str; 4] = [
+    "py-build-cmake.local.toml",
+    "py-build-cmake.local.pbc",
+    "py-build-cmake.cross.toml",
+    "py-build-cmake.cross.pbc",
+];
+
+/// What a walk leaves out: always the names above, and what the
+/// configuration's exclude patterns (relative to the walk's paths) match;
+/// a matched directory leaves out everything below it.
+#[derive(Default)]
+pub struct Filter {
+    excludes: Vec<glob::Pattern>,
+}
+
+impl Filter {
+    /// With the glob `patterns` of the configuration key `key` (for errors).
+    pub fn with_excludes(key: &str, patterns: &[String]) -> Result<Filter, Error> {
+        let excludes = patterns
+            .iter()
+            .map(|pattern| {
+                glob::Pattern::new(pattern).map_err(|e| Error::Pattern {
+                    key: key.to_string(),
+                    pattern: pattern.clone(),
+                    reason: e.to_string(),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Filter { excludes })
+    }
+
+    /// Whether the entry at the `/`-separated path `relative` is kept.
+    pub fn keeps(&self, relative: &str, is_dir: bool) -> bool {
+        let name = relative.rsplit('/').next().unwrap_or(relative);
+        let left_out = if is_dir {
+            LEFT_OUT_DIRS.contains(&name)
+        } else {
+            LEFT_OUT_FILES.contains(&name) || LEFT_OUT_SUFFIXES.iter().any(|s| name.ends_with(s))
+        };
+        !left_out && !self.excludes_path_or_parent(relative)
+    }
+
+    fn excludes_path_or_parent(&self, relative: &str) -> bool {
+        // `*` stays inside one directory, as in the shell; `.` files are
+        // matched like others.
+        let options = glob::MatchOptions {
+            case_sensitive: true,
+            require_literal_separator: true,
+            require_literal_leading_dot: false,
+        };
+        let prefixes = relative
+            .match_indices('/')
+            .map(|(at, _)| &relative[..at])
+            .chain([relative]);
+        prefixes
+            .flat_map(|prefix| self.excludes.iter().map(move |p| (p, prefix)))
+            .any(|(pattern, prefix)| pattern.matches_with(prefix, options))
+    }
+}
+
+/// How a walk treats symbolic links; either way it lists what they point to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Symlinks {
+    /// Anywhere (source trees).
+    Follow,
+    /// Only inside the walked root (the staging tree: what is packed must
+    /// have been installed into it).
+    Confined,
+}
+
+/// A file a walk found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkedFile {
+    /// `/`-separated, under the walk's prefix.
+    pub relative: String,
+    /// Where it was found, for errors.
+    pub path: PathBuf,
+    /// The file to read (a symlink dereferenced).
+    pub source: PathBuf,
+    pub size: u64,
+    pub executable: bool,
+}
+
+/// Lists the files under `root` (or `root` itself when it is a file) as
+/// `<prefix>/<path below root>`, sorted, without what `filter` leaves out.
+pub fn walk(
+    root: &Path,
+    prefix: &str,
+    filter: &Filter,
+    symlinks: Symlinks,
+) -> Result<Vec<WalkedFile>, Error> {
+    Ok(walk_with_dirs(root, prefix, filter, symlinks)?.0)
+}
+
+/// `walk`, and the directories it entered (where found; `root` first): a
+/// build tool depending on a tree depends on those too, as adding or
+/// removing a file changes its directory's timestamp.
+pub fn walk_with_dirs(
+    root: &Path,
+    prefix: &str,
+    filter: &Filter,
+    symlinks: Symlinks,
+) -> Result<(Vec<WalkedFile>, Vec<PathBuf>), Error> {
+    let canonical_root = fs::canonicalize(root).map_err(|source| Error::Io {
+        context: format!("cannot resolve {}", root.display()),
+        source,
+    })?;
+    let mut walk = Walk {
+        root: canonical_root.clone(),
+        filter,
+        symlinks,
+        files: Vec::new(),
+        dirs: Vec::new(),
+        stack: vec![canonical_root.clone()],
+    };
+    let meta = read_meta(&canonical_root)?;
+    if !filter.keeps(prefix, meta.is_dir()) {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    if meta.is_dir() {
+        walk.dirs.push(root.to_path_buf());
+        walk.dir(&canonical_root, root, prefix)?;
+    } else {
+        walk.file(
+            root.to_path_buf(),
+            canonical_root,
+            prefix.to_string(),
+            &meta,
+        )?;
+    }
+    walk.files.sort_by(|a, b| a.relative.cmp(&b.relative));
+    Ok((walk.files, walk.dirs))
+}
+
+fn read_meta(path: &Path) -> Result<fs::Metadata, Error> {
+    fs::metadata(path).map_err(|source| Error::Io {
+        context: format!("cannot read {}", path.display()),
+        source,
+    })
+}
+
+struct Walk<'a> {
+    root: PathBuf,
+    filter: &'a Filter,
+    symlinks: Symlinks,
+    files: Vec<WalkedFile>,
+    dirs: Vec<PathBuf>,
+    /// Canonical directories being walked, to detect symlink loops.
+    stack: Vec<PathBuf>,
+}
+
+impl Walk<'_> {
+    /// Walks the canonical directory `dir`, found at `shown` (for errors).
+    fn dir(&mut self, dir: &Path, shown: &Path, prefix: &str) -> Result<(), Error> {
+        let list_error = |source| Error::Io {
+            context: format!("cannot list {}", shown.display()),
+            source,
+        };
+        for entry in fs::read_dir(dir).map_err(list_error)? {
+            let entry = entry.map_err(list_error)?;
+            let path = shown.join(entry.file_name());
+            let name = entry.file_name();
+            let name = name.to_str().ok_or_else(|| Error::BadFileName {
+                path: path.clone(),
+                reason: "it is not valid UTF-8, which RECORD and archive names require".into(),
+            })?;
+            check_name(&path, name)?;
+            let relative = match prefix {
+                "" => name.to_string(),
+                _ => format!("{prefix}/{name}"),
+            };
+            let link_meta = fs::symlink_metadata(entry.path()).map_err(|source| Error::Io {
+                context: format!("cannot read {}", path.display()),
+                source,
+            })?;
+            let (source, meta) = if link_meta.file_type().is_symlink() {
+                let target = self.resolve_symlink(&entry.path(), &path)?;
+                let meta = read_meta(&target)?;
+                (target, meta)
+            } else {
+                (entry.path(), link_meta)
+            };
+            if !self.filter.keeps(&relative, meta.is_dir()) {
+                continue;
+            }
+            if meta.is_dir() {
+                if self.stack.contains(&source) {
+                    return Err(Error::SymlinkLoop(path));
+                }
+                // Canonical already: a child of a canonical directory, or a
+                // resolved symlink.
+                self.stack.push(source.clone());
+                self.dirs.push(path.clone());
+                self.dir(&source, &path, &relative)?;
+                self.stack.pop();
+            } else {
+                self.file(path, source, relative, &meta)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn file(
+        &mut self,
+        path: PathBuf,
+        source: PathBuf,
+        relative: String,
+        meta: &fs::Metadata,
+    ) -> Result<(), Error> {
+        if !meta.is_file() {
+            return Err(Error::SpecialFile(path));
+        }
+        self.files.push(WalkedFile {
+            relative,
+            path,
+            source,
+            size: meta.len(),
+            executable: is_executable(meta),
+        });
+        Ok(())
+    }
+
+    /// Dereferences a symlink (`link`, shown as `shown`).
+    fn resolve_symlink(&self, link: &Path, shown: &Path) -> Result<PathBuf, Error> {
+        let target = fs::canonicalize(link).map_err(|source| Error::BrokenSymlink {
+            link: shown.to_path_buf(),
+            source,
+        })?;
+        if self.symlinks == Symlinks::Confined && !target.starts_with(&self.root) {
+            return Err(Error::SymlinkEscapes {
+                link: shown.to_path_buf(),
+                target,
+            });
+        }
+        Ok(target)
+    }
+}
+
+/// Refuses names RECORD or an archive cannot carry faithfully.
+fn check_name(path: &Path, name: &str) -> Result<(), Error> {
+    let reason = if name.chars().any(char::is_control) {
+        "it contains a control character (such as a newline), which RECORD cannot hold"
+    } else if name.contains('\\') {
+        "it contains a backslash, which installers on Windows read as a path separator"
+    } else {
+        return Ok(());
+    };
+    Err(Error::BadFileName {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    })
+}
+
+#[cfg(unix)]
+fn is_executable(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_meta: &fs::Metadata) -> bool {
+    false
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::{symlink, PermissionsExt};
+
+    fn write(root: &Path, rel: &str) {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, "x").unwrap();
+    }
+
+    fn relatives(files: &[WalkedFile]) -> Vec<&str> {
+        files.iter().map(|f| f.relative.as_str()).collect()
+    }
+
+    /// The one rule: caches, compiled files and override files, anywhere,
+    /// plus the exclude patterns (a matched directory with all below it).
+    #[test]
+    fn leaves_out_caches_compiled_and_override_files_and_excludes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for file in [
+            "pkg/__init__.py",
+            "pkg/__pycache__/a.cpython-311.pyc",
+            "pkg/old.pyc",
+            "pkg/old.pyo",
+            "pkg/py-build-cmake.local.toml",
+            "pkg/py-build-cmake.cross.pbc",
+            "pkg/docs/draft.md",
+            "pkg/docs/final.md",
+            "pkg/tests/t.py",
+            "pkg/.hidden",
+        ] {
+            write(root, file);
+        }
+        let files = walk(
+            &root.join("pkg"),
+            "pkg",
+            &Filter::default(),
+            Symlinks::Follow,
+        )
+        .unwrap();
+        assert_eq!(
+            relatives(&files),
+            [
+                "pkg/.hidden",
+                "pkg/__init__.py",
+                "pkg/docs/draft.md",
+                "pkg/docs/final.md",
+                "pkg/tests/t.py"
+            ]
+        );
+        let patterns = [
+            "pkg/docs/draft*".to_string(),
+            "pkg/tests".to_string(),
+            "*/.h*".into(),
+        ];
+        let filter = Filter::with_excludes("sdist.exclude", &patterns).unwrap();
+        let files = walk(&root.join("pkg"), "pkg", &filter, Symlinks::Follow).unwrap();
+        assert_eq!(relatives(&files), ["pkg/__init__.py", "pkg/docs/final.md"]);
+        assert!(!filter.keeps("pkg/tests/deep/x.py", false));
+        let (_, dirs) =
+            walk_with_dirs(&root.join("pkg"), "pkg", &filter, Symlinks::Follow).unwrap();
+        assert_eq!(dirs, [root.join("pkg"), root.join("pkg/docs")]);
+        // `*` does not cross a directory.
+        assert!(Filter::with_excludes("k", &["*.md".into()])
+            .unwrap()
+            .keeps("a/b.md", false));
+        let error = Filter::with_excludes("sdist.exclude", &["a[".into()])
+            .err()
+            .unwrap();
+        assert!(error.to_string().contains("sdist.exclude"), "{error}");
+    }
+
+    #[test]
+    fn a_file_root_is_one_entry_and_modes_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "tool.py");
+        let file = dir.path().join("tool.py");
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o755)).unwrap();
+        let files = walk(&file, "pkg/tool.py", &Filter::default(), Symlinks::Follow).unwrap();
+        assert_eq!(relatives(&files), ["pkg/tool.py"]);
+        assert!(files[0].executable);
+        assert_eq!(files[0].size, 1);
+        // The filter sees the root too.
+        let filter = Filter::with_excludes("k", &["pkg".into()]).unwrap();
+        assert!(walk(&file, "pkg/tool.py", &filter, Symlinks::Follow)
+            .unwrap()
+            .is_empty());
+        assert!(walk(dir.path(), "pkg", &filter, Symlinks::Follow)
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn symlinks_are_followed_or_confined() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "outside.txt");
+        write(dir.path(), "tree/a.py");
+        let tree = dir.path().join("tree");
+        symlink(dir.path().join("outside.txt"), tree.join("out.txt")).unwrap();
+        let files = walk(&tree, "", &Filter::default(), Symlinks::Follow).unwrap();
+        assert_eq!(relatives(&files), ["a.py", "out.txt"]);
+        assert_eq!(
+            files[1].source,
+            fs::canonicalize(dir.path().join("outside.txt")).unwrap()
+        );
+        let error = walk(&tree, "", &Filter::default(), Symlinks::Confined).unwrap_err();
+        assert!(matches!(error, Error::SymlinkEscapes { .. }), "{error}");
+        fs::remove_file(tree.join("out.txt")).unwrap();
+        symlink(".", tree.join("loop")).unwrap();
+        let error = walk(&tree, "", &Filter::default(), Symlinks::Follow).unwrap_err();
+        assert!(matches!(error, Error::SymlinkLoop(_)), "{error}");
+    }
+}

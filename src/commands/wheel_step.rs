@@ -1,0 +1,187 @@
+//! `py-build-cmake wheel-step`: everything the `wheel` target of
+//! py_build_cmake_add_wheel() does, run by PyBuildCmakeWheel.cmake under the
+//! step's lock. A fresh staging tree gets the module's sources and `cmake
+//! --install` of each configuration and component (the loop the driver runs
+//! too), stubgen runs when configured, the tree is packed, and the depfile
+//! names every file that went in, so the build tool reruns the step exactly
+//! when one of them changes. The stamp names the wheel for drivers.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::cli::WheelStepArgs;
+use crate::driver::{self, InstallLoop};
+use crate::stubgen;
+use crate::tags::TagOverrides;
+use crate::{install_inputs, module_source};
+
+use super::Error;
+
+pub fn run(args: WheelStepArgs) -> Result<(), Error> {
+    let (project_dir, config) = super::load_for_packing(&args.inputs)?;
+    driver::fresh_dir(&args.staging)?;
+    let mut dependencies: Vec<PathBuf> = Vec::new();
+    if !args.no_module {
+        dependencies.extend(module_source::stage(&config, &args.staging)?);
+    }
+    install(&args)?;
+    dependencies.extend(install_inputs::collect(&args.install.build_dir)?);
+
+    if args.stubgen {
+        run_stubgen(&args, &config)?;
+    }
+
+    let target = if crate::tags::is_pure(&config) {
+        None
+    } else {
+        Some(super::resolve_target(&config, args.python.clone())?)
+    };
+    let out_dir = super::out_dir(Some(args.out_dir.clone()), &project_dir)?;
+    let wheel = super::pack(
+        &config,
+        target.as_ref(),
+        TagOverrides::default(),
+        &args.staging,
+        &out_dir,
+        None,
+    )?;
+    dependencies.extend(super::wheel::metadata_inputs(&config, &project_dir));
+    dependencies.push(wheel.clone());
+    write_depfile(&args.depfile, &args.stamp, &dependencies)?;
+    write(&args.stamp, format!("{}\n", wheel.display()))?;
+    super::print_line(format!("py-build-cmake: wrote {}", wheel.display()))
+}
+
+/// `cmake --install` per configuration and component into the staging tree.
+fn install(args: &WheelStepArgs) -> Result<(), Error> {
+    // A single-config generator without CMAKE_BUILD_TYPE builds "".
+    let configs: Vec<String> = args
+        .install
+        .config
+        .iter()
+        .filter(|c| !c.is_empty())
+        .cloned()
+        .collect();
+    let install = InstallLoop {
+        build_dir: &args.install.build_dir,
+        staging: &args.staging,
+        configs: &configs,
+        components: &args.install.component,
+        extra_args: &args.install.install_arg,
+    };
+    for (config, component, cmake_args) in driver::install_commands(&install) {
+        let output = Command::new(&args.install.cmake)
+            .args(&cmake_args)
+            .output()
+            .map_err(|source| Error::Io {
+                context: format!("cannot run {}", args.install.cmake.display()),
+                source,
+            })?;
+        if !output.status.success() {
+            let hint = if configs.len() > 1 {
+                format!(
+                    "\nThe wheel installs the configurations {}: build each of them first \
+                     (cmake --build <dir> --config <config>).",
+                    configs.join(", ")
+                )
+            } else {
+                String::new()
+            };
+            return Err(Error::InstallFailed {
+                config: config.unwrap_or("<none>").to_string(),
+                component: if component.is_empty() {
+                    "<default>"
+                } else {
+                    component
+                }
+                .to_string(),
+                output: String::from_utf8_lossy(&[output.stdout, output.stderr].concat())
+                    .into_owned(),
+                hint,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// stubgen imports the built modules: a cross build runs it with the
+/// target's Python under the emulator (the wrapper toolchain's launcher).
+fn run_stubgen(args: &WheelStepArgs, config: &crate::config::model::Config) -> Result<(), Error> {
+    let Some(options) = &config.stubgen else {
+        return Ok(());
+    };
+    let python = match (&args.launcher, &args.python) {
+        (Some(launcher), _) => Some((launcher, true)),
+        (None, Some(python)) if config.cross.is_none() => Some((python, false)),
+        _ => None,
+    };
+    let outcome = match python {
+        Some((python, launcher)) => stubgen::run(&stubgen::Request {
+            config,
+            options,
+            staging: &args.staging,
+            python,
+            launcher,
+        })?,
+        None => stubgen::Outcome::Skipped(
+            "cross-compiling without an emulator to run the target's Python (set \
+             cross.emulator, e.g. [\"qemu-aarch64\", \"-L\", \"<sysroot>\"])"
+                .into(),
+        ),
+    };
+    super::print_line(format!("py-build-cmake: {}", outcome.summary()))
+}
+
+/// A Make-style depfile: `stamp: dep...`, paths escaped as Ninja and CMake's
+/// depfile reader (which turns it into Make rules for the Makefile
+/// generators) both read them: `\ ` is a space, `\#` a `#`, `$$` a `$`.
+fn write_depfile(depfile: &Path, stamp: &Path, dependencies: &[PathBuf]) -> Result<(), Error> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut text = depfile_path(stamp);
+    text.push(':');
+    for path in dependencies {
+        let path = super::absolute(path)?;
+        if seen.insert(path.clone()) {
+            text.push_str(" \\\n  ");
+            text.push_str(&depfile_path(&path));
+        }
+    }
+    text.push('\n');
+    write(depfile, text)
+}
+
+fn depfile_path(path: &Path) -> String {
+    path.to_string_lossy()
+        .replace('$', "$$")
+        .replace('#', "\\#")
+        .replace(' ', "\\ ")
+}
+
+/// Written whole, then renamed: the build tool never reads half a file.
+fn write(path: &Path, text: String) -> Result<(), Error> {
+    crate::fs_atomic::write(path, text.as_bytes(), false).map_err(|source| Error::Io {
+        context: format!("while writing {}", path.display()),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depfile_escapes_spaces_hashes_and_dollars_and_lists_each_path_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let depfile = dir.path().join("wheel.d");
+        let deps = [
+            PathBuf::from("/a dir $x/#1.py"),
+            PathBuf::from("/b.py"),
+            PathBuf::from("/a dir $x/#1.py"),
+        ];
+        write_depfile(&depfile, Path::new("/w/wheel.stamp"), &deps).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&depfile).unwrap(),
+            "/w/wheel.stamp: \\\n  /a\\ dir\\ $$x/\\#1.py \\\n  /b.py\n"
+        );
+    }
+}
