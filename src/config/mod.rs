@@ -22,6 +22,9 @@ mod source;
 mod value;
 mod verify;
 
+// Value rules that also apply outside the configuration (tag flags).
+pub use schema::Format;
+
 use std::path::{Path, PathBuf};
 
 use crate::platform::Os;

@@ -638,19 +638,8 @@ fn cmake_options(index: u64, c: &Finals) -> CmakeOptions {
 
 fn wheel_options(w: &Finals) -> Result<WheelOptions, Error> {
     let abi3 = w.int("abi3_minimum_cpython_version").unwrap_or(32);
-    let abi3 = u32::try_from(abi3).map_err(|_| Error::Merge {
-        key: "wheel.abi3_minimum_cpython_version".into(),
-        message: format!("expected a positive version like 312, got {abi3}"),
-    })?;
-    let build_tag = w.text("build_tag");
-    if let Some(tag) = &build_tag {
-        if !tag.starts_with(|c: char| c.is_ascii_digit()) || tag.contains('-') {
-            return Err(Error::Merge {
-                key: "wheel.build_tag".into(),
-                message: format!("{tag:?} must start with a digit and contain no '-'"),
-            });
-        }
-    }
+    // The schema bounds it to u32.
+    let abi3 = u32::try_from(abi3).unwrap_or_default();
     Ok(WheelOptions {
         pure_python: w.bool("pure_python"),
         python_tag: w.list("python_tag").unwrap_or_default(),
@@ -662,7 +651,7 @@ fn wheel_options(w: &Finals) -> Result<WheelOptions, Error> {
         abi3_minimum_cpython_version: abi3,
         abi_tag: w.list("abi_tag"),
         platform_tag: w.list("platform_tag"),
-        build_tag,
+        build_tag: w.text("build_tag"),
     })
 }
 

@@ -29,6 +29,9 @@ pub enum Format {
     CmakeVersion,
     /// A glob relative to the project directory, not leaving it.
     ProjectGlob,
+    /// A wheel build tag: a digit first, then letters, digits, `_` and `.`
+    /// (`-` separates the file name's fields).
+    BuildTag,
 }
 
 impl Format {
@@ -36,6 +39,19 @@ impl Format {
         match self {
             Format::ModuleName => crate::names::dotted_name(&value.replace('-', "_")),
             Format::ProjectGlob => crate::names::relative_path(value).map(drop),
+            Format::BuildTag => {
+                let valid = value.starts_with(|c: char| c.is_ascii_digit())
+                    && value
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+                if valid {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{value:?} must start with a digit and contain only letters, digits, '_' and '.', e.g. 1 or 2_nightly"
+                    ))
+                }
+            }
             Format::CmakeVersion => {
                 let parts: Vec<&str> = value.split('.').collect();
                 let numbers = parts
@@ -59,7 +75,11 @@ pub enum Kind {
     /// A section that may also be given several times as `cmake.0`, `cmake.1`, ...
     Multi(&'static [Opt]),
     Bool,
-    Int,
+    /// An integer from `min` to `max`.
+    Int {
+        min: i64,
+        max: i64,
+    },
     /// A string that overrides can append to, prepend to or remove from.
     Str,
     Enum(&'static [&'static str]),
@@ -153,7 +173,7 @@ impl Opt {
         match &self.kind {
             Kind::Section(_) | Kind::Multi(_) => "section".into(),
             Kind::Bool => "bool".into(),
-            Kind::Int => "int".into(),
+            Kind::Int { .. } => "int".into(),
             Kind::Str => "string".into(),
             Kind::Enum(values) => values
                 .iter()
@@ -286,14 +306,15 @@ const WHEEL: &[Opt] = &[
         "Python tags of the wheel; 'auto' derives them from the target Python."),
     Opt::new("python_abi", Kind::Enum(&["auto", "none", "abi3"]), Default::Str("auto"),
         "ABI of the extension modules: full ABI (auto), none, or the stable ABI (abi3)."),
-    Opt::new("abi3_minimum_cpython_version", Kind::Int, Default::Int(32),
+    Opt::new("abi3_minimum_cpython_version", Kind::Int { min: 0, max: u32::MAX as i64 }, Default::Int(32),
         "Lowest CPython (e.g. 312) of an abi3 wheel; matches Py_LIMITED_API."),
     Opt::new("abi_tag", list(false, true), Default::None,
         "Override of the ABI tag (best given as an override, see cross.abi)."),
     Opt::new("platform_tag", list(false, true), Default::None,
         "Override of the platform tag; 'guess' picks one for native builds (see cross.arch)."),
     Opt::new("build_tag", Kind::Str, Default::None,
-        "Build number of the wheel; starts with a digit, no '-'."),
+        "Build number of the wheel; starts with a digit, then letters, digits, '_' and '.'.")
+        .format(Format::BuildTag),
 ];
 
 const STUBGEN: &[Opt] = &[

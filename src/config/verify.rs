@@ -46,10 +46,22 @@ pub fn verify(opt: &Opt, raw: &Raw, ctx: &Ctx<'_>, key: &KeyPath) -> Result<Val,
             RawValue::Bool(b) => Some(Scalar::Bool(*b)),
             _ => None,
         }),
-        Kind::Int => scalar(opt, raw, ctx, key, |v| match v {
-            RawValue::Int(n) => Some(Scalar::Int(*n)),
-            _ => None,
-        }),
+        Kind::Int { min, max } => {
+            let val = scalar(opt, raw, ctx, key, |v| match v {
+                RawValue::Int(n) => Some(Scalar::Int(*n)),
+                _ => None,
+            })?;
+            if let Val::Scalar(Some(Scalar::Int(n))) = val {
+                if !(min..=max).contains(&n) {
+                    return Err(ctx.error(
+                        raw,
+                        key,
+                        format!("expected an integer from {min} to {max}, got {n}"),
+                    ));
+                }
+            }
+            Ok(val)
+        }
         Kind::Enum(values) => {
             let val = scalar(opt, raw, ctx, key, |v| match v {
                 RawValue::Str(s) => Some(Scalar::Text(s.clone())),
@@ -223,7 +235,7 @@ fn scalar(
     only_assign(raw, ctx, key, opt)?;
     let expected = match opt.kind {
         Kind::Bool => "a bool (true or false)",
-        Kind::Int => "an integer",
+        Kind::Int { .. } => "an integer",
         _ => "a string",
     };
     convert(&raw.value)
