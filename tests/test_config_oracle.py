@@ -33,6 +33,7 @@ DIVERGENT = {
     "error-build-tag": "build tags are checked at load time",
     "error-build-tag-plus": "build tags are checked at load time",
     "error-abi3-negative": "the oracle takes any integer",
+    "error-component-needs-install-components": "the oracle's main backend ignores component",
     "error-default-source-path-needs-cmakelists": "checked at load time",
     "error-env-missing-variable": "cmake.env is expanded at load time",
     "error-project-dynamic-missing-version": "dynamic metadata is read at load time",

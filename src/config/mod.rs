@@ -61,6 +61,16 @@ pub enum Error {
     /// A problem found while combining values (types, environment).
     #[error("key {key}: {message}")]
     Merge { key: String, message: String },
+    /// A finished section that its `model` type refuses: the schema and the
+    /// model disagree, a bug here rather than in the input.
+    #[error(
+        "key {key}: the resolved options do not fit the typed model (a bug in py-build-cmake)"
+    )]
+    Model {
+        key: String,
+        #[source]
+        source: serde_json::Error,
+    },
     #[error("{0}")]
     Other(String),
 }

@@ -70,7 +70,8 @@ fn default_text(default: &Default) -> String {
         ),
         Default::Sibling(name) => format!("`{name}`"),
         Default::ProjectName => "`[project] name`".into(),
-        Default::Section => "`{}`".into(),
+        Default::Section | Default::EmptyTable => "`{}`".into(),
+        Default::Required => "required".into(),
     }
 }
 

@@ -121,10 +121,15 @@ pub enum Default {
     Int(i64),
     Str(&'static str),
     List(&'static [&'static str]),
-    /// The final value of a sibling option (`config` <- `build_type`).
+    /// The final value of a sibling option (`config` <- `build_type`); a
+    /// list whose sibling is unset is empty.
     Sibling(&'static str),
     /// `[project] name`, as an import name.
     ProjectName,
+    /// An empty table (`cmake.env`, `cmake.options`).
+    EmptyTable,
+    /// No default: a section that is resolved must set it.
+    Required,
     /// An empty section, so that its options get their defaults.
     Section,
 }
@@ -273,7 +278,7 @@ const CMAKE: &[Opt] = &[
     Opt::new("build_path", path(Base::Project, true, false, true),
         Default::Str(".py-build-cmake_cache/{build_config}"),
         "Build folder, absolute or relative to the project directory; '{build_config}' is replaced by the Python, OS and architecture."),
-    Opt::new("options", Kind::CmakeOptions, Default::None,
+    Opt::new("options", Kind::CmakeOptions, Default::EmptyTable,
         "CMake cache entries (-D NAME[:TYPE]=VALUE): a string, bool (On/Off), list (joined with ';') or a table with value/append/prepend/remove, type and strict."),
     Opt::new("args", list(true, false), Default::List(&[]),
         "Extra arguments of the configure step."),
@@ -295,7 +300,7 @@ const CMAKE: &[Opt] = &[
         "Extra arguments of the install step."),
     Opt::new("install_components", list(false, false), Default::List(&[""]),
         "Components installed, one install step each; '' is the default component."),
-    Opt::new("env", Kind::Env, Default::None,
+    Opt::new("env", Kind::Env, Default::EmptyTable,
         "Environment of the CMake steps; ${VAR} and $VAR expand, $$ is a literal $."),
 ];
 
@@ -380,8 +385,8 @@ const COMPONENT: &[Opt] = &[
     Opt::new(
         "install_components",
         list(false, false),
-        Default::None,
-        "Required: the components installed into this wheel, one install step each.",
+        Default::Required,
+        "The components of the main project installed into this wheel, one install step each, e.g. [\"debug\"].",
     ),
 ];
 
