@@ -10,7 +10,7 @@
 
 mod auto_cross;
 mod env;
-pub mod json;
+mod json;
 mod merge;
 pub mod model;
 mod overrides;
@@ -390,7 +390,7 @@ mod tests {
                 os,
             };
             if let Ok(config) = load(&request) {
-                let _ = json::to_json(&config);
+                let _ = serde_json::to_value(&config);
             }
         }
 

@@ -18,21 +18,28 @@ use crate::platform::Os;
 use crate::project::Project;
 use crate::python_target::CrossSpec;
 
+/// Serialized, it is the output of `config --json` (see `json`): the
+/// options, then `[project]`; the fields before `module` are not shown.
 #[derive(Debug, Clone, Serialize)]
 pub struct Config {
+    #[serde(skip)]
     pub project_dir: PathBuf,
+    #[serde(skip)]
     pub pyproject: PathBuf,
     /// Every file that was read, in order: CMake re-runs the helper when one changes.
+    #[serde(skip)]
     pub input_files: Vec<PathBuf>,
+    #[serde(skip)]
     pub os: Os,
     /// `[build-system] build-backend`, as written.
+    #[serde(skip)]
     pub build_backend: Option<String>,
-    pub project: Project,
     pub module: ModuleOptions,
     pub editable: EditableOptions,
     pub sdist: SdistOptions,
     /// The numbered CMake configurations (`cmake`, or `cmake.0`, `cmake.1`, ...).
     /// Empty when there is no `cmake` section: a pure Python package.
+    #[serde(serialize_with = "super::json::cmake_sections")]
     pub cmake: Vec<CmakeOptions>,
     pub wheel: WheelOptions,
     pub stubgen: Option<StubgenOptions>,
@@ -41,6 +48,7 @@ pub struct Config {
     pub cross: Option<CrossSpec>,
     /// Present for a component project (`main_project` set).
     pub component: Option<ComponentProject>,
+    pub project: Project,
 }
 
 /// A component project, as py-build-cmake's `build_component` backend
@@ -124,8 +132,8 @@ pub struct CmakeOption {
 #[serde(deny_unknown_fields)]
 pub struct CmakeOptions {
     /// N of `cmake.N`; 0 when nothing is numbered. Set from the section's
-    /// number, not an option.
-    #[serde(skip_deserializing)]
+    /// number, not an option (nor shown: it is the position in `cmake`).
+    #[serde(skip)]
     pub index: u64,
     pub minimum_version: String,
     pub build_type: Option<String>,
@@ -137,6 +145,7 @@ pub struct CmakeOptions {
     pub source_path: PathBuf,
     /// With `{build_config}` still in it; the user substitutes it.
     pub build_path: String,
+    #[serde(serialize_with = "super::json::cmake_options")]
     pub options: Vec<CmakeOption>,
     pub args: Vec<String>,
     pub find_python: bool,

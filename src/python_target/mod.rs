@@ -46,8 +46,13 @@ pub struct CrossSpec {
     pub emulator: Option<Vec<String>>,
     /// Extra CMake cache entries automatic cross compilation needs
     /// (e.g. CMAKE_OSX_ARCHITECTURES from ARCHFLAGS); not an option.
-    #[serde(skip_deserializing)]
+    #[serde(skip_deserializing, serialize_with = "pairs_as_map")]
     pub cmake_options: Vec<(String, String)>,
+}
+
+/// `config --json` shows the cache entries as an object.
+fn pairs_as_map<S: serde::Serializer>(pairs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(pairs.iter().map(|(name, value)| (name, value)))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
