@@ -17,8 +17,9 @@ use super::model::{
     EditableOptions, ModuleOptions,
 };
 use super::raw::{KeyPath, Raw};
-use super::schema::{self, Default, Format, Kind, Opt, PathKind};
+use super::schema::{self, Default, Kind, Opt};
 use super::value::{CmakeItem, Map, Scalar, Val};
+use super::verify;
 use super::Error;
 use crate::metadata;
 use crate::platform::Os;
@@ -391,38 +392,20 @@ fn finish_map(opt: &Opt, map: &Map, ctx: &FinishCtx, key: &str) -> Result<Finals
             Some(v) => Some(v),
             None => default_value(child, &out, ctx, &child_key)?,
         };
-        if let (Some(format), Some(v)) = (child.format, &value) {
-            check_format(format, v, given, &child_key)?;
+        match (child.format, &value) {
+            (Some(format), Some(Fin::Text(text))) => {
+                verify::check_final(format, std::slice::from_ref(text), given, &child_key)?
+            }
+            (Some(format), Some(Fin::List(items))) => {
+                verify::check_final(format, items, given, &child_key)?
+            }
+            _ => {}
         }
         if let Some(v) = value {
             out.0.insert(child.name, v);
         }
     }
     Ok(out)
-}
-
-/// Checks a final value against its option's rule; a default that breaks it
-/// (a module name from an odd project name) says where it came from.
-fn check_format(format: Format, value: &Fin, given: bool, key: &str) -> Result<(), Error> {
-    let texts = match value {
-        Fin::Text(t) => std::slice::from_ref(t),
-        Fin::List(items) => items.as_slice(),
-        _ => &[],
-    };
-    for text in texts {
-        // A missing [project] name is reported by [project] itself.
-        if text.is_empty() && !given {
-            continue;
-        }
-        format.check(text).map_err(|message| Error::Merge {
-            key: key.to_owned(),
-            message: match given {
-                true => message,
-                false => format!("{message} (the default); set {key}"),
-            },
-        })?;
-    }
-    Ok(())
 }
 
 fn finish_value(val: &Val, ctx: &FinishCtx, key: &str) -> Result<Option<Fin>, Error> {
@@ -484,7 +467,9 @@ fn default_value(
         Default::Bool(b) => Some(Fin::Bool(*b)),
         Default::Int(n) => Some(Fin::Int(*n)),
         Default::Str(s) => Some(match opt.kind {
-            Kind::Path(kind) => Fin::Path(default_path(s, kind, ctx, key)?),
+            Kind::Path(kind) => {
+                Fin::Path(verify::check_default_path(s, &ctx.project_dir, kind, key)?)
+            }
             _ if is_list => Fin::List(vec![(*s).to_owned()]),
             _ => Fin::Text((*s).to_owned()),
         }),
@@ -508,30 +493,6 @@ fn default_value(
         // Top-level sections are always resolved, present or not.
         Default::Section => None,
     })
-}
-
-/// A path default is checked like a given path (source_path "." must hold
-/// CMakeLists.txt).
-fn default_path(text: &str, kind: PathKind, ctx: &FinishCtx, key: &str) -> Result<PathBuf, Error> {
-    let path = super::verify::normalize(&ctx.project_dir.join(text));
-    if kind.must_exist {
-        let needed = kind.contains.map(|c| path.join(c));
-        let missing = if !path.is_dir() {
-            Some(path.clone())
-        } else {
-            needed.filter(|p| !p.exists())
-        };
-        if let Some(missing) = missing {
-            return Err(Error::Merge {
-                key: key.to_owned(),
-                message: format!(
-                    "defaults to {text:?}, but {} does not exist; create it or set {key}",
-                    missing.display()
-                ),
-            });
-        }
-    }
-    Ok(path)
 }
 
 /// The file dynamic `version` / `description` are read from: the module
