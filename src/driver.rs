@@ -480,7 +480,7 @@ impl Driver<'_> {
     /// installed by CMake instead.
     fn stage_module(&self, staging: &Path) -> Result<(), Error> {
         let relative: PathBuf = self.config.module.name.split('.').collect();
-        let source = module_source::find(self.config)?;
+        let source = self.config.module.source()?;
         for file in source.files()? {
             let dest = match &source {
                 ModuleSource::Package(dir) => match file.strip_prefix(dir) {

@@ -106,7 +106,7 @@ fn select_files(config: &Config, out_dir: &Path) -> Result<Vec<String>, Error> {
 
     // Files the sdist cannot be built from without.
     let mut crucial = vec![relative(&config.pyproject)?];
-    let module = module_source::find(config)?;
+    let module = config.module.source()?;
     match &module {
         ModuleSource::Package(dir) if !config.module.namespace => {
             crucial.push(relative(&dir.join("__init__.py"))?);

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::module_source::{self, ModuleSource, Wanted};
 use crate::platform::Os;
 use crate::project::Project;
 use crate::python_target::CrossSpec;
@@ -93,6 +94,18 @@ pub struct ModuleOptions {
     pub directory: PathBuf,
     pub namespace: bool,
     pub generated: Option<Generated>,
+}
+
+impl ModuleOptions {
+    /// Finds the module's sources (see `module_source::locate`).
+    pub fn source(&self) -> Result<ModuleSource, module_source::Error> {
+        module_source::locate(Wanted {
+            name: &self.name,
+            directory: &self.directory,
+            namespace: self.namespace,
+            generated: self.generated.is_some(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

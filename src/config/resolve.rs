@@ -496,7 +496,7 @@ fn default_value(
 }
 
 /// The file dynamic `version` / `description` are read from: the module
-/// py-build-cmake finds (`module_source::locate`), its `__init__.py` for a
+/// py-build-cmake finds (`ModuleOptions::source`), its `__init__.py` for a
 /// package.
 fn dynamic_source(
     document: &toml::Table,
@@ -529,7 +529,8 @@ fn dynamic_source(
                 .into(),
         ));
     }
-    let source = crate::module_source::locate(module)
+    let source = module
+        .source()
         .map_err(|e| fail(format!("{e}; dynamic metadata is read from it")))?;
     Ok(source.metadata_file())
 }
