@@ -119,7 +119,7 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
         mut tool,
         os,
     } = input;
-    let auto_options = auto_cross::apply(&mut tool, os)?;
+    let auto_options = auto_cross::apply(&mut tool, os, &project_dir)?;
 
     let project_name = document
         .get("project")
