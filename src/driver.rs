@@ -175,7 +175,8 @@ impl Driver<'_> {
         }
         // The module's Python sources, as py-build-cmake stages them (a
         // generated module is installed by CMake instead).
-        module_source::stage(self.config, staging)?;
+        let module = &self.config.module;
+        module.source()?.stage(&module.name, staging)?;
         self.stubgen(staging)?;
         Ok(Outcome::Staged)
     }

@@ -3,8 +3,9 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
+
+use crate::temp_files::{self, temp_sibling};
 
 /// Writes `contents` to `path` atomically. `executable` sets mode 755 on Unix.
 pub fn write(path: &Path, contents: &[u8], executable: bool) -> io::Result<()> {
@@ -14,7 +15,7 @@ pub fn write(path: &Path, contents: &[u8], executable: bool) -> io::Result<()> {
     };
     fs::create_dir_all(dir)?;
     let tmp = temp_sibling(path);
-    let registration = crate::temp_files::register(&tmp);
+    let registration = temp_files::register(&tmp);
     let result = (|| {
         let mut file = fs::OpenOptions::new()
             .write(true)
@@ -35,7 +36,7 @@ pub fn write(path: &Path, contents: &[u8], executable: bool) -> io::Result<()> {
 /// Copies `from` to `to` atomically (a temp file beside `to`, then a rename).
 pub fn copy(from: &Path, to: &Path) -> io::Result<()> {
     let tmp = temp_sibling(to);
-    let registration = crate::temp_files::register(&tmp);
+    let registration = temp_files::register(&tmp);
     let result = fs::copy(from, &tmp).and_then(|_| registration.persist(to));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -59,33 +60,6 @@ pub fn remove_tree(path: &Path) -> io::Result<()> {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
     }
-}
-
-/// A name no other writer uses at the same time: the process id keeps
-/// concurrent processes apart, the counter concurrent threads. The name is
-/// `.<file name>.<pid>-<counter>.tmp`.
-pub fn temp_sibling(path: &Path) -> PathBuf {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut name = std::ffi::OsString::from(".");
-    name.push(path.file_name().unwrap_or_default());
-    name.push(format!(
-        ".{}-{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    path.with_file_name(name)
-}
-
-/// The process id in a name [`temp_sibling`] made, else None.
-pub fn temp_owner(name: &str) -> Option<u32> {
-    let rest = name.strip_prefix('.')?.strip_suffix(".tmp")?;
-    let (stem, numbers) = rest.rsplit_once('.')?;
-    let (pid, counter) = numbers.split_once('-')?;
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if stem.is_empty() || !digits(pid) || !digits(counter) {
-        return None;
-    }
-    pid.parse().ok()
 }
 
 #[cfg(unix)]
@@ -114,22 +88,6 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"b");
         // No temp files are left behind.
         assert_eq!(fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn temp_owner_reads_only_temp_sibling_names() {
-        let temp = temp_sibling(Path::new("/d/a-1.whl"));
-        let name = temp.file_name().unwrap().to_str().unwrap();
-        assert_eq!(temp_owner(name), Some(std::process::id()));
-        for other in [
-            "a-1.whl",
-            ".a-1.whl.tmp",
-            ".a.12-x.tmp",
-            "..12-3.tmp",
-            "a.12-3.tmp",
-        ] {
-            assert_eq!(temp_owner(other), None, "{other}");
-        }
     }
 
     #[cfg(unix)]

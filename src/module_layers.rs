@@ -7,7 +7,8 @@ use std::path::Path;
 
 /// Lowest first. Modules of one layer may not use each other.
 const LAYERS: &[&[&str]] = &[
-    &["platform", "suggest", "archive"],
+    &["platform", "suggest", "temp_files", "archive"],
+    &["module_source", "fs_atomic"],
     &["python_target"],
     &["project"],
     &["metadata"],

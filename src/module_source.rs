@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use crate::archive::{self, ArchiveWriter, DirWriter, Filter, Symlinks, WalkedFile};
-use crate::config::model::{Config, ModuleOptions};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -57,37 +56,28 @@ pub enum ModuleSource {
     Generated,
 }
 
-/// Finds the configured module (see `locate`).
-pub fn find(config: &Config) -> Result<ModuleSource, Error> {
-    locate(&config.module)
-}
-
-/// Copies the configured module's sources into the staging tree `staging`
-/// as the wheel holds them (nothing for a generated module, which CMake
-/// installs) and returns what the staged tree depends on: the source files
-/// and their directories.
-pub fn stage(config: &Config, staging: &Path) -> Result<Vec<PathBuf>, Error> {
-    let (files, mut dependencies) = find(config)?.wheel_files(&config.module.name)?;
-    dependencies.extend(files.iter().map(|f| f.path.clone()));
-    DirWriter::new(staging)
-        .add_walked(files)
-        .map_err(|source| Error::Stage {
-            path: staging.to_path_buf(),
-            source,
-        })?;
-    Ok(dependencies)
+/// The module to look for: the configuration's `module` options
+/// (`config::model::ModuleOptions::source` fills it in).
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted<'a> {
+    /// Import name; dots are sub-packages.
+    pub name: &'a str,
+    pub directory: &'a Path,
+    pub namespace: bool,
+    /// CMake generates and installs it: nothing to find.
+    pub generated: bool,
 }
 
 /// Finds the module the way py-build-cmake does: `<directory>/<name>/`,
 /// `<directory>/src/<name>/` (packages), `<directory>/<name>.py` or
 /// `<directory>/src/<name>.py`, dots in the name being sub-packages.
 /// Exactly one may exist.
-pub fn locate(module: &ModuleOptions) -> Result<ModuleSource, Error> {
-    if module.generated.is_some() {
+pub fn locate(module: Wanted<'_>) -> Result<ModuleSource, Error> {
+    if module.generated {
         return Ok(ModuleSource::Generated);
     }
     let relative: PathBuf = module.name.split('.').collect();
-    let bases = [module.directory.clone(), module.directory.join("src")];
+    let bases = [module.directory.to_path_buf(), module.directory.join("src")];
     let mut found: Vec<ModuleSource> = Vec::new();
     for base in &bases {
         let package = base.join(&relative);
@@ -106,14 +96,14 @@ pub fn locate(module: &ModuleOptions) -> Result<ModuleSource, Error> {
     let source = match found.len() {
         0 => {
             return Err(Error::NotFound {
-                name: module.name.clone(),
-                directory: module.directory.clone(),
+                name: module.name.to_owned(),
+                directory: module.directory.to_path_buf(),
             })
         }
         1 => found.remove(0),
         _ => {
             return Err(Error::Ambiguous {
-                name: module.name.clone(),
+                name: module.name.to_owned(),
                 found: found
                     .into_iter()
                     .filter_map(|s| s.path().map(Path::to_path_buf))
@@ -154,6 +144,22 @@ impl ModuleSource {
             ModuleSource::File(p) => Some(p.clone()),
             ModuleSource::Generated => None,
         }
+    }
+
+    /// Copies the sources into the staging tree `staging` as the wheel holds
+    /// them for the module `name` (nothing for a generated module, which
+    /// CMake installs) and returns what the staged tree depends on: the
+    /// source files and their directories.
+    pub fn stage(&self, name: &str, staging: &Path) -> Result<Vec<PathBuf>, Error> {
+        let (files, mut dependencies) = self.wheel_files(name)?;
+        dependencies.extend(files.iter().map(|f| f.path.clone()));
+        DirWriter::new(staging)
+            .add_walked(files)
+            .map_err(|source| Error::Stage {
+                path: staging.to_path_buf(),
+                source,
+            })?;
+        Ok(dependencies)
     }
 
     /// The sources as the wheel holds them (`a/b/...` for the package
@@ -213,12 +219,12 @@ mod tests {
         assert_eq!(single[0].relative, "top/mod.py");
     }
 
-    fn options(directory: &Path, name: &str) -> ModuleOptions {
-        ModuleOptions {
-            name: name.into(),
-            directory: directory.to_owned(),
+    fn wanted<'a>(directory: &'a Path, name: &'a str) -> Wanted<'a> {
+        Wanted {
+            name,
+            directory,
             namespace: false,
-            generated: None,
+            generated: false,
         }
     }
 
@@ -229,21 +235,21 @@ mod tests {
         std::fs::create_dir_all(root.join("src/pkg")).unwrap();
         std::fs::write(root.join("src/pkg/__init__.py"), "").unwrap();
         assert_eq!(
-            locate(&options(root, "pkg")).unwrap(),
+            locate(wanted(root, "pkg")).unwrap(),
             ModuleSource::Package(root.join("src/pkg"))
         );
         std::fs::write(root.join("src/single.py"), "").unwrap();
         assert_eq!(
-            locate(&options(root, "single")).unwrap(),
+            locate(wanted(root, "single")).unwrap(),
             ModuleSource::File(root.join("src/single.py"))
         );
         std::fs::write(root.join("pkg.py"), "").unwrap();
-        let error = locate(&options(root, "pkg")).unwrap_err();
+        let error = locate(wanted(root, "pkg")).unwrap_err();
         assert!(matches!(error, Error::Ambiguous { .. }), "{error}");
         std::fs::create_dir_all(root.join("bare")).unwrap();
-        let error = locate(&options(root, "bare")).unwrap_err();
+        let error = locate(wanted(root, "bare")).unwrap_err();
         assert!(matches!(error, Error::MissingInit { .. }), "{error}");
-        let error = locate(&options(root, "absent")).unwrap_err();
+        let error = locate(wanted(root, "absent")).unwrap_err();
         assert!(error.to_string().contains("src/absent.py"), "{error}");
     }
 }

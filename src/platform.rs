@@ -1,10 +1,10 @@
 //! Operating system names shared by the configuration (its `linux`, `windows`,
 //! `mac` sections) and the target Python (platform tags).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The operating system whose section (`linux`, `windows`, `mac`) applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Os {
     Linux,

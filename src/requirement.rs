@@ -1,237 +1,87 @@
 //! PEP 508 requirements as METADATA spells them: the canonical form that
 //! py-build-cmake 0.5 writes (through `packaging`): no spaces inside the
 //! version specifiers, specifiers and extras sorted, markers re-spaced with
-//! double-quoted values and redundant parentheses dropped.
+//! double-quoted values and redundant parentheses dropped. It formats
+//! what `project::pep508` parsed, so the two cannot read a requirement
+//! differently.
+
+use crate::project::pep508::{self, Marker, MarkerValue, Requirement, Version};
 
 /// The canonical spelling of `requirement`, or the text unchanged when it
 /// does not parse (the loader reports invalid requirements).
 pub fn normalize(requirement: &str) -> String {
-    parse(requirement).unwrap_or_else(|| requirement.trim().to_owned())
+    match pep508::parse(requirement) {
+        Ok(parsed) => {
+            let mut out = head(&parsed);
+            if let Some(marker) = &parsed.marker {
+                out += separator(&parsed);
+                out += &format_marker(marker, true);
+            }
+            out
+        }
+        Err(_) => requirement.trim().to_owned(),
+    }
 }
 
 /// `requirement` with `extra == "<extra>"` added to its marker.
 pub fn with_extra(requirement: &str, extra: &str) -> String {
-    let (head, marker) = split_marker(requirement);
     let extra_marker = format!("extra == \"{extra}\"");
-    let marker = match marker.and_then(parse_marker) {
-        Some(group) => format!("{} and {extra_marker}", format_node(&group, false)),
-        None => extra_marker,
-    };
-    let head = normalize(head);
-    let separator = if head.contains(" @ ") { " ; " } else { "; " };
-    format!("{head}{separator}{marker}")
+    match pep508::parse(requirement) {
+        Ok(parsed) => {
+            let marker = match &parsed.marker {
+                Some(marker) => format!("{} and {extra_marker}", format_marker(marker, false)),
+                None => extra_marker,
+            };
+            format!("{}{}{marker}", head(&parsed), separator(&parsed))
+        }
+        Err(_) => format!("{}; {extra_marker}", requirement.trim()),
+    }
 }
 
-fn parse(requirement: &str) -> Option<String> {
-    let (head, marker) = split_marker(requirement);
-    let head = head.trim();
-    let name_end = head
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-        .unwrap_or(head.len());
-    let (name, mut rest) = head.split_at(name_end);
-    if name.is_empty() {
-        return None;
+/// Name, sorted extras, and the URL or the sorted specifiers without blanks.
+fn head(requirement: &Requirement<'_>) -> String {
+    let mut out = requirement.name.to_owned();
+    let mut extras = requirement.extras.clone();
+    extras.sort_unstable();
+    extras.dedup();
+    if !extras.is_empty() {
+        out += &format!("[{}]", extras.join(","));
     }
-    let mut out = name.to_owned();
-    rest = rest.trim_start();
-    if let Some(inner) = rest.strip_prefix('[') {
-        let (extras, after) = inner.split_once(']')?;
-        let mut extras: Vec<&str> = extras
-            .split(',')
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-            .collect();
-        extras.sort_unstable();
-        extras.dedup();
-        if !extras.is_empty() {
-            out += &format!("[{}]", extras.join(","));
-        }
-        rest = after.trim_start();
-    }
-    let url = rest.strip_prefix('@').map(str::trim);
-    match url {
-        Some(url) if !url.is_empty() => out += &format!(" @ {url}"),
-        Some(_) => return None,
-        None => {
-            let specs = rest
-                .strip_prefix('(')
-                .and_then(|r| r.strip_suffix(')'))
-                .unwrap_or(rest);
-            let mut specs: Vec<String> = specs
-                .split(',')
-                .map(|s| s.split_whitespace().collect::<String>())
-                .filter(|s| !s.is_empty())
-                .collect();
-            if specs
+    match &requirement.version {
+        Version::Url(url) => out += &format!(" @ {url}"),
+        Version::Specifiers(specifiers) => {
+            let mut specifiers: Vec<String> = specifiers
                 .iter()
-                .any(|s| !s.starts_with(['<', '>', '=', '!', '~']))
-            {
-                return None;
-            }
-            specs.sort_unstable();
-            out += &specs.join(",");
+                .map(|s| s.split_whitespace().collect())
+                .collect();
+            specifiers.sort_unstable();
+            out += &specifiers.join(",");
         }
     }
-    if let Some(marker) = marker {
-        let separator = if url.is_some() { " ; " } else { "; " };
-        out += separator;
-        out += &format_node(&parse_marker(marker)?, true);
-    }
-    Some(out)
+    out
 }
 
-/// Splits off the marker where the PEP 508 parser says it starts (in a URL
-/// requirement a `;` only starts it after whitespace).
-fn split_marker(requirement: &str) -> (&str, Option<&str>) {
-    match crate::project::pep508::parse(requirement) {
-        Ok(parsed) => (parsed.dependency, parsed.marker),
-        Err(_) => (requirement, None),
-    }
-}
-
-#[derive(Debug, PartialEq)]
-enum Token {
-    Open,
-    Close,
-    Word(String),
-    Quoted(String),
-    Op(String),
-}
-
-fn tokens(text: &str) -> Option<Vec<Token>> {
-    let mut out = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            c if c.is_whitespace() => {}
-            '(' => out.push(Token::Open),
-            ')' => out.push(Token::Close),
-            '\'' | '"' => {
-                let end = text[i + 1..].find(c)? + i + 1;
-                out.push(Token::Quoted(text[i + 1..end].to_owned()));
-                while chars.peek().is_some_and(|&(j, _)| j <= end) {
-                    chars.next();
-                }
-            }
-            '<' | '>' | '=' | '!' | '~' => {
-                let mut op = c.to_string();
-                while let Some(&(_, n)) = chars.peek() {
-                    if !matches!(n, '=' | '<' | '>') {
-                        break;
-                    }
-                    op.push(n);
-                    chars.next();
-                }
-                out.push(Token::Op(op));
-            }
-            c if c.is_ascii_alphanumeric() || c == '_' || c == '.' => {
-                let mut word = c.to_string();
-                while let Some(&(_, n)) = chars.peek() {
-                    if !(n.is_ascii_alphanumeric() || n == '_' || n == '.') {
-                        break;
-                    }
-                    word.push(n);
-                    chars.next();
-                }
-                out.push(Token::Word(word));
-            }
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
-/// A marker as `packaging` holds it: comparisons and groups joined by
-/// `and` / `or`, left to right.
-#[derive(Debug)]
-enum Node {
-    Compare(String),
-    Group(Vec<Node>),
-    Join(&'static str),
-}
-
-fn parse_marker(text: &str) -> Option<Node> {
-    let tokens = tokens(text)?;
-    let mut pos = 0;
-    let group = parse_group(&tokens, &mut pos)?;
-    (pos == tokens.len()).then_some(group)
-}
-
-fn parse_group(tokens: &[Token], pos: &mut usize) -> Option<Node> {
-    let mut items = vec![parse_atom(tokens, pos)?];
-    while let Some(Token::Word(word)) = tokens.get(*pos) {
-        let join = match word.as_str() {
-            "and" => "and",
-            "or" => "or",
-            _ => return None,
-        };
-        *pos += 1;
-        items.push(Node::Join(join));
-        items.push(parse_atom(tokens, pos)?);
-    }
-    Some(Node::Group(items))
-}
-
-fn parse_atom(tokens: &[Token], pos: &mut usize) -> Option<Node> {
-    if tokens.get(*pos) == Some(&Token::Open) {
-        *pos += 1;
-        let group = parse_group(tokens, pos)?;
-        if tokens.get(*pos) != Some(&Token::Close) {
-            return None;
-        }
-        *pos += 1;
-        return Some(group);
-    }
-    let lhs = value(tokens.get(*pos)?)?;
-    *pos += 1;
-    let op = match tokens.get(*pos)? {
-        Token::Op(op) => op.clone(),
-        Token::Word(w) if w == "in" => "in".into(),
-        Token::Word(w) if w == "not" && tokens.get(*pos + 1) == Some(&Token::Word("in".into())) => {
-            *pos += 1;
-            "not in".into()
-        }
-        _ => return None,
-    };
-    *pos += 1;
-    let rhs = value(tokens.get(*pos)?)?;
-    *pos += 1;
-    Some(Node::Compare(format!("{lhs} {op} {rhs}")))
-}
-
-/// A marker variable (old dotted spellings renamed, as `packaging` does) or
-/// a double-quoted value.
-fn value(token: &Token) -> Option<String> {
-    match token {
-        Token::Quoted(s) => Some(format!("\"{s}\"")),
-        Token::Word(w) => Some(
-            match w.as_str() {
-                "os.name" => "os_name",
-                "sys.platform" => "sys_platform",
-                "platform.version" => "platform_version",
-                "platform.machine" => "platform_machine",
-                "platform.python_implementation" | "python_implementation" => {
-                    "platform_python_implementation"
-                }
-                other => other,
-            }
-            .to_owned(),
-        ),
-        _ => None,
+/// A `;` right after a URL would be read as part of it.
+fn separator(requirement: &Requirement<'_>) -> &'static str {
+    match requirement.version {
+        Version::Url(_) => " ; ",
+        Version::Specifiers(_) => "; ",
     }
 }
 
 /// A group of one item loses its parentheses; others keep them except at
 /// the top.
-fn format_node(node: &Node, top: bool) -> String {
-    match node {
-        Node::Compare(text) => text.clone(),
-        Node::Join(join) => (*join).to_owned(),
-        Node::Group(items) if items.len() == 1 => format_node(&items[0], top),
-        Node::Group(items) => {
+fn format_marker(marker: &Marker<'_>, top: bool) -> String {
+    match marker {
+        Marker::Compare { lhs, op, rhs } => format!("{} {op} {}", value(lhs), value(rhs)),
+        Marker::Group(items) if items.len() == 1 => format_marker(&items[0].1, top),
+        Marker::Group(items) => {
             let inner = items
                 .iter()
-                .map(|item| format_node(item, false))
+                .map(|(join, item)| match join {
+                    Some(join) => format!("{join} {}", format_marker(item, false)),
+                    None => format_marker(item, false),
+                })
                 .collect::<Vec<_>>()
                 .join(" ");
             if top {
@@ -240,6 +90,25 @@ fn format_node(node: &Node, top: bool) -> String {
                 format!("({inner})")
             }
         }
+    }
+}
+
+/// A marker variable (old dotted spellings renamed, as `packaging` does) or
+/// a double-quoted value.
+fn value(value: &MarkerValue<'_>) -> String {
+    match value {
+        MarkerValue::Quoted(s) => format!("\"{s}\""),
+        MarkerValue::Variable(name) => match *name {
+            "os.name" => "os_name",
+            "sys.platform" => "sys_platform",
+            "platform.version" => "platform_version",
+            "platform.machine" => "platform_machine",
+            "platform.python_implementation" | "python_implementation" => {
+                "platform_python_implementation"
+            }
+            other => other,
+        }
+        .to_owned(),
     }
 }
 

@@ -90,7 +90,7 @@ fn select_files(config: &Config, out_dir: &Path) -> Result<Vec<WalkedFile>, Erro
 
     // Files the sdist cannot be built from without.
     let mut crucial = vec![config.pyproject.clone()];
-    let module = module_source::find(config)?;
+    let module = config.module.source()?;
     match &module {
         ModuleSource::Package(dir) if !config.module.namespace => {
             crucial.push(dir.join("__init__.py"));

@@ -139,7 +139,7 @@ pub fn run(request: &Request) -> Result<Outcome, Error> {
 fn arguments(request: &Request, stubs_dir: &Path) -> Result<Vec<String>, Error> {
     let options = request.options;
     let config = request.config;
-    let is_module = match module_source::find(config)? {
+    let is_module = match config.module.source()? {
         ModuleSource::File(_) => true,
         ModuleSource::Generated => config.module.generated == Some(Generated::Module),
         ModuleSource::Package(_) => false,

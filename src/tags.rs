@@ -2,6 +2,7 @@
 //! (for `platform_tag = "guess"`) the packed files.
 
 use crate::config::model::{Config, PythonAbi};
+use crate::config::Format;
 use crate::python_target::{Implementation, PythonTarget};
 
 /// The platform tag that is resolved from the packed files.
@@ -33,11 +34,8 @@ pub enum Error {
          (several tags are joined with '.', e.g. cp311.cp312)"
     )]
     InvalidTag { what: String, tag: String },
-    #[error(
-        "invalid build tag {0:?} (from {1}): it must start with a digit and contain only \
-         letters, digits, '_' and '.', e.g. 1 or 2_nightly"
-    )]
-    InvalidBuildTag(String, String),
+    #[error("invalid build tag (--build-tag): {0}")]
+    InvalidBuildTag(String),
     #[error(
         "wheel.python_abi = 'abi3' cannot be used for the free-threaded ABI {0:?}: the stable \
          ABI does not exist for free-threaded CPython; set python_abi = 'auto' for this build"
@@ -69,8 +67,9 @@ impl WheelTags {
         } else {
             from_target(config, target.ok_or(Error::NoTarget)?)?
         };
+        // Checked when the configuration was loaded.
         if let Some(build) = &config.wheel.build_tag {
-            tags.build = Some(checked_build_tag(build, "wheel.build_tag")?);
+            tags.build = Some(build.clone());
         }
         let flags = [
             (&overrides.python, &mut tags.python, "--python-tag"),
@@ -83,7 +82,10 @@ impl WheelTags {
             }
         }
         if let Some(build) = &overrides.build {
-            tags.build = Some(checked_build_tag(build, "--build-tag")?);
+            Format::BuildTag
+                .check(build)
+                .map_err(Error::InvalidBuildTag)?;
+            tags.build = Some(build.clone());
         }
         tags.normalize();
         Ok(tags)
@@ -216,18 +218,6 @@ fn checked_tags(tags: &[String], what: &str) -> Result<Vec<String>, Error> {
 /// `cp311.cp312` -> `["cp311", "cp312"]`.
 fn split_tag_set(value: &str, what: &str) -> Result<Vec<String>, Error> {
     value.split('.').map(|t| checked_tag(t, what)).collect()
-}
-
-fn checked_build_tag(tag: &str, what: &str) -> Result<String, Error> {
-    let valid = tag.starts_with(|c: char| c.is_ascii_digit())
-        && tag
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
-    if valid {
-        Ok(tag.to_string())
-    } else {
-        Err(Error::InvalidBuildTag(tag.to_string(), what.to_string()))
-    }
 }
 
 #[cfg(test)]

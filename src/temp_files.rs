@@ -1,9 +1,10 @@
-//! The temp files this process is writing, removed when SIGINT, SIGTERM or
+//! The temp files this process is writing: their names, removed when SIGINT, SIGTERM or
 //! SIGHUP stops it (Drop does not run then), and the sweep of those that a
 //! killed process (SIGKILL, power loss) left behind.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -28,6 +29,33 @@ pub fn remove_on_signal() -> std::io::Result<()> {
         }
     });
     Ok(())
+}
+
+/// A name no other writer uses at the same time: the process id keeps
+/// concurrent processes apart, the counter concurrent threads. The name is
+/// `.<file name>.<pid>-<counter>.tmp`.
+pub fn temp_sibling(path: &Path) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(format!(
+        ".{}-{}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    path.with_file_name(name)
+}
+
+/// The process id in a name [`temp_sibling`] made, else None.
+pub fn temp_owner(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (stem, numbers) = rest.rsplit_once('.')?;
+    let (pid, counter) = numbers.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if stem.is_empty() || !digits(pid) || !digits(counter) {
+        return None;
+    }
+    pid.parse().ok()
 }
 
 /// A temp file being written: registered until dropped or persisted.
@@ -62,7 +90,7 @@ fn lock() -> std::sync::MutexGuard<'static, BTreeSet<PathBuf>> {
     LIVE.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Removes from `dir` the temp files of [`crate::fs_atomic::temp_sibling`]
+/// Removes from `dir` the temp files of [`temp_sibling`]
 /// whose writing process is gone. Best effort: a file that cannot be
 /// listed or removed stays for the next sweep.
 pub fn sweep_stale(dir: &Path) {
@@ -71,7 +99,7 @@ pub fn sweep_stale(dir: &Path) {
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(crate::fs_atomic::temp_owner) else {
+        let Some(pid) = name.to_str().and_then(temp_owner) else {
             continue;
         };
         if !process_alive(pid) {
@@ -105,7 +133,7 @@ mod tests {
     fn sweep_removes_only_temp_files_of_dead_processes() {
         let dir = tempfile::tempdir().unwrap();
         let wheel = dir.path().join("a-1-py3-none-any.whl");
-        let mine = crate::fs_atomic::temp_sibling(&wheel);
+        let mine = temp_sibling(&wheel);
         // A pid above the kernel's maximum (4194304) is never alive.
         let dead = dir.path().join(".a-1-py3-none-any.whl.999999999-0.tmp");
         let unrelated = dir.path().join(".notes.tmp");
@@ -115,6 +143,22 @@ mod tests {
         sweep_stale(dir.path());
         assert!(wheel.exists() && mine.exists() && unrelated.exists());
         assert!(!dead.exists());
+    }
+
+    #[test]
+    fn temp_owner_reads_only_temp_sibling_names() {
+        let temp = temp_sibling(Path::new("/d/a-1.whl"));
+        let name = temp.file_name().unwrap().to_str().unwrap();
+        assert_eq!(temp_owner(name), Some(std::process::id()));
+        for other in [
+            "a-1.whl",
+            ".a-1.whl.tmp",
+            ".a.12-x.tmp",
+            "..12-3.tmp",
+            "a.12-3.tmp",
+        ] {
+            assert_eq!(temp_owner(other), None, "{other}");
+        }
     }
 
     #[test]

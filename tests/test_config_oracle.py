@@ -31,6 +31,9 @@ DIVERGENT = {
     "override-quoted-values-and-tables": "the oracle rejects `cmake.options={...}` (its docs use this form for env)",
     # Errors we report while loading; the oracle finds them later, while building.
     "error-build-tag": "build tags are checked at load time",
+    "error-build-tag-plus": "build tags are checked at load time",
+    "error-abi3-negative": "the oracle takes any integer",
+    "error-component-needs-install-components": "the oracle's main backend ignores component",
     "error-default-source-path-needs-cmakelists": "checked at load time",
     "error-env-missing-variable": "cmake.env is expanded at load time",
     "error-project-dynamic-missing-version": "dynamic metadata is read at load time",

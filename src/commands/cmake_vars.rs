@@ -3,7 +3,6 @@
 
 use crate::cli::CmakeVarsArgs;
 use crate::cmake_output::{self, Inputs};
-use crate::module_source;
 use crate::python_target;
 use crate::tags::{self, TagOverrides, WheelTags};
 
@@ -35,7 +34,7 @@ pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
         (!pure).then_some(&target),
         &TagOverrides::default(),
     )?;
-    let module = module_source::find(&config)?;
+    let module = config.module.source()?;
     let script = cmake_output::render(&Inputs {
         config: &config,
         cmake,

@@ -2,7 +2,7 @@
 //! the option reference.
 
 use crate::cli::ConfigArgs;
-use crate::config::{json, reference};
+use crate::config::reference;
 use crate::platform::Os;
 
 use super::Error;
@@ -14,11 +14,10 @@ pub fn run(args: ConfigArgs) -> Result<(), Error> {
     }
     let config = super::load_config(&args.inputs, args.os.map_or(Os::host(), Os::from))?;
     // JSON is the only output format; `--json` says so explicitly.
-    let text =
-        serde_json::to_string_pretty(&json::to_json(&config)).map_err(|source| Error::Json {
-            context: "while writing the configuration as JSON".into(),
-            source,
-        })?;
+    let text = serde_json::to_string_pretty(&config).map_err(|source| Error::Json {
+        context: "while writing the configuration as JSON".into(),
+        source,
+    })?;
     super::print_line(text)?;
     Ok(())
 }

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use crate::archive::{ArchiveWriter, DirWriter};
 use crate::cli::{BuildWheelArgs, ConfigInputs, Hook, HookInputs, Pep517Command};
 use crate::config::model::Config;
-use crate::fs_atomic;
 use crate::pep517::{self, Settings};
+use crate::temp_files;
 use crate::wheel;
 
 use super::Error;
@@ -95,7 +95,7 @@ fn write_dist_info(config: &Config, directory: &Path) -> Result<String, Error> {
     let name = wheel::dist_info_name(&config.project)?;
     let entries = wheel::dist_info_entries(&config.project)?;
     let dest = directory.join(&name);
-    let tmp = fs_atomic::temp_sibling(&dest);
+    let tmp = temp_files::temp_sibling(&dest);
     let io = |source| Error::Io {
         context: format!("while writing {}", dest.display()),
         source,

@@ -11,9 +11,9 @@ use std::process::Command;
 
 use crate::cli::WheelStepArgs;
 use crate::driver::{self, InstallLoop};
+use crate::install_inputs;
 use crate::stubgen;
 use crate::tags::TagOverrides;
-use crate::{install_inputs, module_source};
 
 use super::Error;
 
@@ -22,7 +22,8 @@ pub fn run(args: WheelStepArgs) -> Result<(), Error> {
     driver::fresh_dir(&args.staging)?;
     let mut dependencies: Vec<PathBuf> = Vec::new();
     if !args.no_module {
-        dependencies.extend(module_source::stage(&config, &args.staging)?);
+        let module = &config.module;
+        dependencies.extend(module.source()?.stage(&module.name, &args.staging)?);
     }
     install(&args)?;
     dependencies.extend(install_inputs::collect(&args.install.build_dir)?);

@@ -4,44 +4,86 @@
 
 use std::path::{Path, PathBuf};
 
-use indexmap::IndexMap;
-
-use super::value::{CmakeEdit, CmakeItem, Edit, Map, Scalar, StrEdit, Val};
-use super::Error;
+use super::raw::{Action, KeyPath, Raw, RawValue, Source};
+use super::value::{Map, Val};
+use super::verify::{self, Ctx};
+use super::{schema, Error};
 use crate::platform::Os;
 
 /// Adds a `cross` section to `tool` when the environment asks for one, and
 /// returns the CMake cache entries that cross build needs.
-pub fn apply(tool: &mut Map, os: Os) -> Result<Vec<(String, String)>, Error> {
+pub fn apply(tool: &mut Map, os: Os, project_dir: &Path) -> Result<Vec<(String, String)>, Error> {
     // Only a project with a CMake build and no cross config of its own.
     if tool.contains_key("cross") || !tool.contains_key("cmake") {
         return Ok(Vec::new());
     }
     match os {
         Os::Mac => match std::env::var("ARCHFLAGS") {
-            Ok(flags) => mac(tool, &flags),
+            Ok(flags) => mac(tool, &flags, project_dir),
             Err(_) => Ok(Vec::new()),
         },
         Os::Windows => match std::env::var_os("DIST_EXTRA_CONFIG") {
-            Some(path) => windows(tool, Path::new(&path)),
+            Some(path) => windows(tool, Path::new(&path), project_dir),
             None => Ok(Vec::new()),
         },
         Os::Linux => Ok(Vec::new()),
     }
 }
 
-fn enum_value(s: &str) -> Val {
-    Val::Scalar(Some(Scalar::Text(s.to_owned())))
+/// Checks the options the environment implies like those of a file, then
+/// adds each one the project does not set itself.
+fn add(tool: &mut Map, options: Raw, source: &Source, project_dir: &Path) -> Result<(), Error> {
+    let ctx = Ctx {
+        source,
+        project_dir,
+    };
+    if let Val::Section(auto) = verify::verify(&schema::ROOT, &options, &ctx, &KeyPath::default())?
+    {
+        fill_in(tool, auto);
+    }
+    Ok(())
 }
 
-fn string(s: &str) -> Val {
-    Val::Str(StrEdit {
-        value: Some(s.to_owned()),
-        ..StrEdit::default()
-    })
+/// Adds what `auto` sets and `tool` does not; every value of `tool` stays.
+fn fill_in(tool: &mut Map, auto: Map) {
+    for (key, value) in auto {
+        match (tool.get_mut(&key), value) {
+            (None, value) => {
+                tool.insert(key, value);
+            }
+            (Some(Val::Section(mine)), Val::Section(auto)) => fill_in(mine, auto),
+            (Some(Val::Cmake(mine)), Val::Cmake(auto)) => {
+                for (name, edit) in auto {
+                    mine.entry(name).or_insert(edit);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
-fn mac(tool: &mut Map, flags: &str) -> Result<Vec<(String, String)>, Error> {
+/// A value as a file would give it.
+fn raw(value: RawValue) -> Raw {
+    Raw {
+        value,
+        action: Action::Default,
+        line: None,
+    }
+}
+
+fn raw_str(s: &str) -> Raw {
+    raw(RawValue::Str(s.to_owned()))
+}
+
+fn table(entries: Vec<(&str, Raw)>) -> Raw {
+    let entries = entries
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    Raw::table(entries, None)
+}
+
+fn mac(tool: &mut Map, flags: &str, project_dir: &Path) -> Result<Vec<(String, String)>, Error> {
     let words: Vec<&str> = flags.split_whitespace().collect();
     let mut archs: Vec<String> = Vec::new();
     for pair in words.windows(2).filter(|w| w[0] == "-arch") {
@@ -67,33 +109,23 @@ fn mac(tool: &mut Map, flags: &str) -> Result<Vec<(String, String)>, Error> {
     }
     archs.sort();
     let arch_list = archs.join(";");
+    let source = Source {
+        label: format!("while reading ARCHFLAGS={flags:?}"),
+        key_prefix: String::new(),
+        base_dir: project_dir.to_owned(),
+    };
     if archs.iter().any(|a| a == native) {
         // A universal build that includes this machine: not cross, but CMake
         // must still build every architecture.
-        if let Some(Val::Section(cmake)) = tool.get_mut("cmake") {
-            let shared = cmake
-                .entry("*".to_owned())
-                .or_insert_with(|| Val::Section(Map::new()));
-            if let Val::Section(shared) = shared {
-                let options = shared
-                    .entry("options".to_owned())
-                    .or_insert_with(|| Val::Cmake(IndexMap::new()));
-                if let Val::Cmake(options) = options {
-                    options
-                        .entry("CMAKE_OSX_ARCHITECTURES".to_owned())
-                        .or_insert_with(|| CmakeEdit {
-                            edit: Edit {
-                                value: Some(
-                                    archs.iter().map(|a| CmakeItem::Str(a.clone())).collect(),
-                                ),
-                                ..Edit::default()
-                            },
-                            kind: Some("STRING".into()),
-                            strict: false,
-                        });
-                }
-            }
-        }
+        let value = RawValue::Array(archs.iter().map(|a| raw_str(a)).collect());
+        let option = table(vec![
+            ("value", raw(value)),
+            ("type", raw_str("STRING")),
+            ("strict", raw(RawValue::Bool(false))),
+        ]);
+        let options = table(vec![("CMAKE_OSX_ARCHITECTURES", option)]);
+        let cmake = table(vec![("options", options)]);
+        add(tool, table(vec![("cmake", cmake)]), &source, project_dir)?;
         return Ok(Vec::new());
     }
     let version = std::env::var("MACOSX_DEPLOYMENT_TARGET").unwrap_or_else(|_| "11.0".into());
@@ -109,26 +141,16 @@ fn mac(tool: &mut Map, flags: &str) -> Result<Vec<(String, String)>, Error> {
     } else {
         archs[0].as_str()
     };
-    let env = IndexMap::from([(
-        "MACOSX_DEPLOYMENT_TARGET".to_owned(),
-        StrEdit {
-            value: Some(version.clone()),
-            ..StrEdit::default()
-        },
-    )]);
-    let cmake = Map::from([(
-        "*".to_owned(),
-        Val::Section(Map::from([("env".to_owned(), Val::Env(env))])),
-    )]);
-    let cross = Map::from([
-        ("os".to_owned(), enum_value("mac")),
+    let env = table(vec![("MACOSX_DEPLOYMENT_TARGET", raw_str(&version))]);
+    let cross = table(vec![
+        ("os", raw_str("mac")),
         (
-            "arch".to_owned(),
-            string(&format!("macosx_{major}_{minor}_{tag_arch}")),
+            "arch",
+            raw_str(&format!("macosx_{major}_{minor}_{tag_arch}")),
         ),
-        ("cmake".to_owned(), Val::Section(cmake)),
+        ("cmake", table(vec![("env", env)])),
     ]);
-    tool.insert("cross".to_owned(), Val::Section(cross));
+    add(tool, table(vec![("cross", cross)]), &source, project_dir)?;
     Ok(vec![
         ("CMAKE_SYSTEM_NAME".to_owned(), "Darwin".to_owned()),
         ("CMAKE_OSX_ARCHITECTURES".to_owned(), arch_list),
@@ -136,7 +158,11 @@ fn mac(tool: &mut Map, flags: &str) -> Result<Vec<(String, String)>, Error> {
     ])
 }
 
-fn windows(tool: &mut Map, config: &Path) -> Result<Vec<(String, String)>, Error> {
+fn windows(
+    tool: &mut Map,
+    config: &Path,
+    project_dir: &Path,
+) -> Result<Vec<(String, String)>, Error> {
     // Like distutils, a config file that cannot be read is ignored.
     let Ok(text) = std::fs::read_to_string(config) else {
         return Ok(Vec::new());
@@ -161,14 +187,12 @@ fn windows(tool: &mut Map, config: &Path) -> Result<Vec<(String, String)>, Error
             )))
         }
     };
-    let mut cross = Map::from([
-        ("os".to_owned(), enum_value("windows")),
-        (
-            "arch".to_owned(),
-            string(&plat_name.replace(['-', '.'], "_")),
-        ),
-        ("generator_platform".to_owned(), string(generator_platform)),
-    ]);
+    let arch = plat_name.replace(['-', '.'], "_");
+    let mut cross = vec![
+        ("os", raw_str("windows")),
+        ("arch", raw_str(&arch)),
+        ("generator_platform", raw_str(generator_platform)),
+    ];
     let dirs: Vec<PathBuf> = ini_value(&text, "build_ext", "library_dirs")
         .unwrap_or_default()
         .split(';')
@@ -183,7 +207,7 @@ fn windows(tool: &mut Map, config: &Path) -> Result<Vec<(String, String)>, Error
     let sabi = find_lib(&dirs, |stem| stem == "python3" || stem == "python3t");
     for (key, lib) in [("library", &library), ("sabi_library", &sabi)] {
         if let Some(lib) = lib {
-            cross.insert(key.to_owned(), Val::Scalar(Some(Scalar::Path(lib.clone()))));
+            cross.push((key, raw_str(&lib.to_string_lossy())));
         }
     }
     // libs/python3XY.lib sits next to include/ in a Python installation.
@@ -193,13 +217,20 @@ fn windows(tool: &mut Map, config: &Path) -> Result<Vec<(String, String)>, Error
         .and_then(|l| l.parent()?.parent())
     {
         if root.join("include").is_dir() {
-            cross.insert(
-                "prefix".to_owned(),
-                Val::Scalar(Some(Scalar::Path(root.to_owned()))),
-            );
+            cross.push(("prefix", raw_str(&root.to_string_lossy())));
         }
     }
-    tool.insert("cross".to_owned(), Val::Section(cross));
+    let source = Source {
+        label: format!("while reading {} (DIST_EXTRA_CONFIG)", config.display()),
+        key_prefix: String::new(),
+        base_dir: config.parent().unwrap_or(project_dir).to_owned(),
+    };
+    add(
+        tool,
+        table(vec![("cross", table(cross))]),
+        &source,
+        project_dir,
+    )?;
     Ok(vec![
         ("CMAKE_SYSTEM_NAME".to_owned(), "Windows".to_owned()),
         ("CMAKE_SYSTEM_PROCESSOR".to_owned(), processor.to_owned()),
@@ -244,6 +275,7 @@ fn ini_value(text: &str, section: &str, key: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::value::{CmakeEdit, CmakeItem, Edit, Scalar};
 
     fn with_cmake() -> Map {
         Map::from([("cmake".to_owned(), Val::Section(Map::new()))])
@@ -258,7 +290,8 @@ mod tests {
             "arm64"
         };
         let mut tool = with_cmake();
-        let options = mac(&mut tool, &format!("-arch {other}")).expect("valid ARCHFLAGS");
+        let options =
+            mac(&mut tool, &format!("-arch {other}"), Path::new("/")).expect("valid ARCHFLAGS");
         let version = std::env::var("MACOSX_DEPLOYMENT_TARGET").unwrap_or_else(|_| "11.0".into());
         assert_eq!(
             options,
@@ -271,7 +304,10 @@ mod tests {
         let Some(Val::Section(cross)) = tool.get("cross") else {
             panic!("no cross section: {tool:?}")
         };
-        assert_eq!(cross.get("os"), Some(&enum_value("mac")));
+        assert_eq!(
+            cross.get("os"),
+            Some(&Val::Scalar(Some(Scalar::Text("mac".into()))))
+        );
         match cross.get("arch") {
             Some(Val::Str(arch)) => {
                 assert!(arch
@@ -285,7 +321,7 @@ mod tests {
 
     #[test]
     fn mac_rejects_unknown_archs_and_ignores_native_only() {
-        assert!(mac(&mut with_cmake(), "-arch ppc").is_err());
+        assert!(mac(&mut with_cmake(), "-arch ppc", Path::new("/")).is_err());
         let native = if std::env::consts::ARCH == "aarch64" {
             "arm64"
         } else {
@@ -293,10 +329,56 @@ mod tests {
         };
         let mut tool = with_cmake();
         assert_eq!(
-            mac(&mut tool, &format!("-arch {native}")).expect("valid"),
+            mac(&mut tool, &format!("-arch {native}"), Path::new("/")).expect("valid"),
             []
         );
         assert_eq!(tool, with_cmake());
+    }
+
+    /// A universal build that includes this machine only adds
+    /// CMAKE_OSX_ARCHITECTURES, and not over the project's own value.
+    #[test]
+    fn universal_build_keeps_the_projects_architectures() {
+        if !matches!(std::env::consts::ARCH, "x86_64" | "aarch64") {
+            return;
+        }
+        let architectures = |tool: &Map| match tool.get("cmake") {
+            Some(Val::Section(cmake)) => match cmake.get("*") {
+                Some(Val::Section(shared)) => match shared.get("options") {
+                    Some(Val::Cmake(options)) => options.get("CMAKE_OSX_ARCHITECTURES").cloned(),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        };
+        let flags = "-arch x86_64 -arch arm64";
+        let mut tool = with_cmake();
+        assert_eq!(mac(&mut tool, flags, Path::new("/")).expect("valid"), []);
+        let added = architectures(&tool).expect("CMAKE_OSX_ARCHITECTURES");
+        assert_eq!(added.kind.as_deref(), Some("STRING"));
+        assert_eq!(
+            added.edit.finish(),
+            Some(vec![
+                CmakeItem::Str("arm64".into()),
+                CmakeItem::Str("x86_64".into())
+            ])
+        );
+        assert!(tool.get("cross").is_none());
+
+        let own = CmakeEdit {
+            edit: Edit::from_action(Action::Default, vec![CmakeItem::Str("arm64".into())], false),
+            kind: None,
+            strict: true,
+        };
+        let options = Val::Cmake([("CMAKE_OSX_ARCHITECTURES".to_owned(), own.clone())].into());
+        let shared = Val::Section(Map::from([("options".to_owned(), options)]));
+        let mut tool = Map::from([(
+            "cmake".to_owned(),
+            Val::Section(Map::from([("*".to_owned(), shared)])),
+        )]);
+        mac(&mut tool, flags, Path::new("/")).expect("valid");
+        assert_eq!(architectures(&tool), Some(own));
     }
 
     #[test]

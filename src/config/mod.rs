@@ -10,7 +10,7 @@
 
 mod auto_cross;
 mod env;
-pub mod json;
+mod json;
 mod merge;
 pub mod model;
 mod overrides;
@@ -21,6 +21,9 @@ mod schema;
 mod source;
 mod value;
 mod verify;
+
+// Value rules that also apply outside the configuration (tag flags).
+pub use schema::Format;
 
 use std::path::{Path, PathBuf};
 
@@ -58,6 +61,16 @@ pub enum Error {
     /// A problem found while combining values (types, environment).
     #[error("key {key}: {message}")]
     Merge { key: String, message: String },
+    /// A finished section that its `model` type refuses: the schema and the
+    /// model disagree, a bug here rather than in the input.
+    #[error(
+        "key {key}: the resolved options do not fit the typed model (a bug in py-build-cmake)"
+    )]
+    Model {
+        key: String,
+        #[source]
+        source: serde_json::Error,
+    },
     #[error("{0}")]
     Other(String),
 }
@@ -377,7 +390,7 @@ mod tests {
                 os,
             };
             if let Ok(config) = load(&request) {
-                let _ = json::to_json(&config);
+                let _ = serde_json::to_value(&config);
             }
         }
 

@@ -3,31 +3,44 @@
 //!
 //! This is the contract between the loader and its users (the wheel writer,
 //! the CMake output, presets, the driver): they read these types only.
+//!
+//! Each options struct is filled by deserializing its finished schema
+//! section (`resolve`), so its fields are the schema's option names:
+//! `deny_unknown_fields` refuses a schema key without a field, and the test
+//! `every_schema_section_matches_its_model` a field without a schema key.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::module_source::{self, ModuleSource, Wanted};
 use crate::platform::Os;
 use crate::project::Project;
 use crate::python_target::CrossSpec;
 
+/// Serialized, it is the output of `config --json` (see `json`): the
+/// options, then `[project]`; the fields before `module` are not shown.
 #[derive(Debug, Clone, Serialize)]
 pub struct Config {
+    #[serde(skip)]
     pub project_dir: PathBuf,
+    #[serde(skip)]
     pub pyproject: PathBuf,
     /// Every file that was read, in order: CMake re-runs the helper when one changes.
+    #[serde(skip)]
     pub input_files: Vec<PathBuf>,
+    #[serde(skip)]
     pub os: Os,
     /// `[build-system] build-backend`, as written.
+    #[serde(skip)]
     pub build_backend: Option<String>,
-    pub project: Project,
     pub module: ModuleOptions,
     pub editable: EditableOptions,
     pub sdist: SdistOptions,
     /// The numbered CMake configurations (`cmake`, or `cmake.0`, `cmake.1`, ...).
     /// Empty when there is no `cmake` section: a pure Python package.
+    #[serde(serialize_with = "super::json::cmake_sections")]
     pub cmake: Vec<CmakeOptions>,
     pub wheel: WheelOptions,
     pub stubgen: Option<StubgenOptions>,
@@ -36,6 +49,7 @@ pub struct Config {
     pub cross: Option<CrossSpec>,
     /// Present for a component project (`main_project` set).
     pub component: Option<ComponentProject>,
+    pub project: Project,
 }
 
 /// A component project, as py-build-cmake's `build_component` backend
@@ -50,9 +64,12 @@ pub struct ComponentProject {
 
 /// One `component` (or `component.N`) section: each option left unset
 /// keeps the main project's value.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ComponentOptions {
-    /// The main project's CMake configuration (`cmake.N`) it installs from.
+    /// The main project's CMake configuration (`cmake.N`) it installs from;
+    /// set from the section's number, not an option.
+    #[serde(skip_deserializing)]
     pub index: u64,
     pub build_presets: Option<Vec<String>>,
     pub build_args: Option<Vec<String>>,
@@ -62,14 +79,15 @@ pub struct ComponentOptions {
     pub install_components: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Generated {
     Module,
     Package,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ModuleOptions {
     /// Import name.
     pub name: String,
@@ -78,7 +96,19 @@ pub struct ModuleOptions {
     pub generated: Option<Generated>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+impl ModuleOptions {
+    /// Finds the module's sources (see `module_source::locate`).
+    pub fn source(&self) -> Result<ModuleSource, module_source::Error> {
+        module_source::locate(Wanted {
+            name: &self.name,
+            directory: &self.directory,
+            namespace: self.namespace,
+            generated: self.generated.is_some(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EditableMode {
     Wrapper,
@@ -86,20 +116,22 @@ pub enum EditableMode {
     Symlink,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditableOptions {
     pub mode: EditableMode,
     pub build_hook: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SdistOptions {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
 }
 
 /// One typed `cmake.options` entry, ready for `-D NAME[:TYPE]=VALUE`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CmakeOption {
     pub name: String,
     /// STRING, BOOL, PATH or FILEPATH when given.
@@ -109,9 +141,12 @@ pub struct CmakeOption {
     pub strict: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CmakeOptions {
-    /// N of `cmake.N`; 0 when nothing is numbered.
+    /// N of `cmake.N`; 0 when nothing is numbered. Set from the section's
+    /// number, not an option (nor shown: it is the position in `cmake`).
+    #[serde(skip)]
     pub index: u64,
     pub minimum_version: String,
     pub build_type: Option<String>,
@@ -123,6 +158,7 @@ pub struct CmakeOptions {
     pub source_path: PathBuf,
     /// With `{build_config}` still in it; the user substitutes it.
     pub build_path: String,
+    #[serde(serialize_with = "super::json::cmake_options")]
     pub options: Vec<CmakeOption>,
     pub args: Vec<String>,
     pub find_python: bool,
@@ -141,7 +177,7 @@ pub struct CmakeOptions {
     pub env: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PythonAbi {
     Auto,
@@ -149,7 +185,8 @@ pub enum PythonAbi {
     Abi3,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WheelOptions {
     pub pure_python: Option<bool>,
     pub python_tag: Vec<String>,
@@ -160,10 +197,93 @@ pub struct WheelOptions {
     pub build_tag: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StubgenOptions {
     pub packages: Option<Vec<String>>,
     pub modules: Option<Vec<String>>,
     pub files: Option<Vec<String>>,
     pub args: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::de::{DeserializeOwned, Error as _, Visitor};
+    use serde::Deserialize;
+
+    use super::*;
+    use crate::config::schema::ROOT;
+
+    /// Hands serde's derived list of a struct's fields back to the caller.
+    struct FieldLister<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> serde::Deserializer<'de> for FieldLister<'_> {
+        type Error = serde::de::value::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(Self::Error::custom("only structs list their fields"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(Self::Error::custom("fields listed"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+
+    /// The fields `T` reads when it is deserialized.
+    fn fields<T: DeserializeOwned>() -> &'static [&'static str] {
+        let mut fields: &'static [&'static str] = &[];
+        let _ = T::deserialize(FieldLister(&mut fields));
+        fields
+    }
+
+    /// Each model struct reads exactly its section's options, in schema
+    /// order; sections that inherit (`cross.cmake`) are resolved on their own.
+    #[test]
+    fn every_schema_section_matches_its_model() {
+        let models = [
+            ("module", fields::<ModuleOptions>()),
+            ("editable", fields::<EditableOptions>()),
+            ("sdist", fields::<SdistOptions>()),
+            ("cmake", fields::<CmakeOptions>()),
+            ("wheel", fields::<WheelOptions>()),
+            ("stubgen", fields::<StubgenOptions>()),
+            ("component", fields::<ComponentOptions>()),
+            ("cross", fields::<CrossSpec>()),
+        ];
+        for (section, fields) in models {
+            let opt = ROOT.child(section).expect("a top-level section");
+            let options: Vec<&str> = opt
+                .children()
+                .iter()
+                .filter(|o| o.inherits.is_none())
+                .map(|o| o.name)
+                .collect();
+            assert_eq!(fields, options.as_slice(), "section {section}");
+        }
+    }
+
+    #[test]
+    fn the_field_lister_sees_skipped_fields_as_absent() {
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct Two {
+            a: u32,
+            #[serde(skip_deserializing)]
+            index: u32,
+            b: Option<String>,
+        }
+        assert_eq!(fields::<Two>(), ["a", "b"]);
+    }
 }

@@ -16,10 +16,11 @@ pub fn render() -> String {
          Lists: `list` replaces the list it overrides, `list+` appends to it; a table \
          {\"=\" = [...]} replaces, {\"+\" = [...]} appends, {\"-\" = [...]} removes and \
          {prepend = [...]} prepends (aliases value, append, remove).\n\n\
-         `config --json` prints module, editable, sdist, cmake, wheel, stubgen, cross and \
-         project; cmake is null without a cmake section, an object for one configuration \
+         `config --json` prints module, editable, sdist, cmake, wheel, stubgen, cross, \
+         component and project; cmake is null without a cmake section, an object for one configuration \
          and an array for numbered ones (cmake.0, cmake.1, ...); cmake.options maps NAME or \
-         NAME:TYPE to the final CMake string; cross is null for native builds, and its cmake_options are the CMake cache entries \
+         NAME:TYPE to the final CMake string; component is null unless main_project is set; \
+         cross is null for native builds, and its cmake_options are the CMake cache entries \
          automatic cross compilation (ARCHFLAGS, DIST_EXTRA_CONFIG) adds.\n",
     );
     for section in ROOT.children() {
@@ -70,7 +71,8 @@ fn default_text(default: &Default) -> String {
         ),
         Default::Sibling(name) => format!("`{name}`"),
         Default::ProjectName => "`[project] name`".into(),
-        Default::Section => "`{}`".into(),
+        Default::Section | Default::EmptyTable => "`{}`".into(),
+        Default::Required => "required".into(),
     }
 }
 

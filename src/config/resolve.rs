@@ -6,18 +6,20 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use indexmap::IndexMap;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use super::auto_cross;
 use super::env;
 use super::merge::{merge, merge_section};
 use super::model::{
     CmakeOption, CmakeOptions, ComponentOptions, ComponentProject, Config, EditableMode,
-    EditableOptions, Generated, ModuleOptions, PythonAbi, SdistOptions, StubgenOptions,
-    WheelOptions,
+    EditableOptions, ModuleOptions,
 };
 use super::raw::{KeyPath, Raw};
-use super::schema::{self, Default, Format, Kind, Opt, PathKind};
+use super::schema::{self, Default, Kind, Opt};
 use super::value::{CmakeItem, Map, Scalar, Val};
+use super::verify;
 use super::Error;
 use crate::metadata;
 use crate::platform::Os;
@@ -51,39 +53,51 @@ enum Fin {
 struct Finals(IndexMap<&'static str, Fin>);
 
 impl Finals {
-    fn bool(&self, name: &str) -> Option<bool> {
-        match self.0.get(name) {
-            Some(Fin::Bool(b)) => Some(*b),
-            _ => None,
+    /// The typed options of a finished section (see `model`).
+    fn into_model<T: DeserializeOwned>(self, key: &str) -> Result<T, Error> {
+        let mut map = serde_json::Map::new();
+        for (name, fin) in self.0 {
+            map.insert(name.to_owned(), fin.into_json(&format!("{key}.{name}"))?);
         }
+        serde_json::from_value(Value::Object(map)).map_err(|source| Error::Model {
+            key: key.to_owned(),
+            source,
+        })
     }
+}
 
-    fn int(&self, name: &str) -> Option<i64> {
-        match self.0.get(name) {
-            Some(Fin::Int(n)) => Some(*n),
-            _ => None,
-        }
-    }
-
-    fn text(&self, name: &str) -> Option<String> {
-        match self.0.get(name) {
-            Some(Fin::Text(s)) => Some(s.clone()),
-            _ => None,
-        }
-    }
-
-    fn path(&self, name: &str) -> Option<PathBuf> {
-        match self.0.get(name) {
-            Some(Fin::Path(p)) => Some(p.clone()),
-            _ => None,
-        }
-    }
-
-    fn list(&self, name: &str) -> Option<Vec<String>> {
-        match self.0.get(name) {
-            Some(Fin::List(l)) => Some(l.clone()),
-            _ => None,
-        }
+impl Fin {
+    fn into_json(self, key: &str) -> Result<Value, Error> {
+        Ok(match self {
+            Fin::Bool(b) => Value::Bool(b),
+            Fin::Int(n) => Value::from(n),
+            Fin::Text(t) => Value::String(t),
+            Fin::Path(p) => match p.to_str() {
+                Some(text) => Value::String(text.to_owned()),
+                None => {
+                    return Err(Error::Merge {
+                        key: key.to_owned(),
+                        message: format!(
+                        "{} is not valid UTF-8, which CMake and the wheel need; move the project",
+                        p.display()
+                    ),
+                    })
+                }
+            },
+            Fin::List(items) => Value::from(items),
+            Fin::Env(entries) => Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(name, value)| (name, Value::String(value)))
+                    .collect(),
+            ),
+            Fin::Cmake(options) => {
+                serde_json::to_value(options).map_err(|source| Error::Model {
+                    key: key.to_owned(),
+                    source,
+                })?
+            }
+        })
     }
 }
 
@@ -105,7 +119,7 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
         mut tool,
         os,
     } = input;
-    let auto_options = auto_cross::apply(&mut tool, os)?;
+    let auto_options = auto_cross::apply(&mut tool, os, &project_dir)?;
 
     let project_name = document
         .get("project")
@@ -118,11 +132,16 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
         environ: std::env::vars().collect(),
     };
 
-    let cross = section(&tool, "cross");
-    let cross_os = cross.and_then(|c| match c.get("os") {
-        Some(Val::Scalar(Some(Scalar::Text(name)))) => os_from_name(name),
-        _ => None,
-    });
+    let cross: Option<CrossSpec> = match section(&tool, "cross") {
+        Some(map) => {
+            let mut spec: CrossSpec =
+                finish_map(top("cross"), map, &ctx, "cross")?.into_model("cross")?;
+            spec.cmake_options = auto_options;
+            Some(spec)
+        }
+        None => None,
+    };
+    let cross_os = cross.as_ref().and_then(|c| c.os);
     let target_os = cross_os.unwrap_or(os);
     // The layers a section inherits through, most general first.
     let mut layers: Vec<(&Map, String)> = vec![(&tool, String::new())];
@@ -136,7 +155,7 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
             layers.push((map, format!("{name}.")));
         }
     }
-    if let Some(map) = cross {
+    if let Some(map) = section(&tool, "cross") {
         layers.push((map, "cross.".into()));
     }
     let inherited = |name: &str| -> Result<Option<Val>, Error> {
@@ -154,43 +173,36 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
         }
         Ok(acc)
     };
+    // A top-level section, finished after inheritance.
+    let finish_inherited = |name: &str| -> Result<Finals, Error> {
+        finish_section(top(name), inherited(name)?.as_ref(), &ctx, name)
+    };
 
-    let module = finish_section(top("module"), tool.get("module"), &ctx, "module")?;
-    let editable = finish_section(
-        top("editable"),
-        inherited("editable")?.as_ref(),
-        &ctx,
-        "editable",
-    )?;
-    let sdist = finish_section(top("sdist"), inherited("sdist")?.as_ref(), &ctx, "sdist")?;
-    let wheel = finish_section(top("wheel"), inherited("wheel")?.as_ref(), &ctx, "wheel")?;
+    let mut module: ModuleOptions =
+        finish_section(top("module"), tool.get("module"), &ctx, "module")?.into_model("module")?;
+    // Like py-build-cmake, an import name is spelled with '_'.
+    module.name = module.name.replace('-', "_");
+    let editable: EditableOptions = finish_inherited("editable")?.into_model("editable")?;
+    let sdist = finish_inherited("sdist")?.into_model("sdist")?;
+    let wheel = finish_inherited("wheel")?.into_model("wheel")?;
     let cmake = numbered_configs("cmake", inherited("cmake")?)?
-        .iter()
+        .into_iter()
         .map(|(index, key, map)| {
-            Ok(cmake_options(
-                *index,
-                &finish_map(top("cmake"), map, &ctx, key)?,
-            ))
+            let mut options: CmakeOptions =
+                finish_map(top("cmake"), &map, &ctx, &key)?.into_model(&key)?;
+            options.index = index;
+            Ok(options)
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let component = component_project(&tool, &ctx)?;
     let stubgen = match tool.get("stubgen") {
-        Some(val @ Val::Section(_)) => {
-            Some(finish_section(top("stubgen"), Some(val), &ctx, "stubgen")?)
-        }
+        Some(val @ Val::Section(_)) => Some(
+            finish_section(top("stubgen"), Some(val), &ctx, "stubgen")?.into_model("stubgen")?,
+        ),
         _ => None,
     };
-    let cross = match cross {
-        Some(map) => {
-            let fin = finish_map(top("cross"), map, &ctx, "cross")?;
-            Some(cross_spec(&fin, auto_options))
-        }
-        None => None,
-    };
 
-    let module = module_options(&module);
-    let wrapper = editable.text("mode").as_deref() == Some("wrapper");
-    if wrapper && (module.namespace || module.generated.is_some()) {
+    if editable.mode == EditableMode::Wrapper && (module.namespace || module.generated.is_some()) {
         let what = if module.namespace {
             "a namespace package"
         } else {
@@ -252,26 +264,11 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
         build_backend,
         project,
         module,
-        editable: EditableOptions {
-            mode: match editable.text("mode").as_deref() {
-                Some("wrapper") => EditableMode::Wrapper,
-                Some("hook") => EditableMode::Hook,
-                _ => EditableMode::Symlink,
-            },
-            build_hook: editable.bool("build_hook").unwrap_or(false),
-        },
-        sdist: SdistOptions {
-            include: sdist.list("include").unwrap_or_default(),
-            exclude: sdist.list("exclude").unwrap_or_default(),
-        },
+        editable,
+        sdist,
         cmake,
-        wheel: wheel_options(&wheel)?,
-        stubgen: stubgen.map(|s| StubgenOptions {
-            packages: s.list("packages"),
-            modules: s.list("modules"),
-            files: s.list("files"),
-            args: s.list("args").unwrap_or_default(),
-        }),
+        wheel,
+        stubgen,
         cross,
         component,
     })
@@ -303,22 +300,12 @@ fn component_project(tool: &Map, ctx: &FinishCtx) -> Result<Option<ComponentProj
         });
     }
     let components = sections
-        .iter()
+        .into_iter()
         .map(|(index, key, map)| {
-            let c = finish_map(top("component"), map, ctx, key)?;
-            let install_components = c.list("install_components").ok_or_else(|| Error::Merge {
-                key: format!("{key}.install_components"),
-                message: "required: the components to install, e.g. [\"debug\"]".into(),
-            })?;
-            Ok(ComponentOptions {
-                index: *index,
-                build_presets: c.list("build_presets"),
-                build_args: c.list("build_args"),
-                build_tool_args: c.list("build_tool_args"),
-                install_only: c.bool("install_only").unwrap_or(false),
-                install_args: c.list("install_args"),
-                install_components,
-            })
+            let mut options: ComponentOptions =
+                finish_map(top("component"), &map, ctx, &key)?.into_model(&key)?;
+            options.index = index;
+            Ok(options)
         })
         .collect::<Result<_, Error>>()?;
     Ok(Some(ComponentProject {
@@ -345,15 +332,6 @@ pub fn os_name(os: Os) -> &'static str {
         Os::Linux => "linux",
         Os::Windows => "windows",
         Os::Mac => "mac",
-    }
-}
-
-fn os_from_name(name: &str) -> Option<Os> {
-    match name {
-        "linux" => Some(Os::Linux),
-        "windows" => Some(Os::Windows),
-        "mac" => Some(Os::Mac),
-        _ => None,
     }
 }
 
@@ -424,38 +402,20 @@ fn finish_map(opt: &Opt, map: &Map, ctx: &FinishCtx, key: &str) -> Result<Finals
             Some(v) => Some(v),
             None => default_value(child, &out, ctx, &child_key)?,
         };
-        if let (Some(format), Some(v)) = (child.format, &value) {
-            check_format(format, v, given, &child_key)?;
+        match (child.format, &value) {
+            (Some(format), Some(Fin::Text(text))) => {
+                verify::check_final(format, std::slice::from_ref(text), given, &child_key)?
+            }
+            (Some(format), Some(Fin::List(items))) => {
+                verify::check_final(format, items, given, &child_key)?
+            }
+            _ => {}
         }
         if let Some(v) = value {
             out.0.insert(child.name, v);
         }
     }
     Ok(out)
-}
-
-/// Checks a final value against its option's rule; a default that breaks it
-/// (a module name from an odd project name) says where it came from.
-fn check_format(format: Format, value: &Fin, given: bool, key: &str) -> Result<(), Error> {
-    let texts = match value {
-        Fin::Text(t) => std::slice::from_ref(t),
-        Fin::List(items) => items.as_slice(),
-        _ => &[],
-    };
-    for text in texts {
-        // A missing [project] name is reported by [project] itself.
-        if text.is_empty() && !given {
-            continue;
-        }
-        format.check(text).map_err(|message| Error::Merge {
-            key: key.to_owned(),
-            message: match given {
-                true => message,
-                false => format!("{message} (the default); set {key}"),
-            },
-        })?;
-    }
-    Ok(())
 }
 
 fn finish_value(val: &Val, ctx: &FinishCtx, key: &str) -> Result<Option<Fin>, Error> {
@@ -517,61 +477,36 @@ fn default_value(
         Default::Bool(b) => Some(Fin::Bool(*b)),
         Default::Int(n) => Some(Fin::Int(*n)),
         Default::Str(s) => Some(match opt.kind {
-            Kind::Path(kind) => Fin::Path(default_path(s, kind, ctx, key)?),
+            Kind::Path(kind) => {
+                Fin::Path(verify::check_default_path(s, &ctx.project_dir, kind, key)?)
+            }
             _ if is_list => Fin::List(vec![(*s).to_owned()]),
             _ => Fin::Text((*s).to_owned()),
         }),
         Default::List(items) => Some(Fin::List(items.iter().map(|s| (*s).to_owned()).collect())),
         Default::Sibling(name) => match done.0.get(name) {
             Some(Fin::Text(s)) if is_list => Some(Fin::List(vec![s.clone()])),
+            None if is_list => Some(Fin::List(Vec::new())),
             other => other.cloned(),
         },
         Default::ProjectName => Some(Fin::Text(ctx.import_name.clone())),
+        Default::EmptyTable => Some(match opt.kind {
+            Kind::CmakeOptions => Fin::Cmake(Vec::new()),
+            _ => Fin::Env(Vec::new()),
+        }),
+        Default::Required => {
+            return Err(Error::Merge {
+                key: key.to_owned(),
+                message: format!("required, but not set: {}", opt.doc),
+            })
+        }
         // Top-level sections are always resolved, present or not.
         Default::Section => None,
     })
 }
 
-/// A path default is checked like a given path (source_path "." must hold
-/// CMakeLists.txt).
-fn default_path(text: &str, kind: PathKind, ctx: &FinishCtx, key: &str) -> Result<PathBuf, Error> {
-    let path = super::verify::normalize(&ctx.project_dir.join(text));
-    if kind.must_exist {
-        let needed = kind.contains.map(|c| path.join(c));
-        let missing = if !path.is_dir() {
-            Some(path.clone())
-        } else {
-            needed.filter(|p| !p.exists())
-        };
-        if let Some(missing) = missing {
-            return Err(Error::Merge {
-                key: key.to_owned(),
-                message: format!(
-                    "defaults to {text:?}, but {} does not exist; create it or set {key}",
-                    missing.display()
-                ),
-            });
-        }
-    }
-    Ok(path)
-}
-
-fn module_options(module: &Finals) -> ModuleOptions {
-    ModuleOptions {
-        // Like py-build-cmake, an import name is spelled with '_'.
-        name: module.text("name").unwrap_or_default().replace('-', "_"),
-        directory: module.path("directory").unwrap_or_default(),
-        namespace: module.bool("namespace").unwrap_or(false),
-        generated: match module.text("generated").as_deref() {
-            Some("module") => Some(Generated::Module),
-            Some("package") => Some(Generated::Package),
-            _ => None,
-        },
-    }
-}
-
 /// The file dynamic `version` / `description` are read from: the module
-/// py-build-cmake finds (`module_source::locate`), its `__init__.py` for a
+/// py-build-cmake finds (`ModuleOptions::source`), its `__init__.py` for a
 /// package.
 fn dynamic_source(
     document: &toml::Table,
@@ -604,95 +539,10 @@ fn dynamic_source(
                 .into(),
         ));
     }
-    let source = crate::module_source::locate(module)
+    let source = module
+        .source()
         .map_err(|e| fail(format!("{e}; dynamic metadata is read from it")))?;
     Ok(source.metadata_file())
-}
-
-fn cmake_options(index: u64, c: &Finals) -> CmakeOptions {
-    let config = c.list("config").unwrap_or_default();
-    CmakeOptions {
-        index,
-        minimum_version: c.text("minimum_version").unwrap_or_default(),
-        build_type: c.text("build_type"),
-        install_config: c.list("install_config").unwrap_or_else(|| config.clone()),
-        config,
-        preset: c.text("preset"),
-        build_presets: c.list("build_presets"),
-        generator: c.text("generator"),
-        source_path: c.path("source_path").unwrap_or_default(),
-        build_path: c
-            .path("build_path")
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned(),
-        options: match c.0.get("options") {
-            Some(Fin::Cmake(options)) => options.clone(),
-            _ => Vec::new(),
-        },
-        args: c.list("args").unwrap_or_default(),
-        find_python: c.bool("find_python").unwrap_or(true),
-        find_python3: c.bool("find_python3").unwrap_or(true),
-        find_python_build_artifacts_prefix: c.text("find_python_build_artifacts_prefix"),
-        find_python3_build_artifacts_prefix: c.text("find_python3_build_artifacts_prefix"),
-        build_args: c.list("build_args").unwrap_or_default(),
-        build_tool_args: c.list("build_tool_args").unwrap_or_default(),
-        install_args: c.list("install_args").unwrap_or_default(),
-        install_components: c.list("install_components").unwrap_or_default(),
-        env: match c.0.get("env") {
-            Some(Fin::Env(entries)) => entries.iter().cloned().collect(),
-            _ => BTreeMap::new(),
-        },
-    }
-}
-
-fn wheel_options(w: &Finals) -> Result<WheelOptions, Error> {
-    let abi3 = w.int("abi3_minimum_cpython_version").unwrap_or(32);
-    let abi3 = u32::try_from(abi3).map_err(|_| Error::Merge {
-        key: "wheel.abi3_minimum_cpython_version".into(),
-        message: format!("expected a positive version like 312, got {abi3}"),
-    })?;
-    let build_tag = w.text("build_tag");
-    if let Some(tag) = &build_tag {
-        if !tag.starts_with(|c: char| c.is_ascii_digit()) || tag.contains('-') {
-            return Err(Error::Merge {
-                key: "wheel.build_tag".into(),
-                message: format!("{tag:?} must start with a digit and contain no '-'"),
-            });
-        }
-    }
-    Ok(WheelOptions {
-        pure_python: w.bool("pure_python"),
-        python_tag: w.list("python_tag").unwrap_or_default(),
-        python_abi: match w.text("python_abi").as_deref() {
-            Some("none") => PythonAbi::None,
-            Some("abi3") => PythonAbi::Abi3,
-            _ => PythonAbi::Auto,
-        },
-        abi3_minimum_cpython_version: abi3,
-        abi_tag: w.list("abi_tag"),
-        platform_tag: w.list("platform_tag"),
-        build_tag,
-    })
-}
-
-fn cross_spec(c: &Finals, cmake_options: Vec<(String, String)>) -> CrossSpec {
-    CrossSpec {
-        os: c.text("os").as_deref().and_then(os_from_name),
-        implementation: c.text("implementation"),
-        version: c.text("version"),
-        abi: c.text("abi"),
-        arch: c.text("arch"),
-        prefix: c.path("prefix"),
-        library: c.path("library"),
-        sabi_library: c.path("sabi_library"),
-        include_dir: c.path("include_dir"),
-        soabi: c.text("soabi"),
-        toolchain_file: c.path("toolchain_file"),
-        generator_platform: c.text("generator_platform"),
-        emulator: c.list("emulator"),
-        cmake_options,
-    }
 }
 
 /// The line of the deepest table entry on a key path like

@@ -29,6 +29,9 @@ pub enum Format {
     CmakeVersion,
     /// A glob relative to the project directory, not leaving it.
     ProjectGlob,
+    /// A wheel build tag: a digit first, then letters, digits, `_` and `.`
+    /// (`-` separates the file name's fields).
+    BuildTag,
 }
 
 impl Format {
@@ -36,6 +39,19 @@ impl Format {
         match self {
             Format::ModuleName => crate::names::dotted_name(&value.replace('-', "_")),
             Format::ProjectGlob => crate::names::relative_path(value).map(drop),
+            Format::BuildTag => {
+                let valid = value.starts_with(|c: char| c.is_ascii_digit())
+                    && value
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+                if valid {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{value:?} must start with a digit and contain only letters, digits, '_' and '.', e.g. 1 or 2_nightly"
+                    ))
+                }
+            }
             Format::CmakeVersion => {
                 let parts: Vec<&str> = value.split('.').collect();
                 let numbers = parts
@@ -59,7 +75,11 @@ pub enum Kind {
     /// A section that may also be given several times as `cmake.0`, `cmake.1`, ...
     Multi(&'static [Opt]),
     Bool,
-    Int,
+    /// An integer from `min` to `max`.
+    Int {
+        min: i64,
+        max: i64,
+    },
     /// A string that overrides can append to, prepend to or remove from.
     Str,
     Enum(&'static [&'static str]),
@@ -101,10 +121,15 @@ pub enum Default {
     Int(i64),
     Str(&'static str),
     List(&'static [&'static str]),
-    /// The final value of a sibling option (`config` <- `build_type`).
+    /// The final value of a sibling option (`config` <- `build_type`); a
+    /// list whose sibling is unset is empty.
     Sibling(&'static str),
     /// `[project] name`, as an import name.
     ProjectName,
+    /// An empty table (`cmake.env`, `cmake.options`).
+    EmptyTable,
+    /// No default: a section that is resolved must set it.
+    Required,
     /// An empty section, so that its options get their defaults.
     Section,
 }
@@ -153,7 +178,7 @@ impl Opt {
         match &self.kind {
             Kind::Section(_) | Kind::Multi(_) => "section".into(),
             Kind::Bool => "bool".into(),
-            Kind::Int => "int".into(),
+            Kind::Int { .. } => "int".into(),
             Kind::Str => "string".into(),
             Kind::Enum(values) => values
                 .iter()
@@ -253,7 +278,7 @@ const CMAKE: &[Opt] = &[
     Opt::new("build_path", path(Base::Project, true, false, true),
         Default::Str(".py-build-cmake_cache/{build_config}"),
         "Build folder, absolute or relative to the project directory; '{build_config}' is replaced by the Python, OS and architecture."),
-    Opt::new("options", Kind::CmakeOptions, Default::None,
+    Opt::new("options", Kind::CmakeOptions, Default::EmptyTable,
         "CMake cache entries (-D NAME[:TYPE]=VALUE): a string, bool (On/Off), list (joined with ';') or a table with value/append/prepend/remove, type and strict."),
     Opt::new("args", list(true, false), Default::List(&[]),
         "Extra arguments of the configure step."),
@@ -275,7 +300,7 @@ const CMAKE: &[Opt] = &[
         "Extra arguments of the install step."),
     Opt::new("install_components", list(false, false), Default::List(&[""]),
         "Components installed, one install step each; '' is the default component."),
-    Opt::new("env", Kind::Env, Default::None,
+    Opt::new("env", Kind::Env, Default::EmptyTable,
         "Environment of the CMake steps; ${VAR} and $VAR expand, $$ is a literal $."),
 ];
 
@@ -286,14 +311,15 @@ const WHEEL: &[Opt] = &[
         "Python tags of the wheel; 'auto' derives them from the target Python."),
     Opt::new("python_abi", Kind::Enum(&["auto", "none", "abi3"]), Default::Str("auto"),
         "ABI of the extension modules: full ABI (auto), none, or the stable ABI (abi3)."),
-    Opt::new("abi3_minimum_cpython_version", Kind::Int, Default::Int(32),
+    Opt::new("abi3_minimum_cpython_version", Kind::Int { min: 0, max: u32::MAX as i64 }, Default::Int(32),
         "Lowest CPython (e.g. 312) of an abi3 wheel; matches Py_LIMITED_API."),
     Opt::new("abi_tag", list(false, true), Default::None,
         "Override of the ABI tag (best given as an override, see cross.abi)."),
     Opt::new("platform_tag", list(false, true), Default::None,
         "Override of the platform tag; 'guess' picks one for native builds (see cross.arch)."),
     Opt::new("build_tag", Kind::Str, Default::None,
-        "Build number of the wheel; starts with a digit, no '-'."),
+        "Build number of the wheel; starts with a digit, then letters, digits, '_' and '.'.")
+        .format(Format::BuildTag),
 ];
 
 const STUBGEN: &[Opt] = &[
@@ -359,8 +385,8 @@ const COMPONENT: &[Opt] = &[
     Opt::new(
         "install_components",
         list(false, false),
-        Default::None,
-        "Required: the components installed into this wheel, one install step each.",
+        Default::Required,
+        "The components of the main project installed into this wheel, one install step each, e.g. [\"debug\"].",
     ),
 ];
 

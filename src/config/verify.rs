@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 use indexmap::IndexMap;
 
 use super::raw::{Action, KeyPath, Raw, RawValue, Source};
-use super::schema::{Base, Kind, Opt, PathKind};
+use super::schema::{Base, Format, Kind, Opt, PathKind};
 use super::value::{CmakeEdit, CmakeItem, Edit, Map, Scalar, StrEdit, Val};
 use super::Error;
 use crate::suggest::suggestions;
@@ -46,10 +46,22 @@ pub fn verify(opt: &Opt, raw: &Raw, ctx: &Ctx<'_>, key: &KeyPath) -> Result<Val,
             RawValue::Bool(b) => Some(Scalar::Bool(*b)),
             _ => None,
         }),
-        Kind::Int => scalar(opt, raw, ctx, key, |v| match v {
-            RawValue::Int(n) => Some(Scalar::Int(*n)),
-            _ => None,
-        }),
+        Kind::Int { min, max } => {
+            let val = scalar(opt, raw, ctx, key, |v| match v {
+                RawValue::Int(n) => Some(Scalar::Int(*n)),
+                _ => None,
+            })?;
+            if let Val::Scalar(Some(Scalar::Int(n))) = val {
+                if !(min..=max).contains(&n) {
+                    return Err(ctx.error(
+                        raw,
+                        key,
+                        format!("expected an integer from {min} to {max}, got {n}"),
+                    ));
+                }
+            }
+            Ok(val)
+        }
         Kind::Enum(values) => {
             let val = scalar(opt, raw, ctx, key, |v| match v {
                 RawValue::Str(s) => Some(Scalar::Text(s.clone())),
@@ -223,7 +235,7 @@ fn scalar(
     only_assign(raw, ctx, key, opt)?;
     let expected = match opt.kind {
         Kind::Bool => "a bool (true or false)",
-        Kind::Int => "an integer",
+        Kind::Int { .. } => "an integer",
         _ => "a string",
     };
     convert(&raw.value)
@@ -252,6 +264,40 @@ fn check_path(text: &str, base: &Path, kind: PathKind) -> Result<PathBuf, String
         }
     }
     Ok(path)
+}
+
+/// A path default is checked like a given path (source_path "." must hold
+/// CMakeLists.txt); the message says it was the default.
+pub fn check_default_path(
+    text: &str,
+    base: &Path,
+    kind: PathKind,
+    key: &str,
+) -> Result<PathBuf, Error> {
+    check_path(text, base, kind).map_err(|message| Error::Merge {
+        key: key.to_owned(),
+        message: format!("defaults to {text:?}, but {message}; create it or set {key}"),
+    })
+}
+
+/// Checks an option's final strings, after every override and inheritance
+/// step, against its rule; a default that breaks it (a module name from an
+/// odd project name) says where it came from.
+pub fn check_final(format: Format, texts: &[String], given: bool, key: &str) -> Result<(), Error> {
+    for text in texts {
+        // A missing [project] name is reported by [project] itself.
+        if text.is_empty() && !given {
+            continue;
+        }
+        format.check(text).map_err(|message| Error::Merge {
+            key: key.to_owned(),
+            message: match given {
+                true => message,
+                false => format!("{message} (the default); set {key}"),
+            },
+        })?;
+    }
+    Ok(())
 }
 
 /// Removes `.` and resolves `..` without touching the file system, so a

@@ -7,10 +7,39 @@ use super::pep440;
 #[derive(Debug, PartialEq, Eq)]
 pub struct Requirement<'a> {
     pub name: &'a str,
-    /// The part before the marker, without trailing blanks.
-    pub dependency: &'a str,
-    /// The environment marker after `;`, trimmed.
-    pub marker: Option<&'a str>,
+    /// As written, duplicates included.
+    pub extras: Vec<&'a str>,
+    pub version: Version<'a>,
+    /// The environment marker after `;`.
+    pub marker: Option<Marker<'a>>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Version<'a> {
+    Url(&'a str),
+    /// Each version specifier as written, trimmed; none for any version.
+    Specifiers(Vec<&'a str>),
+}
+
+/// An environment marker as `packaging` holds it: comparisons and
+/// parenthesized groups joined by `and` / `or`, left to right.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Marker<'a> {
+    Compare {
+        lhs: MarkerValue<'a>,
+        op: &'static str,
+        rhs: MarkerValue<'a>,
+    },
+    /// Each item with the word (`and`, `or`) before it; the first has none.
+    Group(Vec<(Option<&'static str>, Marker<'a>)>),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum MarkerValue<'a> {
+    /// As written, legacy dotted forms (`os.name`) included.
+    Variable(&'static str),
+    /// The text between the quotes.
+    Quoted(&'a str),
 }
 
 /// Parses `text`; an error says what was expected where.
@@ -21,17 +50,19 @@ pub fn parse(text: &str) -> Result<Requirement<'_>, String> {
         .identifier()
         .ok_or_else(|| c.expected("a package name (letters, digits, '.', '_', '-')"))?;
     c.blanks();
-    if c.eat("[") {
-        c.extras()?;
-    }
+    let extras = match c.eat("[") {
+        true => c.extras()?,
+        false => Vec::new(),
+    };
     let mut semicolon = None;
-    if c.eat("@") {
+    let version = if c.eat("@") {
         c.blanks();
         let start = c.pos;
         c.pos += c.rest().find(char::is_whitespace).unwrap_or(c.rest().len());
         if c.pos == start {
             return Err(c.expected("a URL after '@'"));
         }
+        let url = &text[start..c.pos];
         // A `;` right after the URL belongs to it.
         if !c.at_end() && !c.blanks() {
             return Err(c.expected("a blank after the URL"));
@@ -42,29 +73,31 @@ pub fn parse(text: &str) -> Result<Requirement<'_>, String> {
                 return Err(c.expected("';' and a marker after the URL, or the end"));
             }
         }
+        Version::Url(url)
     } else {
-        c.specifiers()?;
+        let specifiers = c.specifiers()?;
         if !c.at_end() {
             semicolon = Some(c.pos);
             if !c.eat(";") {
                 return Err(c.expected("',' and a version specifier, ';' and a marker, or the end"));
             }
         }
-    }
+        Version::Specifiers(specifiers)
+    };
     let marker = match semicolon {
         None => None,
-        Some(at) => {
-            c.marker(0)?;
+        Some(_) => {
+            let marker = c.marker(0)?;
             if !c.at_end() {
                 return Err(c.expected("'and', 'or' or the end of the marker"));
             }
-            Some(text[at + 1..].trim())
+            Some(marker)
         }
     };
-    let dependency = text[..semicolon.unwrap_or(text.len())].trim_end();
     Ok(Requirement {
         name,
-        dependency,
+        extras,
+        version,
         marker,
     })
 }
@@ -168,15 +201,19 @@ impl<'a> Cursor<'a> {
     }
 
     /// After `[`: `extra (, extra)* ]`, blanks anywhere.
-    fn extras(&mut self) -> Result<(), String> {
+    fn extras(&mut self) -> Result<Vec<&'a str>, String> {
         self.blanks();
-        if self.identifier().is_some() {
+        let mut extras = Vec::new();
+        if let Some(first) = self.identifier() {
+            extras.push(first);
             loop {
                 self.blanks();
                 if self.eat(",") {
                     self.blanks();
-                    self.identifier()
+                    let extra = self
+                        .identifier()
                         .ok_or_else(|| self.expected("an extra name after ','"))?;
+                    extras.push(extra);
                 } else if self.identifier().is_some() {
                     return Err("expected ',' between extra names".into());
                 } else {
@@ -188,17 +225,17 @@ impl<'a> Cursor<'a> {
             return Err(self.expected("']' after the extras"));
         }
         self.blanks();
-        Ok(())
+        Ok(extras)
     }
 
     /// The version part, bare or in parentheses; it may be empty.
-    fn specifiers(&mut self) -> Result<(), String> {
+    fn specifiers(&mut self) -> Result<Vec<&'a str>, String> {
         let parenthesized = self.eat("(");
         let end = self
             .rest()
             .find(|c| c == ';' || c == ')')
             .unwrap_or(self.rest().len());
-        let text = &self.rest()[..end];
+        let text: &'a str = &self.rest()[..end];
         // Unlike a bare specifier set, the grammar allows no empty item but
         // one trailing comma.
         let items: Vec<&str> = text.split(',').map(str::trim).collect();
@@ -208,6 +245,7 @@ impl<'a> Cursor<'a> {
             return Err(self.expected("a version specifier between commas"));
         }
         pep440::check_specifiers(text)?;
+        let specifiers = items.iter().copied().filter(|s| !s.is_empty()).collect();
         self.pos += end;
         if parenthesized {
             if !self.eat(")") {
@@ -215,60 +253,67 @@ impl<'a> Cursor<'a> {
             }
             self.blanks();
         }
-        Ok(())
+        Ok(specifiers)
     }
 
     /// `atom (and|or atom)*`.
-    fn marker(&mut self, depth: usize) -> Result<(), String> {
-        self.marker_atom(depth)?;
-        while self.keyword("and") || self.keyword("or") {
-            self.marker_atom(depth)?;
+    fn marker(&mut self, depth: usize) -> Result<Marker<'a>, String> {
+        let mut items = vec![(None, self.marker_atom(depth)?)];
+        loop {
+            let join = match () {
+                _ if self.keyword("and") => "and",
+                _ if self.keyword("or") => "or",
+                _ => break,
+            };
+            items.push((Some(join), self.marker_atom(depth)?));
         }
-        Ok(())
+        Ok(Marker::Group(items))
     }
 
-    fn marker_atom(&mut self, depth: usize) -> Result<(), String> {
+    fn marker_atom(&mut self, depth: usize) -> Result<Marker<'a>, String> {
         self.blanks();
-        if self.eat("(") {
+        let atom = if self.eat("(") {
             if depth >= MAX_DEPTH {
                 return Err(format!(
                     "the marker is nested more than {MAX_DEPTH} levels deep"
                 ));
             }
-            self.marker(depth + 1)?;
+            let group = self.marker(depth + 1)?;
             if !self.eat(")") {
                 return Err(self.expected("')' closing the marker group"));
             }
+            group
         } else {
-            self.marker_value()?;
+            let lhs = self.marker_value()?;
             self.blanks();
-            self.marker_operator()?;
+            let op = self.marker_operator()?;
             self.blanks();
-            self.marker_value()?;
-        }
+            let rhs = self.marker_value()?;
+            Marker::Compare { lhs, op, rhs }
+        };
         self.blanks();
-        Ok(())
+        Ok(atom)
     }
 
     /// A marker variable or a quoted string.
-    fn marker_value(&mut self) -> Result<(), String> {
-        let mut names: Vec<&str> = VARIABLES.to_vec();
+    fn marker_value(&mut self) -> Result<MarkerValue<'a>, String> {
+        let mut names: Vec<&'static str> = VARIABLES.to_vec();
         names.sort_by_key(|n| std::cmp::Reverse(n.len()));
-        if names.into_iter().any(|name| self.keyword(name)) {
-            return Ok(());
+        if let Some(name) = names.into_iter().find(|name| self.keyword(name)) {
+            return Ok(MarkerValue::Variable(name));
         }
         for quote in ['"', '\''] {
             if self.rest().starts_with(quote) {
                 let close = self.rest()[1..].find(quote).ok_or_else(|| {
                     self.expected(&format!("a closing {quote} for the marker string"))
                 })?;
-                let inner = &self.rest()[1..1 + close];
+                let inner: &'a str = &self.rest()[1..1 + close];
                 // packaging evaluates those as Python escapes; plain text is enough here.
                 if inner.contains(|c: char| c == '\\' || c.is_control()) {
                     return Err(self.expected("a marker string without '\\' or control characters"));
                 }
                 self.pos += close + 2;
-                return Ok(());
+                return Ok(MarkerValue::Quoted(inner));
             }
         }
         Err(self.expected(&format!(
@@ -277,18 +322,18 @@ impl<'a> Cursor<'a> {
         )))
     }
 
-    fn marker_operator(&mut self) -> Result<(), String> {
+    fn marker_operator(&mut self) -> Result<&'static str, String> {
         if self.keyword("in") {
-            return Ok(());
+            return Ok("in");
         }
         if self.keyword("not") {
             if !self.blanks() || !self.keyword("in") {
                 return Err(self.expected("' in' after 'not'"));
             }
-            return Ok(());
+            return Ok("not in");
         }
-        if MARKER_OPERATORS.iter().any(|op| self.eat(op)) {
-            return Ok(());
+        if let Some(op) = MARKER_OPERATORS.iter().find(|op| self.eat(op)) {
+            return Ok(op);
         }
         Err(self.expected("a marker operator (<=, <, !=, ==, >=, >, ~=, ===, in, not in)"))
     }
@@ -303,15 +348,32 @@ mod tests {
         let r = parse("foo[bar, baz] >=1.0, <2 ; python_version < '3.12' and os_name == \"nt\"")
             .unwrap();
         assert_eq!(r.name, "foo");
-        assert_eq!(r.dependency, "foo[bar, baz] >=1.0, <2");
+        assert_eq!(r.extras, ["bar", "baz"]);
+        assert_eq!(r.version, Version::Specifiers(vec![">=1.0", "<2"]));
+        let compare = |lhs, op, rhs| Marker::Compare {
+            lhs: MarkerValue::Variable(lhs),
+            op,
+            rhs: MarkerValue::Quoted(rhs),
+        };
         assert_eq!(
             r.marker,
-            Some("python_version < '3.12' and os_name == \"nt\"")
+            Some(Marker::Group(vec![
+                (None, compare("python_version", "<", "3.12")),
+                (Some("and"), compare("os_name", "==", "nt")),
+            ]))
         );
-        let r = parse("foo @ https://x.org/a;b.whl ; os_name == 'nt'").unwrap();
-        assert_eq!(r.dependency, "foo @ https://x.org/a;b.whl");
-        assert_eq!(r.marker, Some("os_name == 'nt'"));
-        assert_eq!(parse("foo (>=1)").unwrap().marker, None);
+        let r = parse("foo @ https://x.org/a;b.whl ; os.name not  in 'nt'").unwrap();
+        assert_eq!(r.version, Version::Url("https://x.org/a;b.whl"));
+        assert_eq!(
+            r.marker,
+            Some(Marker::Group(vec![(
+                None,
+                compare("os.name", "not in", "nt")
+            )]))
+        );
+        let r = parse("foo (>=1)").unwrap();
+        assert_eq!(r.version, Version::Specifiers(vec![">=1"]));
+        assert_eq!(r.marker, None);
     }
 
     /// The differential test against packaging (tests/test_metadata_validation.py)

@@ -10,7 +10,7 @@ mod sysconfigdata;
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::platform::Os;
 
@@ -19,7 +19,10 @@ pub use native::{resolve_native, resolve_native_cached};
 
 /// The `cross` section after inheritance, with paths made absolute against the
 /// file that set them. Fields left out are derived from the sysroot or prefix.
-#[derive(Debug, Clone, Default, Serialize)]
+/// Filled from the schema's `cross` options like the option structs of
+/// `config::model`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CrossSpec {
     pub os: Option<Os>,
     /// `cp`, `pp`, ...
@@ -42,8 +45,14 @@ pub struct CrossSpec {
     /// (CMAKE_CROSSCOMPILING_EMULATOR), e.g. `["qemu-aarch64", "-L", "/sysroot"]`.
     pub emulator: Option<Vec<String>>,
     /// Extra CMake cache entries automatic cross compilation needs
-    /// (e.g. CMAKE_OSX_ARCHITECTURES from ARCHFLAGS).
+    /// (e.g. CMAKE_OSX_ARCHITECTURES from ARCHFLAGS); not an option.
+    #[serde(skip_deserializing, serialize_with = "pairs_as_map")]
     pub cmake_options: Vec<(String, String)>,
+}
+
+/// `config --json` shows the cache entries as an object.
+fn pairs_as_map<S: serde::Serializer>(pairs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(pairs.iter().map(|(name, value)| (name, value)))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -148,7 +148,7 @@ struct TempFile {
 impl TempFile {
     fn create(dir: &Path, file_name: &str) -> Result<TempFile, Error> {
         crate::temp_files::sweep_stale(dir);
-        let path = crate::fs_atomic::temp_sibling(&dir.join(file_name));
+        let path = crate::temp_files::temp_sibling(&dir.join(file_name));
         // Registered before it exists, so no signal can leave it behind.
         let registration = crate::temp_files::register(&path);
         let file = OpenOptions::new()
