@@ -13,7 +13,7 @@ use crate::config::model::{Config, EditableMode};
 use crate::driver::Rebuild;
 use crate::editable::{self, Layout};
 use crate::fs_atomic;
-use crate::module_source::{self, ModuleSource};
+use crate::module_source::ModuleSource;
 use crate::python_target::PythonTarget;
 use crate::tags::TagOverrides;
 
@@ -142,7 +142,7 @@ impl<'a> Start<'a> {
                 config.pyproject.display()
             )));
         }
-        let source = module_source::find(config)?;
+        let source = config.module.source()?;
         editable::check(config, &source)?;
         Ok(Start {
             config,

@@ -213,8 +213,11 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
             message: format!("{what} cannot use editable mode 'wrapper'; use 'symlink' or 'hook'"),
         });
     }
-    let mode = editable.text("mode").unwrap_or_else(|| "symlink".into());
-    if mode != "symlink" && editable.bool("build_hook") == Some(true) {
+    if editable.build_hook && editable.mode != EditableMode::Symlink {
+        let mode = match editable.mode {
+            EditableMode::Wrapper => "wrapper",
+            _ => "hook",
+        };
         return Err(Error::Merge {
             key: "editable.build_hook".into(),
             message: format!(
