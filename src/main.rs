@@ -1,6 +1,7 @@
 //! `py-build-cmake`: the helper that CMake calls to resolve a py-build-cmake
 //! configuration, describe the target Python and pack wheels.
 
+mod bundle;
 mod cli;
 mod cmake_cache;
 mod cmake_output;
@@ -8,6 +9,7 @@ mod commands;
 mod config;
 mod cross_toolchain;
 mod driver;
+mod elf;
 #[cfg(test)]
 mod error_chain;
 mod fs_atomic;

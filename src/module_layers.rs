@@ -7,12 +7,13 @@ use std::path::Path;
 
 /// Lowest first. Modules of one layer may not use each other.
 const LAYERS: &[&[&str]] = &[
-    &["platform", "suggest"],
+    &["platform", "suggest", "elf"],
     &["python_target"],
     &["project"],
     &["metadata"],
     &["config"],
     &["tags"],
+    &["bundle"],
     &["wheel"],
 ];
 

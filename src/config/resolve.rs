@@ -663,6 +663,8 @@ fn wheel_options(w: &Finals) -> Result<WheelOptions, Error> {
         abi_tag: w.list("abi_tag"),
         platform_tag: w.list("platform_tag"),
         build_tag,
+        bundle_libs: w.bool("bundle_libs").unwrap_or(true),
+        bundle_exclude: w.list("bundle_exclude").unwrap_or_default(),
     })
 }
 

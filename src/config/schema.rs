@@ -294,6 +294,10 @@ const WHEEL: &[Opt] = &[
         "Override of the platform tag; 'guess' picks one for native builds (see cross.arch)."),
     Opt::new("build_tag", Kind::Str, Default::None,
         "Build number of the wheel; starts with a digit, no '-'."),
+    Opt::new("bundle_libs", Kind::Bool, Default::Bool(true),
+        "Copy the shared libraries the wheel's ELF files need, and the manylinux policy does not allow, into <dist>.libs/ (as auditwheel repair does)."),
+    Opt::new("bundle_exclude", list(false, false), Default::List(&[]),
+        "Libraries never bundled, by their DT_NEEDED name (e.g. libcuda.so.1)."),
 ];
 
 const STUBGEN: &[Opt] = &[

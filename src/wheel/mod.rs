@@ -10,6 +10,8 @@ mod zip;
 
 use std::path::{Path, PathBuf};
 
+use crate::bundle;
+use crate::elf;
 use crate::manylinux;
 use crate::metadata;
 use crate::project::{pep440, Project};
@@ -93,6 +95,10 @@ pub enum Error {
     Metadata(#[from] metadata::Error),
     #[error("while guessing the platform tag from the ELF files")]
     Manylinux(#[from] manylinux::Error),
+    #[error("while bundling the shared libraries the wheel needs")]
+    Bundle(#[from] bundle::Error),
+    #[error("while reading the bundled or edited ELF files")]
+    Elf(#[from] elf::Error),
 }
 
 /// Everything one pack needs.
@@ -109,6 +115,8 @@ pub struct PackRequest<'a> {
     /// What `guess` becomes when the wheel holds no ELF file: the target
     /// Python's platform tag.
     pub fallback_platform: Option<String>,
+    /// Bundle the shared libraries the ELF files need (None: leave them).
+    pub bundle: Option<bundle::Options>,
 }
 
 /// Packs the staged tree into `<out_dir>/<name>-<version>[-<build>]-<tags>.whl`
@@ -132,13 +140,35 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
         );
     }
 
+    let bundled = match &request.bundle {
+        Some(options) => {
+            let wheel_files: Vec<bundle::WheelFile<'_>> = files
+                .iter()
+                .map(|f| bundle::WheelFile {
+                    archive_path: &f.archive_path,
+                    source: &f.source,
+                })
+                .collect();
+            let libs_dir = format!("{dist}.libs");
+            bundle::bundle(&wheel_files, &libs_dir, &project.data_dir_name(), options)?
+        }
+        None => bundle::Outcome::default(),
+    };
+
     let mut tags = request.tags;
     if tags.needs_guess() {
-        let elf_candidates: Vec<(&str, &Path)> = files
-            .iter()
-            .map(|f| (f.archive_path.as_str(), f.source.as_path()))
-            .collect();
-        let guessed = match manylinux::guess(&elf_candidates)? {
+        let mut elfs = Vec::new();
+        for file in &files {
+            let facts = match bundled.edited.get(&file.archive_path) {
+                Some(bytes) => elf::parse(&file.archive_path, &file.source, bytes)?,
+                None => elf::read(&file.archive_path, &file.source)?,
+            };
+            elfs.extend(facts);
+        }
+        for (archive_path, bytes) in &bundled.added {
+            elfs.extend(elf::parse(archive_path, Path::new(archive_path), bytes)?);
+        }
+        let guessed = match manylinux::guess(&elfs)? {
             Some(tags) => tags,
             None => vec![request
                 .fallback_platform
@@ -149,8 +179,20 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
     }
 
     let mut writer = WheelWriter::new(dist_info.clone());
+    let mut bundled = bundled;
     for file in &files {
-        writer.add_file(&file.archive_path, &file.source, file.size, file.executable)?;
+        match bundled.edited.remove(&file.archive_path) {
+            Some(bytes) => {
+                writer.add_bytes_with_mode(&file.archive_path, bytes, file.executable)?
+            }
+            None => {
+                writer.add_file(&file.archive_path, &file.source, file.size, file.executable)?
+            }
+        }
+    }
+    // Shared libraries keep the mode CMake installs them with.
+    for (archive_path, bytes) in bundled.added {
+        writer.add_bytes_with_mode(&archive_path, bytes, true)?;
     }
     for (relative, entry) in dist_info_entries(project)? {
         let target = format!("{dist_info}/{relative}");

@@ -156,6 +156,22 @@ impl WheelWriter {
     }
 }
 
+impl WheelWriter {
+    /// `add_bytes` for bytes that replace a file, keeping its executable bit.
+    pub fn add_bytes_with_mode(
+        &mut self,
+        target: &str,
+        data: Vec<u8>,
+        executable: bool,
+    ) -> Result<(), Error> {
+        let input = Input {
+            size: data.len() as u64,
+            source: Source::Bytes(data),
+        };
+        self.add(target, input, executable)
+    }
+}
+
 impl ModuleWriter for WheelWriter {
     fn add_file(
         &mut self,
@@ -172,11 +188,7 @@ impl ModuleWriter for WheelWriter {
     }
 
     fn add_bytes(&mut self, target: &str, data: Vec<u8>) -> Result<(), Error> {
-        let input = Input {
-            size: data.len() as u64,
-            source: Source::Bytes(data),
-        };
-        self.add(target, input, false)
+        self.add_bytes_with_mode(target, data, false)
     }
 }
 
