@@ -173,9 +173,15 @@ set(inputs_list "${work_dir}/wheel.inputs")
 execute_process(
   COMMAND ${env_prefix} "${PBC_HELPER}" wheel ${PBC_HELPER_ARGS} --staging "${PBC_STAGING_DIR}"
           --out-dir "${PBC_OUTPUT_DIR}" --inputs-list "${inputs_list}" ${python_args}
+          ${PBC_BUNDLE_ARGS}
   RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE error)
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "PyBuildCmake: packing the wheel failed:\n${error}")
+endif()
+string(STRIP "${error}" error)
+if(NOT error STREQUAL "")
+  # Warnings, and the libraries left out of the bundle (bundle_exclude).
+  message(STATUS "${error}")
 endif()
 # The files the metadata came from: pyproject.toml, override files, readme,
 # license files, the module a dynamic version is read from.
