@@ -36,14 +36,14 @@ pub enum Error {
         searched: String,
     },
     #[error(
-        "{file} needs {lib}, which is bundled into {libs_dir}/, but it is installed \
-         outside site-packages, where no $ORIGIN-relative path reaches {libs_dir}/; \
-         install it into the package, or list {lib} in wheel.bundle_exclude"
+        "{file} needs {lib} from {dir}/ in the wheel, but it is installed outside \
+         site-packages, where no $ORIGIN-relative path reaches {dir}/; install it into \
+         the package, or list {lib} in wheel.bundle_exclude"
     )]
     OutsidePackage {
         file: String,
         lib: String,
-        libs_dir: String,
+        dir: String,
     },
     #[error("cannot read {path}")]
     Io {
@@ -108,8 +108,13 @@ pub fn bundle(
     let mut staged = Vec::new();
     for file in files {
         let installed = installed_path(file.archive_path, data_dir);
-        let Some(mut facts) = elf::read(file.archive_path, file.source)? else {
-            continue;
+        let mut facts = match elf::read(file.archive_path, file.source) {
+            Ok(Some(facts)) => facts,
+            // Data that merely looks like ELF is never loaded: nothing to bundle for.
+            Ok(None) | Err(elf::Error::Parse { .. } | elf::Error::UnknownMachine { .. }) => {
+                continue
+            }
+            Err(error) => return Err(error.into()),
         };
         // external_libs resolves $ORIGIN against where the file is installed.
         if let Some(path) = &installed {
@@ -144,12 +149,28 @@ pub fn bundle(
         listed
     };
 
+    // A needed library the wheel holds but the file's search path misses
+    // (e.g. installed into lib/ beside the package): by installed path.
+    let staged_by_name: BTreeMap<&str, &str> = staged
+        .iter()
+        .filter_map(|s| s.installed.as_deref())
+        .map(|path| (path.rsplit('/').next().unwrap_or(path), path))
+        .collect();
+    // (library, its site-packages-relative dir) each staged file must also reach.
+    let mut reach: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
+
     // Libraries to bundle, by DT_NEEDED name, found breadth first.
     let mut found: BTreeMap<String, Found> = BTreeMap::new();
     let mut queue: VecDeque<(String, Vec<String>, PathBuf, String)> = VecDeque::new();
-    for s in &staged {
+    for (index, s) in staged.iter().enumerate() {
         for lib in manylinux::external_libs(&s.facts, &in_wheel) {
             if leave(lib) || excluded(lib, &s.facts.archive_path) {
+                continue;
+            }
+            if let Some(path) = staged_by_name.get(lib) {
+                let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+                let entry = (lib.to_string(), dir.to_string());
+                reach.entry(index).or_default().push(entry);
                 continue;
             }
             let origin = s.file.source.parent().unwrap_or(Path::new("/"));
@@ -202,7 +223,7 @@ pub fn bundle(
             },
         );
     }
-    if found.is_empty() {
+    if found.is_empty() && reach.is_empty() {
         return Ok(Outcome::default());
     }
 
@@ -211,21 +232,29 @@ pub fn bundle(
         .map(|(lib, f)| (lib.clone(), f.new_name.clone()))
         .collect();
     let mut outcome = Outcome::default();
-    for s in &staged {
-        let needs: Vec<&String> = s
+    for (index, s) in staged.iter().enumerate() {
+        let mut needs: Vec<(&str, &str)> = s
             .facts
             .needed
             .iter()
             .filter(|lib| renames.contains_key(*lib))
+            .map(|lib| (lib.as_str(), libs_dir))
             .collect();
-        if needs.is_empty() {
+        needs.extend(
+            reach
+                .get(&index)
+                .into_iter()
+                .flatten()
+                .map(|(lib, dir)| (lib.as_str(), dir.as_str())),
+        );
+        let Some(&(first_lib, first_dir)) = needs.first() else {
             continue;
-        }
+        };
         let Some(installed) = &s.installed else {
             return Err(Error::OutsidePackage {
                 file: s.file.archive_path.to_string(),
-                lib: needs[0].clone(),
-                libs_dir: libs_dir.to_string(),
+                lib: first_lib.to_string(),
+                dir: first_dir.to_string(),
             });
         };
         let mut path: Vec<String> = s
@@ -235,9 +264,11 @@ pub fn bundle(
             .filter(|p| p.starts_with("$ORIGIN") || p.starts_with("${ORIGIN}"))
             .cloned()
             .collect();
-        let to_libs = origin_relative(installed, libs_dir);
-        if !path.contains(&to_libs) {
-            path.push(to_libs);
+        for (_, dir) in needs {
+            let entry = origin_relative(installed, dir);
+            if !path.contains(&entry) {
+                path.push(entry);
+            }
         }
         let edit = Edit {
             replace_needed: renames_of(&s.facts.needed, &renames),
@@ -304,14 +335,22 @@ fn installed_path(archive_path: &str, data_dir: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// `$ORIGIN/<relative path from the dir of installed to libs_dir>`.
-fn origin_relative(installed: &str, libs_dir: &str) -> String {
-    let depth = installed.matches('/').count();
+/// `$ORIGIN/<relative path from the dir of installed to dir>`, both
+/// relative to site-packages.
+fn origin_relative(installed: &str, dir: &str) -> String {
+    let from: Vec<&str> = installed.split('/').collect();
+    let from = &from[..from.len() - 1];
+    let to: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
     let mut path = "$ORIGIN".to_string();
-    for _ in 0..depth {
+    for _ in common..from.len() {
         path.push_str("/..");
     }
-    format!("{path}/{libs_dir}")
+    for part in &to[common..] {
+        path.push('/');
+        path.push_str(part);
+    }
+    path
 }
 
 /// auditwheel's naming: the first 8 hex digits of the sha256 of the bytes,
@@ -576,6 +615,8 @@ mod tests {
             "$ORIGIN/../../p.libs"
         );
         assert_eq!(origin_relative("top.so", "p.libs"), "$ORIGIN/p.libs");
+        assert_eq!(origin_relative("a/b/c.so", "a/lib"), "$ORIGIN/../lib");
+        assert_eq!(origin_relative("a/c.so", "a"), "$ORIGIN");
     }
 
     #[test]
