@@ -10,7 +10,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
-#[error("cannot rewrite the dynamic section of {path}")]
+#[error(
+    "cannot rewrite the dynamic section of {path}; if it has no RUNPATH, link it with one \
+     (e.g. -Wl,-rpath,'$ORIGIN') so that the section has room for it"
+)]
 pub struct Error {
     path: PathBuf,
     #[source]
