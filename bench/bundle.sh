@@ -9,17 +9,9 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 reps="${1:-5}"
-"$root/tests/venv.sh"
-export PATH="$root/.venv/opt/bin:$root/.venv/bin:$PATH"
-venv="$root/bench/.venv"
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv"
-fi
-"$venv/bin/python" -m pip install --quiet -r "$root/bench/requirements.txt"
-
-echo "bench: building the helper (cargo build --release, not timed)"
-(cd "$root" && cargo build --release --quiet)
-helper="${CARGO_TARGET_DIR:-$root/target}/release/py-build-cmake"
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+bench_tools
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -34,8 +26,6 @@ project="$work/src/extension"
 staging="$work/build/extension-prefix/src/extension-build/py-build-cmake/wheel/staging"
 prefix="$work/build/greet-prefix"
 unbundled="$(ls "$project"/dist/*.whl)"
-# shellcheck source=bench/lib.sh
-source "$root/bench/lib.sh"
 
 pack() {
     rm -rf "$work/out-$1"
