@@ -96,24 +96,35 @@ def test_bundle_libs_off_leaves_the_wheel_as_before(tmp_path):
         assert zf.read(f"bundled_lib/{staged.name}") == staged.read_bytes()
 
 
-def test_helper_reports_exclusions_and_names_a_missing_library(tmp_path):
+def test_helper_switches_exclusions_and_a_missing_library(tmp_path):
     _, build = build_example(tmp_path)
     ext_build = build / "extension-prefix" / "src" / "extension-build"
     staging = ext_build / "py-build-cmake" / "wheel" / "staging"
     project = tmp_path / "bundled-lib" / "bundled-lib" / "extension"
+    prefix = build / "greet-prefix"
     base = [cs.helper(), "wheel", "--project", project, "--staging", staging,
-            "--python", cs.python_exe()]
+            "--python", cs.python_exe(), "--bundle-prefix", prefix]
 
-    excluded = cs.run([*base, "--out-dir", tmp_path / "excluded",
-                       "--bundle-exclude", "libgreet.so.1"])
-    lines = [l for l in excluded.stdout.splitlines() if "libgreet.so.1" in l]
-    assert len(lines) == 1 and "bundle_exclude" in lines[0], excluded.stdout
-    assert not libs_in(cs.only_wheel(tmp_path / "excluded"), "bundled_lib_example")
+    def wheel(name: str, *args: str) -> tuple[Path, str]:
+        out = cs.run([*base, "--out-dir", tmp_path / name, *args]).stdout
+        return cs.only_wheel(tmp_path / name), out
 
-    shutil.rmtree(build / "greet-prefix")
+    bundled, _ = wheel("bundled")
+    assert libs_in(bundled, "bundled_lib_example")
+    for name, args in [("flag", ["--no-bundle-libs"]), ("config", ["-o", "wheel.bundle_libs=false"])]:
+        assert not libs_in(wheel(name, *args)[0], "bundled_lib_example"), name
+
+    for name, args in [("excluded", ["--bundle-exclude", "libgreet.so.1"]),
+                       ("excluded-config", ["-o", 'wheel.bundle_exclude=["libgreet.so.1"]'])]:
+        unbundled, out = wheel(name, *args)
+        lines = [l for l in out.splitlines() if "libgreet.so.1" in l]
+        assert len(lines) == 1 and "bundle_exclude" in lines[0], out
+        assert not libs_in(unbundled, "bundled_lib_example")
+
+    shutil.rmtree(prefix)
     missing = cs.run([*base, "--out-dir", tmp_path / "missing"], check=False)
     assert missing.returncode != 0
-    for part in ["libgreet.so.1", "bundled_lib/_core", "/usr/lib", "bundle_exclude"]:
+    for part in ["libgreet.so.1", "bundled_lib/_core", f"{prefix}/lib", "/usr/lib", "bundle_exclude"]:
         assert part in missing.stdout, missing.stdout
     assert not (tmp_path / "missing").exists() or not cs.wheels(tmp_path / "missing")
 
