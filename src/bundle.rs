@@ -136,7 +136,10 @@ pub fn bundle(
         .filter_map(|s| s.installed.as_deref())
         .collect();
 
-    let leave = |lib: &str| elf::is_loader(lib) || allowed.contains(lib);
+    // The interpreter provides libpython; a second copy would be a second
+    // interpreter (auditwheel never bundles it either).
+    let leave =
+        |lib: &str| elf::is_loader(lib) || allowed.contains(lib) || lib.starts_with("libpython");
     let mut reported = BTreeSet::new();
     let mut excluded = |lib: &str, needed_by: &str| {
         let listed = options.exclude.iter().any(|e| e == lib);
@@ -577,6 +580,27 @@ mod tests {
         let (staging, _prefix) = project(dir.path());
         let options = Options {
             exclude: vec!["libfoo.so.1".into()],
+            ..Options::default()
+        };
+        let outcome = run(&staging, &options).unwrap();
+        assert!(outcome.added.is_empty() && outcome.edited.is_empty());
+
+        // libpython comes with the interpreter.
+        let lib = dir.path().join("py/lib");
+        cc(
+            dir.path(),
+            "int py(void) { return 1; }",
+            &lib.join("libpython3.99.so.1.0"),
+            &["-Wl,-soname,libpython3.99.so.1.0"],
+        );
+        cc(
+            dir.path(),
+            "int py(void); int ext(void) { return py(); }",
+            &staging.join("pkg/_ext.so"),
+            &[lib.join("libpython3.99.so.1.0").to_str().unwrap()],
+        );
+        let options = Options {
+            prefixes: vec![dir.path().join("py")],
             ..Options::default()
         };
         let outcome = run(&staging, &options).unwrap();
