@@ -111,6 +111,8 @@ def test_helper_switches_exclusions_and_a_missing_library(tmp_path):
 
     bundled, _ = wheel("bundled")
     assert libs_in(bundled, "bundled_lib_example")
+    again, _ = wheel("bundled-again")
+    assert again.read_bytes() == bundled.read_bytes(), "bundling is not reproducible"
     for name, args in [("flag", ["--no-bundle-libs"]), ("config", ["-o", "wheel.bundle_libs=false"])]:
         assert not libs_in(wheel(name, *args)[0], "bundled_lib_example"), name
 
