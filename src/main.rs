@@ -2,6 +2,7 @@
 //! configuration, describe the target Python and pack wheels.
 
 mod archive;
+mod bundle;
 mod cli;
 mod cmake_cache;
 mod cmake_output;
@@ -9,6 +10,7 @@ mod commands;
 mod config;
 mod cross_toolchain;
 mod driver;
+mod elf;
 #[cfg(test)]
 mod error_chain;
 mod fs_atomic;
