@@ -1,6 +1,23 @@
-# Shared by bench/native.sh and bench/frontdoor.sh (source it): the same
+# Shared by the benches (source it after setting $root): the tools, the same
 # examples/c-extension sources laid out for ours, scikit-build-core and
 # py-build-cmake 0.5.1, and the timing helpers.
+
+# CMake and Ninja from the project venv on PATH (the real binaries, no
+# launchers), bench/requirements.txt in a venv of its own, $venv (PyPI's
+# py-build-cmake also installs a `py-build-cmake` command, which must not
+# shadow this helper), and the release helper, $helper.
+bench_tools() {
+    "$root/tests/venv.sh"
+    export PATH="$root/.venv/opt/bin:$PATH"
+    venv="$root/bench/.venv"
+    if [ ! -x "$venv/bin/python" ]; then
+        python3 -m venv "$venv"
+    fi
+    "$venv/bin/python" -m pip install --quiet -r "$root/bench/requirements.txt"
+    echo "bench: building the helper (cargo build --release, not timed)"
+    (cd "$root" && cargo build --release --quiet)
+    helper="${CARGO_TARGET_DIR:-$root/target}/release/py-build-cmake"
+}
 
 # Copies the sources into one dir per backend: $1 ours, $2 scikit-build-core,
 # $3 py-build-cmake (PyPI). The others get a CMakeLists.txt of their own (no

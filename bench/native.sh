@@ -11,20 +11,9 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 reps="${1:-3}"
-# CMake and Ninja from the project venv (the real binaries, no launchers),
-# the PEP 517 backends in a venv of their own (PyPI's py-build-cmake also
-# installs a `py-build-cmake` command, which must not shadow this helper).
-"$root/tests/venv.sh"
-export PATH="$root/.venv/opt/bin:$PATH"
-venv="$root/bench/.venv"
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv"
-fi
-"$venv/bin/python" -m pip install --quiet -r "$root/bench/requirements.txt"
-
-echo "bench: building the helper (cargo build --release, not timed)"
-(cd "$root" && cargo build --release --quiet)
-helper="${CARGO_TARGET_DIR:-$root/target}/release/py-build-cmake"
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+bench_tools
 python="$venv/bin/python"
 
 work="$(mktemp -d)"
@@ -32,8 +21,6 @@ trap 'rm -rf "$work"' EXIT
 ours="$work/ours"
 skb="$work/scikit-build-core"
 pbc="$work/py-build-cmake-pypi"
-# shellcheck source=bench/lib.sh
-source "$root/bench/lib.sh"
 bench_variants "$ours" "$skb" "$pbc"
 
 ours_cold() {

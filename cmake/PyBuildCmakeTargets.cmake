@@ -41,9 +41,34 @@ function(_py_build_cmake_depend_on_all)
   endforeach()
 endfunction()
 
+# The helper's bundling arguments: the function's BUNDLE_LIBS / BUNDLE_EXCLUDE
+# (ARG_* of the caller) and where CMake found libraries: the prefixes, the
+# library path and, when cross compiling, the target's roots.
+macro(_py_build_cmake_bundle_args out)
+  set(${out} "")
+  if(DEFINED ARG_BUNDLE_LIBS AND NOT ARG_BUNDLE_LIBS)
+    list(APPEND ${out} --no-bundle-libs)
+  endif()
+  foreach(_pbc_item IN LISTS ARG_BUNDLE_EXCLUDE)
+    list(APPEND ${out} --bundle-exclude "${_pbc_item}")
+  endforeach()
+  foreach(_pbc_item IN LISTS CMAKE_PREFIX_PATH)
+    list(APPEND ${out} --bundle-prefix "${_pbc_item}")
+  endforeach()
+  foreach(_pbc_item IN LISTS CMAKE_LIBRARY_PATH)
+    list(APPEND ${out} --bundle-search-dir "${_pbc_item}")
+  endforeach()
+  if(CMAKE_CROSSCOMPILING)
+    foreach(_pbc_item IN LISTS CMAKE_SYSROOT CMAKE_FIND_ROOT_PATH)
+      list(APPEND ${out} --bundle-sysroot "${_pbc_item}")
+    endforeach()
+  endif()
+endmacro()
+
 # py_build_cmake_add_wheel([TARGET name] [EDITABLE_TARGET name]
 #                          [COMPONENTS comp...] [CONFIGS cfg...]
-#                          [OUTPUT_DIR dir] [PROJECT_DIR dir])
+#                          [OUTPUT_DIR dir] [PROJECT_DIR dir]
+#                          [BUNDLE_LIBS ON|OFF] [BUNDLE_EXCLUDE lib...])
 # Adds a target (default `wheel`) that builds everything, installs the
 # install components (default tool.py-build-cmake.cmake.install_components;
 # "" is the default component) of the configurations CONFIGS (default
@@ -54,16 +79,19 @@ endfunction()
 # PROJECT_DIR (relative to the project directory) makes it a second
 # distribution: the wheel of the component project there (its pyproject.toml
 # has [project], main_project and component), holding only COMPONENTS.
+# BUNDLE_LIBS OFF leaves the shared libraries the wheel needs out of it
+# (default: wheel.bundle_libs); BUNDLE_EXCLUDE names libraries never bundled.
 # Unless cross-compiling or PROJECT_DIR is given, it also adds a target
 # (EDITABLE_TARGET, default `editable` for `wheel`, else <name>_editable)
 # that builds everything and installs the project editable into the target
 # Python's environment with pip ([tool.py-build-cmake.editable]).
 function(py_build_cmake_add_wheel)
-  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "TARGET;EDITABLE_TARGET;OUTPUT_DIR;PROJECT_DIR" "COMPONENTS;CONFIGS")
+  cmake_parse_arguments(PARSE_ARGV 0 ARG ""
+    "TARGET;EDITABLE_TARGET;OUTPUT_DIR;PROJECT_DIR;BUNDLE_LIBS" "COMPONENTS;CONFIGS;BUNDLE_EXCLUDE")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "py_build_cmake_add_wheel: unknown arguments "
       "'${ARG_UNPARSED_ARGUMENTS}'; it takes TARGET, EDITABLE_TARGET, COMPONENTS, CONFIGS, "
-      "OUTPUT_DIR and PROJECT_DIR")
+      "OUTPUT_DIR, PROJECT_DIR, BUNDLE_LIBS and BUNDLE_EXCLUDE")
   endif()
   if(NOT DEFINED PY_BUILD_CMAKE_HELPER)
     message(FATAL_ERROR "py_build_cmake_add_wheel: call find_package(PyBuildCmake) first")
@@ -176,6 +204,8 @@ function(py_build_cmake_add_wheel)
   if(stubgen)
     list(APPEND command --stubgen)
   endif()
+  _py_build_cmake_bundle_args(bundle_args)
+  list(APPEND command ${bundle_args})
   if(PY_BUILD_CMAKE_PYTHON_INTERPRETER)
     list(APPEND command --python "${PY_BUILD_CMAKE_PYTHON_INTERPRETER}")
   endif()

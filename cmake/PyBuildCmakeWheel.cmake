@@ -35,11 +35,15 @@ endif()
 
 execute_process(COMMAND ${command}
   RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE error)
-string(STRIP "${output}" output)
-string(REPLACE "py-build-cmake: " "PyBuildCmake: " output "${output}")
-if(output)
-  message(STATUS "${output}")
-endif()
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "PyBuildCmake: ${error}")
 endif()
+# What it did, and on success its warnings (e.g. the libraries left out of
+# the bundle by bundle_exclude).
+foreach(text IN ITEMS "${output}" "${error}")
+  string(STRIP "${text}" text)
+  string(REPLACE "py-build-cmake: " "PyBuildCmake: " text "${text}")
+  if(text)
+    message(STATUS "${text}")
+  endif()
+endforeach()

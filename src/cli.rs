@@ -154,6 +154,29 @@ pub struct WheelArgs {
     /// for a build tool's dependency list.
     #[arg(long)]
     pub inputs_list: Option<PathBuf>,
+    #[command(flatten)]
+    pub bundle: BundleArgs,
+}
+
+/// How the wheel step bundles shared libraries (wheel.bundle_libs).
+#[derive(Debug, Clone, Default, Args)]
+pub struct BundleArgs {
+    /// Leave the shared libraries the ELF files need out of the wheel
+    /// (overrides wheel.bundle_libs).
+    #[arg(long)]
+    pub no_bundle_libs: bool,
+    /// A library never bundled, by its DT_NEEDED name (adds to wheel.bundle_exclude).
+    #[arg(long, value_name = "NAME")]
+    pub bundle_exclude: Vec<String>,
+    /// A directory searched for libraries to bundle, after the files' own RPATH/RUNPATH.
+    #[arg(long, value_name = "DIR")]
+    pub bundle_search_dir: Vec<PathBuf>,
+    /// A prefix (as in CMAKE_PREFIX_PATH) whose lib dirs are searched next.
+    #[arg(long, value_name = "DIR")]
+    pub bundle_prefix: Vec<PathBuf>,
+    /// The target's system root: its lib dirs replace the build machine's.
+    #[arg(long, value_name = "DIR")]
+    pub bundle_sysroot: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -375,6 +398,8 @@ pub struct WheelStepArgs {
     /// Receives `<stamp>: <every file the wheel came from>`.
     #[arg(long)]
     pub depfile: PathBuf,
+    #[command(flatten)]
+    pub bundle: BundleArgs,
 }
 
 /// The configurations x components install loop over a built CMake tree

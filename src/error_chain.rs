@@ -102,7 +102,13 @@ mod tests {
             context: "while packing the wheel".into(),
             source: io_error(),
         });
-        assert_each_cause_once(&Error::Manylinux(crate::manylinux::Error::Io {
+        assert_each_cause_once(&Error::Manylinux(crate::manylinux::Error::Elf(
+            crate::elf::Error::Io {
+                path: path(),
+                source: io_error(),
+            },
+        )));
+        assert_each_cause_once(&Error::Bundle(crate::bundle::Error::Io {
             path: path(),
             source: io_error(),
         }));

@@ -2,6 +2,7 @@
 //! configuration, describe the target Python and pack wheels.
 
 mod archive;
+mod bundle;
 mod cli;
 mod cmake_cache;
 mod cmake_output;
@@ -10,6 +11,7 @@ mod config;
 mod cross_toolchain;
 mod driver;
 mod editable;
+mod elf;
 #[cfg(test)]
 mod error_chain;
 mod fs_atomic;

@@ -4,28 +4,17 @@
 //! cross-compiled wheels are tagged from what they really need.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
-use std::io::Read;
-use std::path::{Path, PathBuf};
 
-use goblin::elf::header;
-use goblin::elf::Elf;
 use serde::Deserialize;
+
+use crate::elf::{is_loader, ElfFacts};
 
 const POLICY_JSON: &str = include_str!("../data/manylinux-policy.json");
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read {path}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{path} looks like an ELF file but cannot be parsed: {reason}")]
-    Parse { path: PathBuf, reason: String },
-    #[error("{path} is for ELF machine {machine}, which has no Linux platform tag known here; pass --platform-tag")]
-    UnknownMachine { path: PathBuf, machine: u16 },
+    #[error(transparent)]
+    Elf(#[from] crate::elf::Error),
     #[error("the wheel mixes architectures: {first} is {first_arch} but {other} is {other_arch}")]
     MixedArchitectures {
         first: String,
@@ -49,105 +38,6 @@ struct Policy {
     blacklist: BTreeMap<String, BTreeSet<String>>,
 }
 
-/// What the policy check needs from one ELF file.
-#[derive(Debug)]
-struct ElfFacts {
-    archive_path: String,
-    arch: &'static str,
-    needed: Vec<String>,
-    /// (library, version name) pairs from the GNU version needs.
-    versions: Vec<(String, String)>,
-    undefined: BTreeSet<String>,
-    /// DT_RUNPATH, else DT_RPATH, split at `:`.
-    search_path: Vec<String>,
-}
-
-/// The dynamic loader is never an external library (auditwheel's rule).
-fn is_loader(lib: &str) -> bool {
-    lib.starts_with("ld-linux") || lib == "ld64.so.1" || lib == "ld64.so.2"
-}
-
-fn arch_name(elf: &Elf<'_>) -> Option<&'static str> {
-    let machine = elf.header.e_machine;
-    Some(match machine {
-        header::EM_X86_64 if elf.is_64 => "x86_64",
-        header::EM_386 => "i686",
-        header::EM_AARCH64 => "aarch64",
-        header::EM_ARM => "armv7l",
-        header::EM_PPC64 if elf.little_endian => "ppc64le",
-        header::EM_PPC64 => "ppc64",
-        header::EM_S390 if elf.is_64 => "s390x",
-        header::EM_RISCV if elf.is_64 => "riscv64",
-        258 if elf.is_64 => "loongarch64", // EM_LOONGARCH
-        _ => return None,
-    })
-}
-
-/// Reads `path` when it is an ELF shared object or executable.
-fn read_elf(archive_path: &str, path: &Path) -> Result<Option<ElfFacts>, Error> {
-    let io_err = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut file = File::open(path).map_err(io_err)?;
-    let mut magic = [0u8; 4];
-    if file.read(&mut magic).map_err(io_err)? < 4 || &magic != b"\x7fELF" {
-        return Ok(None);
-    }
-    let bytes = std::fs::read(path).map_err(io_err)?;
-    let elf = Elf::parse(&bytes).map_err(|e| Error::Parse {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    if elf.header.e_type == header::ET_REL {
-        return Ok(None);
-    }
-    let arch = arch_name(&elf).ok_or(Error::UnknownMachine {
-        path: path.to_path_buf(),
-        machine: elf.header.e_machine,
-    })?;
-    let mut versions = Vec::new();
-    if let Some(verneed) = &elf.verneed {
-        for need in verneed.iter() {
-            let Some(lib) = elf.dynstrtab.get_at(need.vn_file) else {
-                continue;
-            };
-            if is_loader(lib) {
-                continue;
-            }
-            for aux in need.iter() {
-                if let Some(name) = elf.dynstrtab.get_at(aux.vna_name) {
-                    versions.push((lib.to_string(), name.to_string()));
-                }
-            }
-        }
-    }
-    let undefined = elf
-        .dynsyms
-        .iter()
-        .filter(|s| s.st_shndx == 0 && s.st_name != 0)
-        .filter_map(|s| elf.dynstrtab.get_at(s.st_name))
-        .map(str::to_string)
-        .collect();
-    let paths = if elf.runpaths.is_empty() {
-        &elf.rpaths
-    } else {
-        &elf.runpaths
-    };
-    Ok(Some(ElfFacts {
-        archive_path: archive_path.to_string(),
-        arch,
-        needed: elf.libraries.iter().map(|l| l.to_string()).collect(),
-        versions,
-        undefined,
-        search_path: paths
-            .iter()
-            .flat_map(|p| p.split(':'))
-            .map(str::to_string)
-            .collect(),
-    }))
-}
-
 /// Joins `dir` and `rel` inside the archive, resolving `.` and `..`.
 fn archive_join(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
@@ -165,7 +55,7 @@ fn archive_join(dir: &str, rel: &str) -> Option<String> {
 
 /// The needed libraries of `elf` that the wheel does not provide through an
 /// `$ORIGIN`-relative search path.
-fn external_libs<'a>(elf: &'a ElfFacts, in_wheel: &BTreeSet<&str>) -> Vec<&'a str> {
+pub fn external_libs<'a>(elf: &'a ElfFacts, in_wheel: &BTreeSet<&str>) -> Vec<&'a str> {
     let origin = elf.archive_path.rsplit_once('/').map_or("", |(d, _)| d);
     let dirs: Vec<String> = elf
         .search_path
@@ -190,17 +80,21 @@ fn external_libs<'a>(elf: &'a ElfFacts, in_wheel: &BTreeSet<&str>) -> Vec<&'a st
 }
 
 fn satisfies(policy: &Policy, arch: &str, elfs: &[ElfFacts], in_wheel: &BTreeSet<&str>) -> bool {
+    symbols_allowed(policy, arch, elfs)
+        && elfs.iter().all(|elf| {
+            external_libs(elf, in_wheel)
+                .iter()
+                .all(|lib| policy.lib_whitelist.contains(*lib))
+        })
+}
+
+/// Whether `policy` allows every symbol version and blacklisted symbol the
+/// files use (the library whitelist aside).
+fn symbols_allowed(policy: &Policy, arch: &str, elfs: &[ElfFacts]) -> bool {
     let Some(allowed) = policy.symbol_versions.get(arch) else {
         return false;
     };
     for elf in elfs {
-        let external = external_libs(elf, in_wheel);
-        if external
-            .iter()
-            .any(|lib| !policy.lib_whitelist.contains(*lib))
-        {
-            return false;
-        }
         for lib in &elf.needed {
             if let Some(banned) = policy.blacklist.get(lib) {
                 if banned.contains("*") || banned.iter().any(|s| elf.undefined.contains(s)) {
@@ -221,31 +115,38 @@ fn satisfies(policy: &Policy, arch: &str, elfs: &[ElfFacts], in_wheel: &BTreeSet
     true
 }
 
-/// The platform tags for the ELF files among `files` (archive path, file on
-/// disk): the best manylinux policy they satisfy, with its aliases, else
-/// `linux_<arch>`. `None` when there is no ELF file.
-pub fn guess(files: &[(&str, &Path)]) -> Result<Option<Vec<String>>, Error> {
-    let mut elfs = Vec::new();
-    for (archive_path, path) in files {
-        if let Some(facts) = read_elf(archive_path, path)? {
-            elfs.push(facts);
-        }
-    }
+/// The manylinux policies, best (highest priority) first, without `linux`.
+fn policies() -> Result<Vec<Policy>, Error> {
+    let mut policies: Vec<Policy> =
+        serde_json::from_str(POLICY_JSON).map_err(|e| Error::Policy(e.to_string()))?;
+    policies.retain(|p| p.priority > 0);
+    policies.sort_by_key(|p| std::cmp::Reverse(p.priority));
+    Ok(policies)
+}
+
+/// The one architecture of `elfs` (None when there are none).
+fn common_arch(elfs: &[ElfFacts]) -> Result<Option<&'static str>, Error> {
     let Some(first) = elfs.first() else {
         return Ok(None);
     };
-    let arch = first.arch;
-    if let Some(other) = elfs.iter().find(|e| e.arch != arch) {
+    if let Some(other) = elfs.iter().find(|e| e.arch != first.arch) {
         return Err(Error::MixedArchitectures {
             first: first.archive_path.clone(),
-            first_arch: arch.to_string(),
+            first_arch: first.arch.to_string(),
             other: other.archive_path.clone(),
             other_arch: other.arch.to_string(),
         });
     }
-    let mut policies: Vec<Policy> =
-        serde_json::from_str(POLICY_JSON).map_err(|e| Error::Policy(e.to_string()))?;
-    policies.sort_by_key(|p| std::cmp::Reverse(p.priority));
+    Ok(Some(first.arch))
+}
+
+/// The platform tags for `elfs` (the wheel's ELF files): the best manylinux
+/// policy they satisfy, with its aliases, else `linux_<arch>`. `None` when
+/// there is no ELF file.
+pub fn guess(elfs: &[ElfFacts]) -> Result<Option<Vec<String>>, Error> {
+    let Some(arch) = common_arch(elfs)? else {
+        return Ok(None);
+    };
     // Python 2 era ABI breakers: auditwheel gives these the plain linux tag.
     let old_abi = elfs.iter().any(|e| {
         e.undefined
@@ -253,10 +154,11 @@ pub fn guess(files: &[(&str, &Path)]) -> Result<Option<Vec<String>>, Error> {
             .any(|s| s.starts_with("PyUnicodeUCS2_") || s == "PyFPE_jbuf")
     });
     let in_wheel: BTreeSet<&str> = elfs.iter().map(|e| e.archive_path.as_str()).collect();
+    let policies = policies()?;
     let best = policies
         .iter()
-        .filter(|p| p.priority > 0 && !old_abi)
-        .find(|p| satisfies(p, arch, &elfs, &in_wheel));
+        .filter(|_| !old_abi)
+        .find(|p| satisfies(p, arch, elfs, &in_wheel));
     let tags = match best {
         Some(policy) => std::iter::once(&policy.name)
             .chain(&policy.aliases)
@@ -265,6 +167,20 @@ pub fn guess(files: &[(&str, &Path)]) -> Result<Option<Vec<String>>, Error> {
         None => vec![format!("linux_{arch}")],
     };
     Ok(Some(tags))
+}
+
+/// The libraries a wheel of `elfs` may leave to the system: the whitelist of
+/// the best policy their symbol versions allow (the policy the wheel gets once
+/// the rest is bundled), else of the newest policy.
+pub fn allowed_libraries(elfs: &[ElfFacts]) -> Result<BTreeSet<String>, Error> {
+    let arch = common_arch(elfs)?.unwrap_or_default();
+    let policies = policies()?;
+    let chosen = policies
+        .iter()
+        .find(|p| symbols_allowed(p, arch, elfs))
+        .or_else(|| policies.last())
+        .ok_or_else(|| Error::Policy("it lists no manylinux policy".into()))?;
+    Ok(chosen.lib_whitelist.clone())
 }
 
 #[cfg(test)]
@@ -286,12 +202,10 @@ mod tests {
     }
 
     fn best(elfs: &[ElfFacts]) -> Option<String> {
-        let mut policies: Vec<Policy> = serde_json::from_str(POLICY_JSON).unwrap();
-        policies.sort_by_key(|p| std::cmp::Reverse(p.priority));
         let in_wheel = elfs.iter().map(|e| e.archive_path.as_str()).collect();
-        policies
+        policies()
+            .unwrap()
             .iter()
-            .filter(|p| p.priority > 0)
             .find(|p| satisfies(p, "x86_64", elfs, &in_wheel))
             .map(|p| p.name.clone())
     }

@@ -7,13 +7,14 @@ use std::path::Path;
 
 /// Lowest first. Modules of one layer may not use each other.
 const LAYERS: &[&[&str]] = &[
-    &["platform", "suggest", "temp_files", "archive"],
+    &["platform", "suggest", "temp_files", "archive", "elf"],
     &["module_source", "fs_atomic"],
     &["python_target"],
     &["project"],
     &["metadata"],
     &["config"],
     &["tags"],
+    &["bundle"],
     &["wheel"],
 ];
 

@@ -98,6 +98,8 @@ pub fn config(pure: bool) -> Config {
             abi_tag: None,
             platform_tag: None,
             build_tag: None,
+            bundle_libs: true,
+            bundle_exclude: Vec::new(),
         },
         stubgen: None,
         component: None,

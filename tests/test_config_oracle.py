@@ -27,6 +27,7 @@ DIVERGENT = {
     "cmake-numbered-only": "the oracle crashes (KeyError) on numbered configs without shared options",
     "cmake-options-override-operators": "the oracle rejects clearing one CMake option with =!",
     "cross-without-os-inherits-top-level": "cross.emulator is our extension",
+    "wheel-bundle-options": "wheel.bundle_libs and bundle_exclude are our extension",
     "override-clear-cmake-makes-pure": "the oracle keeps an empty cmake section after cmake=!",
     "override-quoted-values-and-tables": "the oracle rejects `cmake.options={...}` (its docs use this form for env)",
     # Errors we report while loading; the oracle finds them later, while building.

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from cmake_support import wheel_names
 from test_wheel_pack import make_project, run_wheel, tool, validate, write
 
 LIB_GLIBC_2_2 = "int add(int a, int b) { return a + b; }\n"
@@ -49,9 +50,9 @@ def build_lib(compiler: str, source: str, out: Path, *flags: str) -> None:
     subprocess.run(cmd, check=True)
 
 
-def pack_guess(tmp_path: Path, staging: Path) -> Path:
+def pack_guess(tmp_path: Path, staging: Path, *extra: str) -> Path:
     project = make_project(tmp_path, cmake=False)
-    wheel = run_wheel(project, staging, tmp_path / "dist", "--platform-tag", "guess")
+    wheel = run_wheel(project, staging, tmp_path / "dist", "--platform-tag", "guess", *extra)
     return wheel
 
 
@@ -102,11 +103,21 @@ def test_internal_library_through_origin_rpath(tmp_path):
     assert expected.startswith("manylinux"), expected
     assert expected in platform_tags(wheel)
 
-    # Without the rpath the helper is an external, non-whitelisted library.
+    # Without the rpath, and without bundling, the helper is an external,
+    # non-whitelisted library.
     shutil.rmtree(tmp_path / "dist")
     build_lib("gcc", USES_HELPER, staging / "demo_pkg" / "libuser.so", f"-L{libs}", "-lhelper")
-    wheel = pack_guess(tmp_path, staging)
+    wheel = pack_guess(tmp_path, staging, "--no-bundle-libs")
     assert platform_tags(wheel) == ["linux_x86_64"]
+
+    # Bundling finds it in the wheel and gives libuser.so the rpath instead
+    # of a second copy.
+    shutil.rmtree(tmp_path / "dist")
+    wheel = pack_guess(tmp_path, staging)
+    assert not [n for n in wheel_names(wheel) if n.endswith(".so") and "libhelper-" in n]
+    expected = auditwheel_tag(wheel)
+    assert expected.startswith("manylinux"), expected
+    assert expected in platform_tags(wheel)
 
 
 CROSS = {

@@ -6,7 +6,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{BuildArgs, OverrideSources};
+use crate::cli::{BuildArgs, BundleArgs, OverrideSources};
 use crate::config::model::Config;
 use crate::driver::{Driver, Outcome};
 use crate::fs_atomic;
@@ -92,6 +92,7 @@ pub fn build_wheel(
             &staging,
             out_dir,
             None,
+            &BundleArgs::default(),
         ),
     }
 }

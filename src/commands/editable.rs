@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::archive::{self, Filter, Symlinks};
-use crate::cli::{EditableArgs, OverrideSources};
+use crate::cli::{BundleArgs, EditableArgs, OverrideSources};
 use crate::config::model::{Config, EditableMode};
 use crate::driver::Rebuild;
 use crate::editable::{self, Layout};
@@ -210,6 +210,12 @@ impl<'a> Start<'a> {
             &staging,
             out_dir,
             None,
+            // The build outputs load their libraries from where the build
+            // tree's RUNPATH says, as in the build tree.
+            &BundleArgs {
+                no_bundle_libs: true,
+                ..BundleArgs::default()
+            },
         )
     }
 }

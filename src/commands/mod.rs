@@ -17,7 +17,8 @@ mod wheel_step;
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Cli, Command, ConfigInputs, OverrideSources};
+use crate::bundle;
+use crate::cli::{BundleArgs, Cli, Command, ConfigInputs, OverrideSources};
 use crate::config::model::Config;
 use crate::config::LoadRequest;
 use crate::platform::Os;
@@ -280,6 +281,7 @@ fn pack(
     staging: &Path,
     out_dir: &Path,
     jobs: Option<usize>,
+    bundle: &BundleArgs,
 ) -> Result<PathBuf, Error> {
     let jobs = match jobs {
         Some(0) => return Err(Error::Usage("--jobs must be at least 1".into())),
@@ -298,7 +300,38 @@ fn pack(
         jobs,
         timestamp: source_date_epoch()?,
         fallback_platform: target.map(|t| t.platform_tag.clone()),
+        bundle: bundle_options(config, target, bundle),
     })?)
+}
+
+/// What to bundle, from wheel.bundle_libs / bundle_exclude and the command
+/// line; None when bundling is off.
+fn bundle_options(
+    config: &Config,
+    target: Option<&PythonTarget>,
+    args: &BundleArgs,
+) -> Option<bundle::Options> {
+    if args.no_bundle_libs || !config.wheel.bundle_libs {
+        return None;
+    }
+    let mut exclude = config.wheel.bundle_exclude.clone();
+    exclude.extend(args.bundle_exclude.iter().cloned());
+    let mut sysroots = args.bundle_sysroot.clone();
+    // A cross target's prefix is <sysroot>/usr (or the sysroot itself).
+    let cross_root = target
+        .filter(|t| t.cross)
+        .and_then(|t| t.root_dir.as_deref())
+        .map(|prefix| match prefix.parent() {
+            Some(root) if prefix.ends_with("usr") => root.to_path_buf(),
+            _ => prefix.to_path_buf(),
+        });
+    sysroots.extend(cross_root);
+    Some(bundle::Options {
+        exclude,
+        search_dirs: args.bundle_search_dir.clone(),
+        prefixes: args.bundle_prefix.clone(),
+        sysroots,
+    })
 }
 
 /// Entry timestamp without SOURCE_DATE_EPOCH: the earliest zip can hold, so

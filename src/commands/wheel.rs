@@ -33,6 +33,7 @@ pub fn run(args: WheelArgs) -> Result<(), Error> {
         &args.staging,
         &out_dir,
         args.jobs,
+        &args.bundle,
     )?;
     super::print_line(path.display())?;
     Ok(())

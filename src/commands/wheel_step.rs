@@ -45,6 +45,7 @@ pub fn run(args: WheelStepArgs) -> Result<(), Error> {
         &args.staging,
         &out_dir,
         None,
+        &args.bundle,
     )?;
     dependencies.extend(super::wheel::metadata_inputs(&config, &project_dir));
     dependencies.push(wheel.clone());

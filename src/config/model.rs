@@ -195,6 +195,8 @@ pub struct WheelOptions {
     pub abi_tag: Option<Vec<String>>,
     pub platform_tag: Option<Vec<String>>,
     pub build_tag: Option<String>,
+    pub bundle_libs: bool,
+    pub bundle_exclude: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

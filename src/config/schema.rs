@@ -320,6 +320,10 @@ const WHEEL: &[Opt] = &[
     Opt::new("build_tag", Kind::Str, Default::None,
         "Build number of the wheel; starts with a digit, then letters, digits, '_' and '.'.")
         .format(Format::BuildTag),
+    Opt::new("bundle_libs", Kind::Bool, Default::Bool(true),
+        "Copy the shared libraries the wheel's ELF files need, and the manylinux policy does not allow, into <dist>.libs/ (as auditwheel repair does)."),
+    Opt::new("bundle_exclude", list(false, false), Default::List(&[]),
+        "Libraries never bundled, by their DT_NEEDED name (e.g. libcuda.so.1)."),
 ];
 
 const STUBGEN: &[Opt] = &[

@@ -10,7 +10,9 @@ mod zip;
 
 use std::path::{Path, PathBuf};
 
-use crate::archive::{self, ArchiveWriter, Entry};
+use crate::archive::{self, ArchiveWriter, Content, Entry, Mode};
+use crate::bundle;
+use crate::elf;
 use crate::manylinux;
 use crate::metadata;
 use crate::project::{pep440, Project};
@@ -75,6 +77,10 @@ pub enum Error {
     Metadata(#[from] metadata::Error),
     #[error("while guessing the platform tag from the ELF files")]
     Manylinux(#[from] manylinux::Error),
+    #[error("while bundling the shared libraries the wheel needs")]
+    Bundle(#[from] bundle::Error),
+    #[error("while reading the bundled or edited ELF files")]
+    Elf(#[from] elf::Error),
 }
 
 /// Everything one pack needs.
@@ -91,6 +97,8 @@ pub struct PackRequest<'a> {
     /// What `guess` becomes when the wheel holds no ELF file: the target
     /// Python's platform tag.
     pub fallback_platform: Option<String>,
+    /// Bundle the shared libraries the ELF files need (None: leave them).
+    pub bundle: Option<bundle::Options>,
 }
 
 /// Packs the staged tree into `<out_dir>/<name>-<version>[-<build>]-<tags>.whl`
@@ -114,13 +122,35 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
         );
     }
 
+    let bundled = match &request.bundle {
+        Some(options) => {
+            let wheel_files: Vec<bundle::WheelFile<'_>> = files
+                .iter()
+                .map(|f| bundle::WheelFile {
+                    archive_path: &f.relative,
+                    source: &f.source,
+                })
+                .collect();
+            let libs_dir = format!("{dist}.libs");
+            bundle::bundle(&wheel_files, &libs_dir, &project.data_dir_name(), options)?
+        }
+        None => bundle::Outcome::default(),
+    };
+
     let mut tags = request.tags;
     if tags.needs_guess() {
-        let elf_candidates: Vec<(&str, &Path)> = files
-            .iter()
-            .map(|f| (f.relative.as_str(), f.source.as_path()))
-            .collect();
-        let guessed = match manylinux::guess(&elf_candidates)? {
+        let mut elfs = Vec::new();
+        for file in &files {
+            let facts = match bundled.edited.get(&file.relative) {
+                Some(bytes) => elf::parse(&file.relative, &file.source, bytes)?,
+                None => elf::read(&file.relative, &file.source)?,
+            };
+            elfs.extend(facts);
+        }
+        for (archive_path, bytes) in &bundled.added {
+            elfs.extend(elf::parse(archive_path, Path::new(archive_path), bytes)?);
+        }
+        let guessed = match manylinux::guess(&elfs)? {
             Some(tags) => tags,
             None => vec![request
                 .fallback_platform
@@ -131,7 +161,27 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
     }
 
     let mut writer = WheelWriter::new(dist_info.clone());
-    writer.add_walked(files)?;
+    let mut bundled = bundled;
+    for file in files {
+        let mode = Mode::from_executable(file.executable);
+        let content = match bundled.edited.remove(&file.relative) {
+            Some(bytes) => Content::Bytes(bytes),
+            None => Content::File(file.source),
+        };
+        writer.add(Entry {
+            path: file.relative,
+            content,
+            mode,
+        })?;
+    }
+    // Shared libraries keep the mode CMake installs them with.
+    for (path, bytes) in bundled.added {
+        writer.add(Entry {
+            path,
+            content: Content::Bytes(bytes),
+            mode: Mode::Executable,
+        })?;
+    }
     for mut entry in dist_info_entries(project)? {
         entry.path = format!("{dist_info}/{}", entry.path);
         writer.add(entry)?;

@@ -1,0 +1,3 @@
+#include "greet.h"
+
+int greet_version(void) { return GREET_VERSION; }
