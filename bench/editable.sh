@@ -10,24 +10,9 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 reps="${1:-15}"
-"$root/tests/venv.sh"
-export PATH="$root/.venv/opt/bin:$PATH"
-export CMAKE_GENERATOR=Ninja
-unset PY_BUILD_CMAKE_EXECUTABLE
-python="$root/.venv/bin/python"
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-echo "bench: building the pybuildcmake wheel (pip wheel, not timed)"
-"$python" -m pip wheel --quiet --no-deps -w "$work/wheelhouse" "$root"
-export PIP_FIND_LINKS="$work/wheelhouse"
-
-ours="$work/ours"
-skb="$work/scikit-build-core"
-pbc="$work/py-build-cmake-pypi"
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
-bench_variants "$ours" "$skb" "$pbc"
+bench_frontends
 printf '\n[tool.py-build-cmake.editable]\nbuild_hook = true\n' | tee -a "$ours/pyproject.toml" >>"$pbc/pyproject.toml"
 printf 'editable.rebuild = true\n' >>"$skb/pyproject.toml"
 

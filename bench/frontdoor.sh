@@ -12,27 +12,9 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 reps="${1:-3}"
-"$root/tests/venv.sh"
-# CMake and Ninja on PATH for every backend, so none installs its own.
-export PATH="$root/.venv/opt/bin:$PATH"
-export CMAKE_GENERATOR=Ninja
-unset PY_BUILD_CMAKE_EXECUTABLE
-python="$root/.venv/bin/python"
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-echo "bench: building the pybuildcmake wheel (pip wheel, not timed)"
-"$python" -m pip wheel --quiet --no-deps -w "$work/wheelhouse" "$root"
-# Each isolated env gets our wheel from here; the others come from PyPI
-# (pip's cache, warmed by the first run of each).
-export PIP_FIND_LINKS="$work/wheelhouse"
-
-ours="$work/ours"
-skb="$work/scikit-build-core"
-pbc="$work/py-build-cmake-pypi"
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
-bench_variants "$ours" "$skb" "$pbc"
+bench_frontends
 
 isolated() { (cd "$1" && "$python" -m build --wheel --outdir dist .); }
 ours_cold() { rm -rf "$ours/.py-build-cmake_cache" "$ours/dist" && isolated "$ours"; }

@@ -19,6 +19,28 @@ bench_tools() {
     helper="${CARGO_TARGET_DIR:-$root/target}/release/py-build-cmake"
 }
 
+# For benches that run frontends (pip, build): CMake and Ninja on PATH for
+# every backend (so none installs its own), $python (the project venv's), a
+# temporary $work dir, and $work/wheelhouse with the pybuildcmake wheel, which
+# each isolated env gets (PIP_FIND_LINKS); the other backends come from PyPI.
+# Then the three variants of the example in $ours, $skb and $pbc.
+bench_frontends() {
+    "$root/tests/venv.sh"
+    export PATH="$root/.venv/opt/bin:$PATH"
+    export CMAKE_GENERATOR=Ninja
+    unset PY_BUILD_CMAKE_EXECUTABLE
+    python="$root/.venv/bin/python"
+    work="$(mktemp -d)"
+    trap 'rm -rf "$work"' EXIT
+    echo "bench: building the pybuildcmake wheel (pip wheel, not timed)"
+    "$python" -m pip wheel --quiet --no-deps -w "$work/wheelhouse" "$root"
+    export PIP_FIND_LINKS="$work/wheelhouse"
+    ours="$work/ours"
+    skb="$work/scikit-build-core"
+    pbc="$work/py-build-cmake-pypi"
+    bench_variants "$ours" "$skb" "$pbc"
+}
+
 # Copies the sources into one dir per backend: $1 ours, $2 scikit-build-core,
 # $3 py-build-cmake (PyPI). The others get a CMakeLists.txt of their own (no
 # find_package(PyBuildCmake), no wheel target), all build with Ninja.

@@ -41,6 +41,20 @@ function(_py_build_cmake_depend_on_all)
   endforeach()
 endfunction()
 
+# Where a target writes: OUTPUT_DIR (relative to the project directory),
+# else the matrix's collecting dir, else <project>/dist.
+function(_py_build_cmake_out_dir out_var output_dir)
+  set(out_dir "${PY_BUILD_CMAKE_PROJECT_DIR}/dist")
+  if(PY_BUILD_CMAKE_WHEEL_DIR)
+    # Set by py_build_cmake_add_wheel_matrix(), which collects every target's wheel.
+    set(out_dir "${PY_BUILD_CMAKE_WHEEL_DIR}")
+  endif()
+  if(output_dir)
+    get_filename_component(out_dir "${output_dir}" ABSOLUTE BASE_DIR "${PY_BUILD_CMAKE_PROJECT_DIR}")
+  endif()
+  set(${out_var} "${out_dir}" PARENT_SCOPE)
+endfunction()
+
 # The helper's bundling arguments: the function's BUNDLE_LIBS / BUNDLE_EXCLUDE
 # (ARG_* of the caller) and where CMake found libraries: the prefixes, the
 # library path and, when cross compiling, the target's roots.
@@ -104,14 +118,7 @@ function(py_build_cmake_add_wheel)
     message(FATAL_ERROR "py_build_cmake_add_wheel: a target named '${name}' already "
       "exists; pick another name with TARGET")
   endif()
-  set(out_dir "${PY_BUILD_CMAKE_PROJECT_DIR}/dist")
-  if(PY_BUILD_CMAKE_WHEEL_DIR)
-    # Set by py_build_cmake_add_wheel_matrix(), which collects every target's wheel.
-    set(out_dir "${PY_BUILD_CMAKE_WHEEL_DIR}")
-  endif()
-  if(ARG_OUTPUT_DIR)
-    get_filename_component(out_dir "${ARG_OUTPUT_DIR}" ABSOLUTE BASE_DIR "${PY_BUILD_CMAKE_PROJECT_DIR}")
-  endif()
+  _py_build_cmake_out_dir(out_dir "${ARG_OUTPUT_DIR}")
 
   # Components: "" (the default component) travels as a flag.
   if(DEFINED ARG_COMPONENTS OR "COMPONENTS" IN_LIST ARG_KEYWORDS_MISSING_VALUES)
@@ -288,14 +295,7 @@ function(py_build_cmake_add_sdist)
   if(ARG_TARGET)
     set(name "${ARG_TARGET}")
   endif()
-  set(out_dir "${PY_BUILD_CMAKE_PROJECT_DIR}/dist")
-  if(PY_BUILD_CMAKE_WHEEL_DIR)
-    # Set by py_build_cmake_add_wheel_matrix(), which collects every target's wheel.
-    set(out_dir "${PY_BUILD_CMAKE_WHEEL_DIR}")
-  endif()
-  if(ARG_OUTPUT_DIR)
-    get_filename_component(out_dir "${ARG_OUTPUT_DIR}" ABSOLUTE BASE_DIR "${PY_BUILD_CMAKE_PROJECT_DIR}")
-  endif()
+  _py_build_cmake_out_dir(out_dir "${ARG_OUTPUT_DIR}")
   _py_build_cmake_config_args(config_args "${PY_BUILD_CMAKE_PROJECT_DIR}")
   # Always runs: the helper walks the source tree, which costs milliseconds,
   # and writes the archive only when its bytes change.
