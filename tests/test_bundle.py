@@ -154,3 +154,24 @@ def test_the_aarch64_wheel_bundles_from_the_target_prefix_and_imports_under_qemu
         "arm64", "import bundled_lib, platform; print(bundled_lib.greet_version(), platform.machine())",
         site)
     assert out.split() == ["1", "aarch64"], out
+
+
+def test_the_driver_bundles_from_the_prefix_its_cmake_options_name(tmp_path):
+    """A project without find_package(PyBuildCmake), built by the driver:
+    CMAKE_PREFIX_PATH comes from cmake.options, not from a CMake call."""
+    _, build = build_example(tmp_path)
+    prefix = build / "greet-prefix"
+    ext = tmp_path / "bundled-lib" / "bundled-lib" / "extension"
+    lists = ext / "CMakeLists.txt"
+    text = lists.read_text().replace("find_package(PyBuildCmake REQUIRED)\n", "")
+    lists.write_text(text.replace("py_build_cmake_add_wheel(BUNDLE_LIBS ${BUNDLE_GREET})\n", ""))
+    shutil.rmtree(ext / "dist")
+    out = cs.run([cs.helper(), "build", "--project", ext, "--python", sys.executable,
+                  "-o", f"cmake.options.CMAKE_PREFIX_PATH={prefix}"]).stdout
+    wheel = cs.only_wheel(ext / "dist")
+    assert str(wheel) in out
+    assert len(libs_in(wheel, "bundled_lib_example")) == 1, cs.wheel_names(wheel)
+    shutil.rmtree(prefix)
+    env = cs.Venv(tmp_path / "venv")
+    env.install(wheel)
+    assert env.run_python("import bundled_lib; print(bundled_lib.greet_version())").strip() == "1"

@@ -7,6 +7,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{BuildArgs, BundleArgs, OverrideSources};
+use crate::cmake_cache::CmakeCache;
 use crate::config::model::Config;
 use crate::driver::{Driver, Outcome};
 use crate::fs_atomic;
@@ -92,9 +93,37 @@ pub fn build_wheel(
             &staging,
             out_dir,
             None,
-            &BundleArgs::default(),
+            &bundle_args(&driver, config)?,
         ),
     }
+}
+
+/// Where the driver's configures told CMake to find libraries
+/// (CMAKE_PREFIX_PATH, CMAKE_LIBRARY_PATH and, cross-compiling, CMAKE_SYSROOT
+/// and CMAKE_FIND_ROOT_PATH, as cmake.options, args or presets set them in
+/// the cache): the bundling search paths the `wheel` target gets from CMake.
+fn bundle_args(driver: &Driver<'_>, config: &Config) -> Result<BundleArgs, Error> {
+    let mut args = BundleArgs::default();
+    for cmake in &config.cmake {
+        let cache_file = driver.build_dir(cmake).join("CMakeCache.txt");
+        let cache = CmakeCache::read(&cache_file).map_err(crate::driver::Error::from)?;
+        let list = |name: &str| -> Vec<PathBuf> {
+            cache
+                .get(name)
+                .unwrap_or_default()
+                .split(';')
+                .filter(|item| !item.is_empty())
+                .map(PathBuf::from)
+                .collect()
+        };
+        args.bundle_prefix.extend(list("CMAKE_PREFIX_PATH"));
+        args.bundle_search_dir.extend(list("CMAKE_LIBRARY_PATH"));
+        if driver.target.cross {
+            args.bundle_sysroot.extend(list("CMAKE_SYSROOT"));
+            args.bundle_sysroot.extend(list("CMAKE_FIND_ROOT_PATH"));
+        }
+    }
+    Ok(args)
 }
 
 /// The driver of `config` for `target`, calling back `tools` (this helper
