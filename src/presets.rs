@@ -216,11 +216,13 @@ pub fn user_presets_with_include(
     }
     match object.get("include") {
         None => {}
-        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
-            if items.iter().any(|v| v.as_str() == Some(include_path)) {
-                return Ok(None);
-            }
+        Some(Value::Array(items))
+            if items.iter().all(Value::is_string)
+                && items.iter().any(|v| v.as_str() == Some(include_path)) =>
+        {
+            return Ok(None);
         }
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {}
         Some(_) => {
             return Err(user_error(
                 "\"include\" must be a list of file names".into(),

@@ -21,33 +21,47 @@ pub fn run(args: BuildArgs) -> Result<(), Error> {
     let (project_dir, config) = super::load_for_packing(&inputs)?;
     // Before the build, which takes long.
     let out_dir = super::out_dir(args.out_dir, &project_dir)?;
-    let path = build_wheel(
-        &config,
-        &project_dir,
-        args.python,
-        &inputs.sources,
-        &[],
-        &out_dir,
-        !args.quiet,
-    )?;
+    let path = build_wheel(BuildRequest {
+        config: &config,
+        project_dir: &project_dir,
+        python: args.python,
+        sources: &inputs.sources,
+        site_packages: &[],
+        out_dir: &out_dir,
+        verbose: !args.quiet,
+    })?;
     super::print_line(path.display())?;
     Ok(())
 }
 
-/// Builds `config`'s wheel in its persistent build tree and puts it into
-/// `out_dir`; `project_dir` is the project being packed (a component
-/// project's, whose `config` is its main project's). `sources` are the `--local`, `--cross` and `-o` inputs
-/// (absolute), forwarded to find_package(PyBuildCmake) inside the project;
-/// `site_packages` the build backend's.
-pub fn build_wheel(
-    config: &Config,
-    project_dir: &Path,
-    python: Option<PathBuf>,
-    sources: &OverrideSources,
-    site_packages: &[PathBuf],
-    out_dir: &Path,
-    verbose: bool,
-) -> Result<PathBuf, Error> {
+/// What a build of a project's wheel (or editable wheel) needs: `config`
+/// (for a component project, its main project's), `project_dir` (the
+/// project being packed), the target interpreter, the `--local`, `--cross`
+/// and `-o` inputs (absolute; forwarded to find_package(PyBuildCmake) inside
+/// the project), the build backend's site-packages, where the wheel goes, and
+/// whether every tool's output streams.
+pub struct BuildRequest<'a> {
+    pub config: &'a Config,
+    pub project_dir: &'a Path,
+    pub python: Option<PathBuf>,
+    pub sources: &'a OverrideSources,
+    pub site_packages: &'a [PathBuf],
+    pub out_dir: &'a Path,
+    pub verbose: bool,
+}
+
+/// Builds the wheel in the persistent build tree and puts it into the
+/// request's out dir.
+pub fn build_wheel(request: BuildRequest<'_>) -> Result<PathBuf, Error> {
+    let BuildRequest {
+        config,
+        project_dir,
+        python,
+        sources,
+        site_packages,
+        out_dir,
+        verbose,
+    } = request;
     let target = super::resolve_target(config, python)?;
     let package_dir = super::package_dir()?;
     let helper = std::env::current_exe().map_err(|source| Error::Io {

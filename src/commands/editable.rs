@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::archive::{self, Filter, Symlinks};
-use crate::cli::{BundleArgs, EditableArgs, OverrideSources};
+use crate::cli::{BundleArgs, EditableArgs};
 use crate::config::model::{Config, EditableMode};
 use crate::driver::Rebuild;
 use crate::editable::{self, Layout};
@@ -17,36 +17,30 @@ use crate::module_source::ModuleSource;
 use crate::python_target::PythonTarget;
 use crate::tags::TagOverrides;
 
+use super::build::BuildRequest;
 use super::Error;
 
-/// Builds `config`'s editable wheel into `out_dir` and returns its path;
-/// the arguments are as for [`super::build::build_wheel`].
-pub fn build_editable(
-    config: &Config,
-    project_dir: &Path,
-    python: Option<PathBuf>,
-    sources: &OverrideSources,
-    site_packages: &[PathBuf],
-    out_dir: &Path,
-    verbose: bool,
-) -> Result<PathBuf, Error> {
-    let start = Start::new(config, project_dir, python)?;
+/// Builds the editable wheel into the request's out dir and returns its path.
+pub fn build_editable(request: BuildRequest<'_>) -> Result<PathBuf, Error> {
+    let config = request.config;
+    let start = Start::new(config, request.project_dir, request.python)?;
     // The build tree outlives this build's environment (pip deletes an
     // isolated one): it must call back a helper and CMake package that stay.
     let tools = start.cache.join("pybuildcmake");
     let (helper, package_dir) = super::install::install(&tools)?;
-    let site_packages = persist_build_packages(site_packages, &tools.join("site-packages"))?;
+    let site_packages =
+        persist_build_packages(request.site_packages, &tools.join("site-packages"))?;
     let driver = super::build::driver(
         config,
         &start.target,
         (&helper, &package_dir),
-        sources,
+        request.sources,
         &site_packages,
-        verbose,
+        request.verbose,
     );
     let build_dirs = config.cmake.iter().map(|c| driver.build_dir(c)).collect();
     let rebuilds = start.install(build_dirs, |tree| Ok(driver.install_into(tree)?))?;
-    start.pack(&rebuilds, out_dir)
+    start.pack(&rebuilds, request.out_dir)
 }
 
 /// `py-build-cmake editable`: the CMake `editable` target's step.

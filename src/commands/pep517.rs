@@ -44,30 +44,21 @@ pub fn run(command: Pep517Command) -> Result<(), Error> {
     Ok(())
 }
 
-/// The signature [`super::build::build_wheel`] and
-/// [`super::editable::build_editable`] share.
-type BuildFn = fn(
-    &Config,
-    &Path,
-    Option<PathBuf>,
-    &crate::cli::OverrideSources,
-    &[PathBuf],
-    &Path,
-    bool,
-) -> Result<PathBuf, Error>;
+/// [`super::build::build_wheel`] or [`super::editable::build_editable`].
+type BuildFn = fn(super::build::BuildRequest<'_>) -> Result<PathBuf, Error>;
 
 /// Runs a build hook and prints the wheel's file name.
 fn build(args: BuildWheelArgs, build: BuildFn) -> Result<(), Error> {
     let (project_dir, config, settings) = load(&args.inputs)?;
-    let wheel = build(
-        &config,
-        &project_dir,
-        args.inputs.python,
-        &settings.sources,
-        &args.inputs.site_packages,
-        &args.wheel_directory,
-        settings.verbose,
-    )?;
+    let wheel = build(super::build::BuildRequest {
+        config: &config,
+        project_dir: &project_dir,
+        python: args.inputs.python,
+        sources: &settings.sources,
+        site_packages: &args.inputs.site_packages,
+        out_dir: &args.wheel_directory,
+        verbose: settings.verbose,
+    })?;
     super::print_line(file_name(&wheel))
 }
 

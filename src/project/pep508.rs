@@ -231,10 +231,7 @@ impl<'a> Cursor<'a> {
     /// The version part, bare or in parentheses; it may be empty.
     fn specifiers(&mut self) -> Result<Vec<&'a str>, String> {
         let parenthesized = self.eat("(");
-        let end = self
-            .rest()
-            .find(|c| c == ';' || c == ')')
-            .unwrap_or(self.rest().len());
+        let end = self.rest().find([';', ')']).unwrap_or(self.rest().len());
         let text: &'a str = &self.rest()[..end];
         // Unlike a bare specifier set, the grammar allows no empty item but
         // one trailing comma.
