@@ -55,6 +55,20 @@ function(_py_build_cmake_out_dir out_var output_dir)
   set(${out_var} "${out_dir}" PARENT_SCOPE)
 endfunction()
 
+# Marks `target` as ours and makes it depend, at the end of the top-level
+# CMakeLists.txt, on every target `all` builds under this project (a
+# deferred call expands its arguments only when it runs: the targets are
+# listed in a global property instead).
+function(_py_build_cmake_depend_on_all_later target)
+  set_property(TARGET ${target} PROPERTY _PY_BUILD_CMAKE_TARGET TRUE)
+  set_property(TARGET ${target} PROPERTY _PY_BUILD_CMAKE_PROJECT_DIR "${PROJECT_SOURCE_DIR}")
+  get_property(scheduled GLOBAL PROPERTY _PY_BUILD_CMAKE_WHEEL_TARGETS SET)
+  set_property(GLOBAL APPEND PROPERTY _PY_BUILD_CMAKE_WHEEL_TARGETS ${target})
+  if(NOT scheduled)
+    cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _py_build_cmake_depend_on_all)
+  endif()
+endfunction()
+
 # The helper's bundling arguments: the function's BUNDLE_LIBS / BUNDLE_EXCLUDE
 # (ARG_* of the caller) and where CMake found libraries: the prefixes, the
 # library path and, when cross compiling, the target's roots.
@@ -237,19 +251,10 @@ function(py_build_cmake_add_wheel)
     COMMENT "Packing the wheel of ${PY_BUILD_CMAKE_PROJECT_NAME}"
     VERBATIM)
   add_custom_target(${name} DEPENDS "${stamp}")
-  set_property(TARGET ${name} PROPERTY _PY_BUILD_CMAKE_TARGET TRUE)
+  _py_build_cmake_depend_on_all_later(${name})
   # The step writes the wheel's path into the stamp; a driver (the build
   # backend, `py-build-cmake build`) finds the stamp here.
   set(_PY_BUILD_CMAKE_WHEEL_STAMP_${name} "${stamp}" CACHE INTERNAL "")
-  # At the end of the top-level CMakeLists.txt, the wheel targets depend on
-  # every target `all` builds (a deferred call expands its arguments only
-  # when it runs: the targets are listed in a global property instead).
-  set_property(TARGET ${name} PROPERTY _PY_BUILD_CMAKE_PROJECT_DIR "${PROJECT_SOURCE_DIR}")
-  get_property(scheduled GLOBAL PROPERTY _PY_BUILD_CMAKE_WHEEL_TARGETS SET)
-  set_property(GLOBAL APPEND PROPERTY _PY_BUILD_CMAKE_WHEEL_TARGETS ${name})
-  if(NOT scheduled)
-    cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _py_build_cmake_depend_on_all)
-  endif()
 
   # The same contents installed editable (PEP 660) into the target Python's
   # environment from this build tree, so an IDE's build button keeps it live.
@@ -271,9 +276,7 @@ function(py_build_cmake_add_wheel)
       COMMENT "Installing ${PY_BUILD_CMAKE_PROJECT_NAME} editable into the environment of ${PY_BUILD_CMAKE_PYTHON_INTERPRETER}"
       USES_TERMINAL
       VERBATIM)
-    set_property(TARGET ${editable_name} PROPERTY _PY_BUILD_CMAKE_TARGET TRUE)
-    set_property(TARGET ${editable_name} PROPERTY _PY_BUILD_CMAKE_PROJECT_DIR "${PROJECT_SOURCE_DIR}")
-    set_property(GLOBAL APPEND PROPERTY _PY_BUILD_CMAKE_WHEEL_TARGETS ${editable_name})
+    _py_build_cmake_depend_on_all_later(${editable_name})
   endif()
 endfunction()
 

@@ -63,11 +63,7 @@ pub fn build_wheel(request: BuildRequest<'_>) -> Result<PathBuf, Error> {
         verbose,
     } = request;
     let target = super::resolve_target(config, python)?;
-    let package_dir = super::package_dir()?;
-    let helper = std::env::current_exe().map_err(|source| Error::Io {
-        context: "while locating this executable".into(),
-        source,
-    })?;
+    let (helper, package_dir) = super::this_helper()?;
     let staging = project_dir
         .join(".py-build-cmake_cache")
         .join(format!("{}-staging", target.build_config()));

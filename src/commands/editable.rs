@@ -10,7 +10,7 @@ use std::process::Command;
 use crate::archive::{self, Filter, Symlinks};
 use crate::cli::{BundleArgs, EditableArgs};
 use crate::config::model::{Config, EditableMode};
-use crate::driver::Rebuild;
+use crate::driver::{self, Rebuild};
 use crate::editable::{self, Layout};
 use crate::fs_atomic;
 use crate::module_source::ModuleSource;
@@ -68,11 +68,7 @@ pub fn run(args: EditableArgs) -> Result<(), Error> {
     cmake.config.clone_from(&cmake.install_config);
     cmake.install_components = loop_args.component;
     cmake.install_args = loop_args.install_arg;
-    let package_dir = super::package_dir()?;
-    let helper = std::env::current_exe().map_err(|source| Error::Io {
-        context: "while locating this executable".into(),
-        source,
-    })?;
+    let (helper, package_dir) = super::this_helper()?;
     let mut driver = super::build::driver(
         &config,
         &start.target,
@@ -93,7 +89,7 @@ pub fn run(args: EditableArgs) -> Result<(), Error> {
         )?])
     })?;
     let out_dir = build_dir.join("py-build-cmake").join("editable-dist");
-    fresh_dir(&out_dir)?;
+    driver::fresh_dir(&out_dir)?;
     let wheel = start.pack(&rebuilds, &out_dir)?;
     pip_install(&start.target, &wheel)?;
     super::print_line(format_args!(
@@ -155,7 +151,7 @@ impl<'a> Start<'a> {
         install: impl FnOnce(&Path) -> Result<Vec<Rebuild>, Error>,
     ) -> Result<Vec<Rebuild>, Error> {
         let tree = self.installed();
-        fresh_dir(&tree)?;
+        driver::fresh_dir(&tree)?;
         if self.config.editable.mode == EditableMode::Symlink {
             editable::link_sources(self.config, &self.source, &tree)?;
         }
@@ -189,7 +185,7 @@ impl<'a> Start<'a> {
         let staging = self
             .cache
             .join(format!("{}-editable-wheel", self.target.build_config()));
-        fresh_dir(&staging)?;
+        driver::fresh_dir(&staging)?;
         let layout = Layout {
             config: self.config,
             source: &self.source,
@@ -298,15 +294,6 @@ fn pip_install(target: &PythonTarget, wheel: &Path) -> Result<(), Error> {
         )));
     }
     Ok(())
-}
-
-fn fresh_dir(path: &Path) -> Result<(), Error> {
-    let io = |source| Error::Io {
-        context: format!("while emptying {}", path.display()),
-        source,
-    };
-    fs_atomic::remove_tree(path).map_err(io)?;
-    std::fs::create_dir_all(path).map_err(io)
 }
 
 fn remove_file(path: &Path) -> Result<(), Error> {

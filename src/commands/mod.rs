@@ -248,6 +248,16 @@ fn out_dir(given: Option<PathBuf>, project_dir: &Path) -> Result<PathBuf, Error>
     Ok(dir)
 }
 
+/// This executable and its CMake package dir: what a driven CMake build
+/// calls back.
+fn this_helper() -> Result<(PathBuf, PathBuf), Error> {
+    let helper = std::env::current_exe().map_err(|source| Error::Io {
+        context: "while locating this executable".into(),
+        source,
+    })?;
+    Ok((helper, package_dir()?))
+}
+
 /// This helper's CMake package (PyBuildCmakeConfig.cmake, the wrapper
 /// toolchain), for commands that point CMake at it.
 fn package_dir() -> Result<PathBuf, Error> {

@@ -105,6 +105,7 @@ pub fn stage(layout: &Layout<'_>, staging: &Path) -> Result<(), Error> {
     let config = layout.config;
     let module = &config.module.name;
     let stem = module.replace('.', "_");
+    let package_init = format!("{}/__init__.py", module.replace('.', "/"));
     let mut writer = DirWriter::new(staging);
     let mut pth = Vec::new();
     if config.editable.mode == EditableMode::Symlink {
@@ -112,13 +113,14 @@ pub fn stage(layout: &Layout<'_>, staging: &Path) -> Result<(), Error> {
     } else {
         // The build outputs; in wrapper mode the package's __init__.py is
         // the wrapper's.
-        let wrapper = format!("{}/__init__.py", module.replace('.', "/"));
         let installed =
             archive::walk(layout.installed, "", &Filter::default(), Symlinks::Confined)?;
         writer.add_walked(
             installed
                 .into_iter()
-                .filter(|f| config.editable.mode != EditableMode::Wrapper || f.relative != wrapper)
+                .filter(|f| {
+                    config.editable.mode != EditableMode::Wrapper || f.relative != package_init
+                })
                 .collect(),
         )?;
         pth.extend(source_parent(layout.source, module).map(|dir| path_text(&dir)));
@@ -153,7 +155,7 @@ pub fn stage(layout: &Layout<'_>, staging: &Path) -> Result<(), Error> {
                 source: path_text(dir),
             };
             writer.add(Entry::bytes(
-                format!("{}/__init__.py", module.replace('.', "/")),
+                package_init,
                 render(WRAPPER, &settings).into_bytes(),
             ))?;
         }
