@@ -148,6 +148,19 @@ mod tests {
     }
 
     #[test]
+    fn editable_errors_print_each_cause_once() {
+        use crate::editable::Error;
+        assert_each_cause_once(&Error::Resolve {
+            path: path(),
+            source: io_error(),
+        });
+        assert_each_cause_once(&Error::Archive(crate::archive::Error::Io {
+            context: format!("cannot write {}", path().display()),
+            source: io_error(),
+        }));
+    }
+
+    #[test]
     fn stubgen_errors_print_each_cause_once() {
         use crate::stubgen::Error;
         assert_each_cause_once(&Error::Spawn {
