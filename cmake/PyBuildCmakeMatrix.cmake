@@ -68,6 +68,8 @@ function(py_build_cmake_add_wheel_matrix)
         "-DCMAKE_INSTALL_PREFIX:PATH=${host_prefix}"
         "-DCMAKE_BUILD_TYPE:STRING=Release"
       BUILD_ALWAYS ON)
+  # Before its first configure, so that already answers it.
+  _py_build_cmake_request_install_rules("${work}/${label}/build")
     list(APPEND common "-DPY_BUILD_CMAKE_HOST_TOOLS:PATH=${host_prefix}")
     list(APPEND depends ${ARG_NAME}-host-tools)
   endif()

@@ -55,6 +55,16 @@ function(_py_build_cmake_out_dir out_var output_dir)
   set(${out_var} "${out_dir}" PARENT_SCOPE)
 endfunction()
 
+# Asks CMake's File API to describe the install rules of the tree in
+# `build_dir` (codemodel-v2, 2.3+), which the wheel step reads. CMake reads
+# this query when a configure starts: the next one of that tree answers it.
+function(_py_build_cmake_request_install_rules build_dir)
+  set(query "${build_dir}/.cmake/api/v1/query/client-pybuildcmake/codemodel-v2")
+  if(NOT EXISTS "${query}")
+    file(WRITE "${query}" "")
+  endif()
+endfunction()
+
 # Marks `target` as ours and makes it depend, at the end of the top-level
 # CMakeLists.txt, on every target `all` builds under this project (a
 # deferred call expands its arguments only when it runs: the targets are
@@ -133,6 +143,12 @@ function(py_build_cmake_add_wheel)
       "exists; pick another name with TARGET")
   endif()
   _py_build_cmake_out_dir(out_dir "${ARG_OUTPUT_DIR}")
+  if(CMAKE_VERSION VERSION_GREATER_EQUAL 3.27)
+    # Answered by this configure.
+    cmake_file_api(QUERY API_VERSION 1 CODEMODEL 2.3)
+  else()
+    _py_build_cmake_request_install_rules("${CMAKE_BINARY_DIR}")
+  endif()
 
   # Components: "" (the default component) travels as a flag.
   if(DEFINED ARG_COMPONENTS OR "COMPONENTS" IN_LIST ARG_KEYWORDS_MISSING_VALUES)

@@ -18,6 +18,7 @@ use std::process::Command;
 use crate::cmake_cache::CmakeCache;
 use crate::cmake_output;
 use crate::config::model::{CmakeOptions, ComponentOptions, Config};
+use crate::install_inputs;
 use crate::module_source;
 use crate::python_target::PythonTarget;
 use crate::stubgen;
@@ -93,6 +94,8 @@ pub enum Error {
     },
     #[error(transparent)]
     Module(#[from] module_source::Error),
+    #[error(transparent)]
+    InstallInputs(#[from] install_inputs::Error),
     #[error(transparent)]
     Stubgen(#[from] stubgen::Error),
 }
@@ -378,6 +381,9 @@ impl Driver<'_> {
     fn configure(&self, cmake: &CmakeOptions, version: (u32, u32, u32)) -> Result<PathBuf, Error> {
         let build_dir = self.build_dir(cmake);
         let mut args = self.configure_args(cmake, &build_dir, version);
+        // Read when the configure starts: the wheel target's step finds
+        // the install rules in the reply from this configure on.
+        install_inputs::request_reply(&build_dir)?;
         // Only a py_build_cmake_add_wheel() of this configure may leave it.
         args.push(format!("-U{WHEEL_STAMP_ENTRY}").into());
         let cache = CmakeCache::read(&build_dir.join("CMakeCache.txt"))?;

@@ -161,6 +161,31 @@ mod tests {
     }
 
     #[test]
+    fn install_inputs_errors_print_each_cause_once() {
+        use crate::install_inputs::Error;
+        assert_each_cause_once(&Error::Read {
+            path: path(),
+            source: io_error(),
+        });
+        assert_each_cause_once(&Error::Query {
+            path: path(),
+            source: io_error(),
+        });
+        assert_each_cause_once(&Error::Reply {
+            path: path(),
+            reply_dir: path(),
+            source: json_error().into(),
+        });
+        assert_each_cause_once(&Error::Walk {
+            path: path(),
+            source: crate::archive::Error::Io {
+                context: format!("cannot list {}", path().display()),
+                source: io_error(),
+            },
+        });
+    }
+
+    #[test]
     fn stubgen_errors_print_each_cause_once() {
         use crate::stubgen::Error;
         assert_each_cause_once(&Error::Spawn {

@@ -502,6 +502,72 @@ def test_metadata_inputs_repack_in_a_path_with_spaces(tmp_path, cmake_name, gene
     no_op_output(generator, build(cmake, bdir).stdout)
 
 
+def add_install_rules(src: Path) -> None:
+    """c-extension plus an install(FILES) and an install(SCRIPT) rule of the
+    wheel's component, and an install(FILES) of another component."""
+    (src / "data.txt").write_text("one\n")
+    write_install_script(src, "first")
+    (src / "other.txt").write_text("not in the wheel\n")
+    with open(src / "CMakeLists.txt", "a") as lists:
+        lists.write(
+            "install(FILES data.txt DESTINATION ${PY_BUILD_CMAKE_IMPORT_NAME} COMPONENT python_modules)\n"
+            "install(SCRIPT extra.cmake COMPONENT python_modules)\n"
+            "install(FILES other.txt DESTINATION share COMPONENT other)\n"
+        )
+
+
+def write_install_script(src: Path, text: str) -> None:
+    (src / "extra.cmake").write_text(
+        f'file(WRITE "${{CMAKE_INSTALL_PREFIX}}/c_extension/extra.txt" "{text}\\n")\n'
+    )
+
+
+@pytest.mark.parametrize("cmake_name", ["cmake4", "cmake3.25", "cmake3.20"])
+def test_install_rules_decide_what_repacks(tmp_path, cmake_name):
+    """The depfile holds what the wheel's install rules read, as CMake's File
+    API reports them (codemodel 2.3, CMake 3.21+): an install(SCRIPT) file is
+    an input, a file of a component the wheel does not hold is not. CMake
+    3.27+ answers in the first configure (cmake_file_api), 3.21 to 3.26 from
+    the next one on; CMake 3.20 reports no install rules, so there the
+    install scripts are read and install(FILES) inputs still repack."""
+    cmake = CMAKES[cmake_name]()
+    src = copy_example("c-extension", tmp_path)
+    add_install_rules(src)
+    bdir = tmp_path / "build"
+    configure(cmake, src, bdir)
+    if cmake_name == "cmake3.25":
+        run([cmake, bdir])
+    build(cmake, bdir)
+    assert read_member(only_wheel(src / "dist"), "c_extension/extra.txt") == "first\n"
+    no_op_output("Ninja", build(cmake, bdir).stdout)
+
+    (src / "data.txt").write_text("two\n")
+    assert "Packing the wheel" in build(cmake, bdir).stdout
+    assert read_member(only_wheel(src / "dist"), "c_extension/data.txt") == "two\n"
+    no_op_output("Ninja", build(cmake, bdir).stdout)
+    if cmake_name == "cmake3.20":
+        return
+
+    write_install_script(src, "second")
+    assert "Packing the wheel" in build(cmake, bdir).stdout
+    assert read_member(only_wheel(src / "dist"), "c_extension/extra.txt") == "second\n"
+    (src / "other.txt").write_text("edited\n")
+    no_op_output("Ninja", build(cmake, bdir).stdout)
+
+
+def test_driver_asks_for_the_install_rules_before_its_first_configure(tmp_path, monkeypatch):
+    """With CMake 3.21 to 3.26 a query written during a configure is read
+    by the next one; the driver writes it before its first configure, so the
+    first wheel it builds already tracks an install(SCRIPT) file."""
+    monkeypatch.setenv("CMAKE", CMAKES["cmake3.22"]())
+    src = copy_example("c-extension", tmp_path)
+    add_install_rules(src)
+    run([helper(), "build", "--project", src, "--python", python_exe()])
+    (depfile,) = (src / ".py-build-cmake_cache").glob("**/wheel.d")
+    listed = depfile.read_text()
+    assert str(src / "extra.cmake") in listed and "other.txt" not in listed, listed
+
+
 def test_concurrent_wheel_builds_keep_the_dependencies(tmp_path):
     """A second `--target wheel` in one tree while the first is packing: the
     step's lock makes it wait instead of emptying the first one's staging

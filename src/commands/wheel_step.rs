@@ -25,8 +25,23 @@ pub fn run(args: WheelStepArgs) -> Result<(), Error> {
         let module = &config.module;
         dependencies.extend(module.source()?.stage(&module.name, &args.staging)?);
     }
-    install(&args)?;
-    dependencies.extend(install_inputs::collect(&args.install.build_dir)?);
+    // A single-config generator without CMAKE_BUILD_TYPE builds "".
+    let configs: Vec<String> = args
+        .install
+        .config
+        .iter()
+        .filter(|c| !c.is_empty())
+        .cloned()
+        .collect();
+    install(&args, &configs)?;
+    let selection = install_inputs::Selection {
+        configs: &configs,
+        components: &args.install.component,
+    };
+    dependencies.extend(install_inputs::collect(
+        &args.install.build_dir,
+        &selection,
+    )?);
 
     if args.stubgen {
         run_stubgen(&args, &config)?;
@@ -55,19 +70,11 @@ pub fn run(args: WheelStepArgs) -> Result<(), Error> {
 }
 
 /// `cmake --install` per configuration and component into the staging tree.
-fn install(args: &WheelStepArgs) -> Result<(), Error> {
-    // A single-config generator without CMAKE_BUILD_TYPE builds "".
-    let configs: Vec<String> = args
-        .install
-        .config
-        .iter()
-        .filter(|c| !c.is_empty())
-        .cloned()
-        .collect();
+fn install(args: &WheelStepArgs, configs: &[String]) -> Result<(), Error> {
     let install = InstallLoop {
         build_dir: &args.install.build_dir,
         staging: &args.staging,
-        configs: &configs,
+        configs,
         components: &args.install.component,
         extra_args: &args.install.install_arg,
     };

@@ -1,34 +1,15 @@
-//! What `cmake --install` reads: the generated install scripts
-//! (`cmake_install.cmake`, the top-level one including those of the
-//! subdirectories) and every absolute source path their `file(INSTALL ...)`
-//! calls name. The wheel step lists them in its depfile, so the wheel is
-//! repacked exactly when one of them changes.
+//! The fallback while no File API reply describes the tree: the generated
+//! install scripts (`cmake_install.cmake`, the top-level one including
+//! those of the subdirectories) and every absolute source path their
+//! `file(INSTALL ...)` calls name, whatever the component.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::archive::{self, Filter, Symlinks};
+use super::{add_tree, Error};
 
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("cannot read the install script {path}")]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("while listing the installed tree {path}")]
-    Walk {
-        path: PathBuf,
-        #[source]
-        source: archive::Error,
-    },
-}
-
-/// The install scripts of the build tree `binary_dir` and the files and
-/// directories they install from (trees listed with the archive filter).
-pub fn collect(binary_dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let mut found: BTreeSet<PathBuf> = BTreeSet::new();
+pub fn install_inputs(binary_dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut found = Vec::new();
     let mut scripts = vec![binary_dir.join("cmake_install.cmake")];
     let mut seen = BTreeSet::new();
     while let Some(script) = scripts.pop() {
@@ -39,7 +20,7 @@ pub fn collect(binary_dir: &Path) -> Result<Vec<PathBuf>, Error> {
             path: script.clone(),
             source,
         })?;
-        found.insert(script);
+        found.push(script);
         for call in calls(&text) {
             let args = quoted_arguments(call.arguments);
             match call.name {
@@ -59,18 +40,7 @@ pub fn collect(binary_dir: &Path) -> Result<Vec<PathBuf>, Error> {
             }
         }
     }
-    Ok(found.into_iter().collect())
-}
-
-fn add_tree(path: &Path, found: &mut BTreeSet<PathBuf>) -> Result<(), Error> {
-    let (files, dirs) = archive::walk_with_dirs(path, "", &Filter::default(), Symlinks::Follow)
-        .map_err(|source| Error::Walk {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    found.extend(dirs);
-    found.extend(files.into_iter().map(|f| f.path));
-    Ok(())
+    Ok(found)
 }
 
 struct Call<'a> {
@@ -182,7 +152,8 @@ mod tests {
             root.display()
         );
         std::fs::write(sub.join("cmake_install.cmake"), inner).unwrap();
-        let found = collect(root).unwrap();
+        let mut found = install_inputs(root).unwrap();
+        found.sort();
         let expected: Vec<PathBuf> = [
             "cmake_install.cmake",
             "lib$x.so",

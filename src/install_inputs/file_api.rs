@@ -1,0 +1,470 @@
+//! The install rules of a build tree from CMake's File API: the newest
+//! reply index names the codemodel-v2 object, whose directory objects
+//! (codemodel 2.3+) list each directory's installers with the paths they
+//! copy. See cmake-file-api(7).
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use super::{add_tree, Error, Selection};
+
+/// The stateless query of this client; its presence makes every configure
+/// write the reply.
+const QUERY: &str = ".cmake/api/v1/query/client-pybuildcmake/codemodel-v2";
+const REPLY_DIR: &str = ".cmake/api/v1/reply";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReplyError {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+}
+
+#[derive(Deserialize)]
+struct Index {
+    objects: Vec<ObjectRef>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ObjectRef {
+    kind: String,
+    version: Version,
+    json_file: String,
+}
+
+#[derive(Deserialize)]
+struct Version {
+    major: u32,
+    minor: u32,
+}
+
+#[derive(Deserialize)]
+struct Codemodel {
+    paths: TopPaths,
+    configurations: Vec<Configuration>,
+}
+
+#[derive(Deserialize)]
+struct TopPaths {
+    source: PathBuf,
+    build: PathBuf,
+}
+
+#[derive(Deserialize)]
+struct Configuration {
+    name: String,
+    directories: Vec<DirectoryRef>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DirectoryRef {
+    build: PathBuf,
+    json_file: String,
+}
+
+#[derive(Deserialize)]
+struct Directory {
+    #[serde(default)]
+    installers: Vec<Installer>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Installer {
+    component: String,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    paths: Vec<InstallPath>,
+    script_file: Option<PathBuf>,
+    #[serde(default)]
+    is_exclude_from_all: bool,
+    #[serde(default)]
+    is_for_all_components: bool,
+}
+
+/// A path as installed under its own name, or renamed (`to` is not needed).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum InstallPath {
+    Plain(PathBuf),
+    Renamed { from: PathBuf },
+}
+
+impl InstallPath {
+    fn from(&self) -> &Path {
+        match self {
+            InstallPath::Plain(path) | InstallPath::Renamed { from: path } => path,
+        }
+    }
+}
+
+impl Installer {
+    /// Whether one of the `cmake --install` runs (per component, `""`:
+    /// without `--component`) runs this rule.
+    fn selected(&self, components: &[String]) -> bool {
+        let runs = |component: &String| {
+            if component.is_empty() {
+                !self.is_exclude_from_all
+            } else {
+                self.is_for_all_components || *component == self.component
+            }
+        };
+        components.is_empty() && !self.is_exclude_from_all || components.iter().any(runs)
+    }
+
+    /// The paths it copies from, made absolute: source-side rules are
+    /// relative to the top source dir, build outputs to the top build dir.
+    fn inputs(&self, top: &TopPaths) -> Vec<PathBuf> {
+        let base = match self.kind.as_str() {
+            "file" | "directory" | "fileSet" | "script" => &top.source,
+            "target" | "export" => &top.build,
+            // code, importedRuntimeArtifacts, runtimeDependencySet,
+            // cxxModuleBmi: no input paths in the reply.
+            _ => return Vec::new(),
+        };
+        let paths = self.paths.iter().map(InstallPath::from);
+        paths
+            .chain(self.script_file.as_deref())
+            .map(|path| under(base, path))
+            .collect()
+    }
+}
+
+pub fn write_query(binary_dir: &Path) -> Result<(), Error> {
+    let path = binary_dir.join(QUERY);
+    let write = || -> std::io::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        if !path.exists() {
+            std::fs::write(&path, "")?;
+        }
+        Ok(())
+    };
+    write().map_err(|source| Error::Query { path, source })
+}
+
+/// The inputs per the reply, or None when no reply describes the tree as
+/// it is now: none yet, a codemodel older than 2.3, one of the configs
+/// missing, or an install script rewritten after the reply (a configure
+/// that no longer asked for it).
+pub fn install_inputs(
+    binary_dir: &Path,
+    selection: &Selection,
+) -> Result<Option<Vec<PathBuf>>, Error> {
+    let reply_dir = binary_dir.join(REPLY_DIR);
+    let Some(index_path) = newest_index(&reply_dir) else {
+        return Ok(None);
+    };
+    let index: Index = read(&reply_dir, &file_name(&index_path))?;
+    let Some(codemodel) = index
+        .objects
+        .iter()
+        .find(|o| o.kind == "codemodel" && o.version.major == 2 && o.version.minor >= 3)
+    else {
+        return Ok(None);
+    };
+    let codemodel: Codemodel = read(&reply_dir, &codemodel.json_file)?;
+    let Some(configurations) = selected_configurations(&codemodel, selection.configs) else {
+        return Ok(None);
+    };
+    let replied = modified(&index_path);
+
+    let mut found = Vec::new();
+    for configuration in configurations {
+        for directory in &configuration.directories {
+            let script =
+                under(&codemodel.paths.build, &directory.build).join("cmake_install.cmake");
+            if let Some(time) = modified(&script) {
+                if replied.is_none_or(|replied| time > replied) {
+                    return Ok(None);
+                }
+                found.push(script);
+            }
+            let object: Directory = read(&reply_dir, &directory.json_file)?;
+            for installer in &object.installers {
+                if !installer.selected(selection.components) {
+                    continue;
+                }
+                for path in installer.inputs(&codemodel.paths) {
+                    if path.exists() {
+                        add_tree(&path, &mut found)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(Some(found))
+}
+
+/// The configurations the wheel installs, or None when one is missing.
+/// Names compare as `cmake --install --config` does, ignoring case.
+fn selected_configurations<'a>(
+    codemodel: &'a Codemodel,
+    configs: &[String],
+) -> Option<Vec<&'a Configuration>> {
+    if configs.is_empty() {
+        return Some(codemodel.configurations.iter().collect());
+    }
+    configs
+        .iter()
+        .map(|config| {
+            codemodel
+                .configurations
+                .iter()
+                .find(|c| c.name.eq_ignore_ascii_case(config))
+        })
+        .collect()
+}
+
+/// `path` (relative paths in a reply, `.` for the top dir) under `base`.
+fn under(base: &Path, path: &Path) -> PathBuf {
+    let rest: PathBuf = path
+        .components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect();
+    if rest.as_os_str().is_empty() {
+        base.to_path_buf()
+    } else {
+        base.join(rest)
+    }
+}
+
+/// The index CMake wrote last: their names sort by time.
+fn newest_index(reply_dir: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(reply_dir)
+        .ok()?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path())
+        .filter(|path| {
+            let name = file_name(path);
+            name.starts_with("index-") && name.ends_with(".json")
+        })
+        .max()
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// One reply file, named relative to the reply dir.
+fn read<T: DeserializeOwned>(reply_dir: &Path, name: &str) -> Result<T, Error> {
+    let path = reply_dir.join(name);
+    let parse = || -> Result<T, ReplyError> { Ok(serde_json::from_slice(&std::fs::read(&path)?)?) };
+    parse().map_err(|source| Error::Reply {
+        reply_dir: reply_dir.to_path_buf(),
+        path,
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A reply as CMake writes it: the index, the codemodel and one
+    /// directory object per configuration, with `installers`.
+    struct Tree {
+        _dir: tempfile::TempDir,
+        source: PathBuf,
+        build: PathBuf,
+    }
+
+    impl Tree {
+        fn new() -> Tree {
+            let dir = tempfile::tempdir().unwrap();
+            let source = dir.path().join("src");
+            let build = dir.path().join("build");
+            for file in [
+                "data/a.txt",
+                "data/__pycache__/a.pyc",
+                "lib.txt",
+                "extra.cmake",
+            ] {
+                let path = source.join(file);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, "").unwrap();
+            }
+            std::fs::create_dir_all(&build).unwrap();
+            std::fs::write(build.join("_core.so"), "").unwrap();
+            std::fs::write(build.join("cmake_install.cmake"), "").unwrap();
+            Tree {
+                _dir: dir,
+                source,
+                build,
+            }
+        }
+
+        fn reply(&self, configs: &[&str], installers: serde_json::Value) {
+            let reply = self.build.join(REPLY_DIR);
+            std::fs::create_dir_all(&reply).unwrap();
+            let mut configurations = Vec::new();
+            for config in configs {
+                let name = format!("directory-.-{config}.json");
+                let directory =
+                    json!({"paths": {"source": ".", "build": "."}, "installers": installers});
+                std::fs::write(reply.join(&name), directory.to_string()).unwrap();
+                configurations.push(json!({"name": config, "directories": [
+                    {"source": ".", "build": ".", "jsonFile": name}
+                ]}));
+            }
+            let codemodel = json!({
+                "paths": {"source": self.source, "build": self.build},
+                "configurations": configurations,
+            });
+            std::fs::write(reply.join("codemodel-v2-1.json"), codemodel.to_string()).unwrap();
+            let index = json!({"objects": [{
+                "kind": "codemodel", "version": {"major": 2, "minor": 3},
+                "jsonFile": "codemodel-v2-1.json"
+            }]});
+            std::fs::write(
+                reply.join("index-2026-01-01T00-00-00-0000.json"),
+                index.to_string(),
+            )
+            .unwrap();
+        }
+
+        fn inputs(&self, configs: &[&str], components: &[&str]) -> Option<Vec<String>> {
+            let configs: Vec<String> = configs.iter().map(|c| c.to_string()).collect();
+            let components: Vec<String> = components.iter().map(|c| c.to_string()).collect();
+            let selection = Selection {
+                configs: &configs,
+                components: &components,
+            };
+            let found = install_inputs(&self.build, &selection).unwrap()?;
+            let root = self.source.parent().unwrap();
+            let mut found: Vec<String> = found
+                .iter()
+                .map(|p| p.strip_prefix(root).unwrap().display().to_string())
+                .collect();
+            found.sort();
+            found.dedup();
+            Some(found)
+        }
+    }
+
+    fn installers() -> serde_json::Value {
+        json!([
+            {"component": "py", "type": "directory", "destination": "pkg",
+             "paths": [{"from": "data", "to": "."}]},
+            {"component": "py", "type": "target", "destination": "pkg", "paths": ["_core.so"]},
+            {"component": "py", "type": "script", "scriptFile": "extra.cmake"},
+            {"component": "dev", "type": "file", "destination": "share", "paths": ["lib.txt"]},
+            {"component": "opt", "type": "file", "destination": "share",
+             "paths": ["missing.txt"], "isOptional": true},
+            {"component": "docs", "type": "file", "destination": "share",
+             "paths": ["absent-because-excluded.txt"], "isExcludeFromAll": true},
+            {"component": "x", "type": "code", "isForAllComponents": true}
+        ])
+    }
+
+    #[test]
+    fn lists_what_the_selected_components_install() {
+        let tree = Tree::new();
+        tree.reply(&["Release"], installers());
+        let py = tree.inputs(&["release"], &["py"]).unwrap();
+        assert_eq!(
+            py,
+            [
+                "build/_core.so",
+                "build/cmake_install.cmake",
+                "src/data",
+                "src/data/a.txt",
+                "src/extra.cmake"
+            ]
+        );
+        let dev = tree.inputs(&[], &["dev"]).unwrap();
+        assert_eq!(dev, ["build/cmake_install.cmake", "src/lib.txt"]);
+        // The default install: every component but EXCLUDE_FROM_ALL rules.
+        let all = tree.inputs(&[], &[""]).unwrap();
+        assert!(
+            all.contains(&"src/lib.txt".to_string()) && all.contains(&"src/data/a.txt".to_string())
+        );
+    }
+
+    #[test]
+    fn excluded_rules_run_for_their_own_component_only() {
+        let tree = Tree::new();
+        std::fs::write(tree.source.join("absent-because-excluded.txt"), "").unwrap();
+        tree.reply(&["Release"], installers());
+        let default = tree.inputs(&[], &[""]).unwrap();
+        assert!(
+            !default.iter().any(|p| p.contains("excluded")),
+            "{default:?}"
+        );
+        let docs = tree.inputs(&[], &["docs"]).unwrap();
+        assert!(docs.iter().any(|p| p.contains("excluded")), "{docs:?}");
+    }
+
+    #[test]
+    fn no_reply_a_missing_config_or_a_newer_script_means_no_answer() {
+        let tree = Tree::new();
+        assert_eq!(tree.inputs(&[], &[""]), None);
+        tree.reply(&["Debug", "Release"], installers());
+        assert!(tree.inputs(&["Debug", "Release"], &["py"]).is_some());
+        assert_eq!(tree.inputs(&["RelWithDebInfo"], &["py"]), None);
+        // A configure that rewrote the install script without asking again.
+        let script = tree.build.join("cmake_install.cmake");
+        let later = SystemTime::now() + std::time::Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(&script)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert_eq!(tree.inputs(&["Release"], &["py"]), None);
+    }
+
+    #[test]
+    fn an_old_codemodel_is_no_answer_and_a_broken_reply_an_error() {
+        let tree = Tree::new();
+        tree.reply(&["Release"], installers());
+        let reply = tree.build.join(REPLY_DIR);
+        let index = reply.join("index-2026-01-01T00-00-00-0000.json");
+        let text = std::fs::read_to_string(&index).unwrap();
+        std::fs::write(&index, text.replace("\"minor\":3", "\"minor\":2")).unwrap();
+        assert_eq!(tree.inputs(&[], &["py"]), None);
+
+        std::fs::write(
+            reply.join("index-2026-01-02T00-00-00-0000.json"),
+            "{\"objects\": 1}",
+        )
+        .unwrap();
+        let selection = Selection {
+            configs: &[],
+            components: &[],
+        };
+        let err = install_inputs(&tree.build, &selection).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("index-2026-01-02T00-00-00-0000.json"),
+            "{text}"
+        );
+        assert!(text.contains("configure again"), "{text}");
+        crate::error_chain::assert_each_cause_once(&err);
+    }
+
+    #[test]
+    fn the_query_is_written_once() {
+        let dir = tempfile::tempdir().unwrap();
+        write_query(dir.path()).unwrap();
+        let query = dir.path().join(QUERY);
+        assert_eq!(std::fs::read(&query).unwrap(), b"");
+        write_query(dir.path()).unwrap();
+        assert!(query.is_file());
+    }
+}
