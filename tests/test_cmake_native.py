@@ -502,6 +502,33 @@ def test_metadata_inputs_repack_in_a_path_with_spaces(tmp_path, cmake_name, gene
     no_op_output(generator, build(cmake, bdir).stdout)
 
 
+@pytest.mark.parametrize("generator", ["Ninja", "Unix Makefiles"])
+def test_reconfigure_alone_does_not_repack(tmp_path, generator):
+    """A configure rewrites every cmake_install.cmake, mostly unchanged: the
+    wheel step then only touches its stamp. A changed install rule repacks."""
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    bdir = tmp_path / "build"
+    configure(cmake, src, bdir, generator)
+    build(cmake, bdir)
+    wheel = only_wheel(src / "dist")
+    mtime = wheel.stat().st_mtime_ns
+    run([cmake, bdir])
+    out = build(cmake, bdir).stdout
+    assert "is up to date (only the install scripts were rewritten" in out, out
+    assert wheel.stat().st_mtime_ns == mtime
+    no_op_output(generator, build(cmake, bdir).stdout)
+
+    (src / "data.txt").write_text("data\n")
+    with open(src / "CMakeLists.txt", "a") as lists:
+        lists.write("install(FILES data.txt DESTINATION ${PY_BUILD_CMAKE_IMPORT_NAME} "
+                    "COMPONENT python_modules)\n")
+    out = build(cmake, bdir).stdout
+    assert "is up to date" not in out, out
+    assert "c_extension/data.txt" in wheel_names(only_wheel(src / "dist"))
+    no_op_output(generator, build(cmake, bdir).stdout)
+
+
 def add_install_rules(src: Path) -> None:
     """c-extension plus an install(FILES) and an install(SCRIPT) rule of the
     wheel's component, and an install(FILES) of another component."""

@@ -6,8 +6,13 @@
 //! names every file that went in, so the build tool reruns the step exactly
 //! when one of them changes. The stamp names the wheel for drivers.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::cli::WheelStepArgs;
 use crate::driver::{self, InstallLoop};
@@ -18,6 +23,16 @@ use crate::tags::TagOverrides;
 use super::Error;
 
 pub fn run(args: WheelStepArgs) -> Result<(), Error> {
+    let record = args.stamp.with_extension("inputs.json");
+    let argv: Vec<String> = std::env::args().collect();
+    if let Some(wheel) = LastRun::read(&record).and_then(|last| last.unchanged(&argv, &args.stamp))
+    {
+        write(&args.stamp, format!("{}\n", wheel.display()))?;
+        return super::print_line(format!(
+            "py-build-cmake: {} is up to date (only the install scripts were rewritten, as they were)",
+            wheel.display()
+        ));
+    }
     let (project_dir, config) = super::load_for_packing(&args.inputs)?;
     driver::fresh_dir(&args.staging)?;
     let mut dependencies: Vec<PathBuf> = Vec::new();
@@ -65,8 +80,84 @@ pub fn run(args: WheelStepArgs) -> Result<(), Error> {
     dependencies.extend(super::wheel::metadata_inputs(&config, &project_dir));
     dependencies.push(wheel.clone());
     write_depfile(&args.depfile, &args.stamp, &dependencies)?;
+    // A path JSON cannot hold leaves an empty record: the next run is full.
+    let last = LastRun::new(argv, dependencies)?;
+    write(&record, serde_json::to_string(&last).unwrap_or_default())?;
     write(&args.stamp, format!("{}\n", wheel.display()))?;
     super::print_line(format!("py-build-cmake: wrote {}", wheel.display()))
+}
+
+/// What the last full run read. Every configure rewrites each
+/// cmake_install.cmake, mostly with the same text; a run the build tool
+/// started for that alone touches the stamp instead of repacking.
+#[derive(Serialize, Deserialize)]
+struct LastRun {
+    argv: Vec<String>,
+    inputs: Vec<PathBuf>,
+    /// The SHA-256 of each install script among the inputs.
+    scripts: BTreeMap<PathBuf, [u8; 32]>,
+}
+
+impl LastRun {
+    fn new(argv: Vec<String>, inputs: Vec<PathBuf>) -> Result<LastRun, Error> {
+        let mut scripts = BTreeMap::new();
+        for input in inputs.iter().filter(|i| is_install_script(i)) {
+            scripts.insert(input.clone(), hash(input)?);
+        }
+        Ok(LastRun {
+            argv,
+            inputs,
+            scripts,
+        })
+    }
+
+    /// A missing or unreadable record: a full run rewrites it.
+    fn read(path: &Path) -> Option<LastRun> {
+        serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+    }
+
+    /// The wheel of the last run, when the same command finds every input
+    /// older than the stamp or, for an install script, with the same text.
+    fn unchanged(&self, argv: &[String], stamp: &Path) -> Option<PathBuf> {
+        if self.argv != argv {
+            return None;
+        }
+        let stamped = modified(stamp)?;
+        let wheel = PathBuf::from(std::fs::read_to_string(stamp).ok()?.trim_end());
+        if !wheel.is_file() {
+            return None;
+        }
+        for input in &self.inputs {
+            if modified(input)? <= stamped {
+                continue;
+            }
+            let same = self
+                .scripts
+                .get(input)
+                .is_some_and(|h| hash(input).ok() == Some(*h));
+            if !same {
+                return None;
+            }
+        }
+        Some(wheel)
+    }
+}
+
+fn is_install_script(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| name == "cmake_install.cmake")
+}
+
+fn hash(path: &Path) -> Result<[u8; 32], Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        context: format!("cannot read {}", path.display()),
+        source,
+    })?;
+    Ok(Sha256::digest(bytes).into())
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 /// `cmake --install` per configuration and component into the staging tree.
