@@ -8,7 +8,7 @@ use std::path::Path;
 /// Lowest first. Modules of one layer may not use each other.
 const LAYERS: &[&[&str]] = &[
     &["platform", "suggest", "temp_files", "archive", "elf"],
-    &["module_source", "fs_atomic"],
+    &["module_source", "fs_atomic", "install_inputs"],
     &["python_target"],
     &["project"],
     &["metadata"],
