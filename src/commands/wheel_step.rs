@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -122,13 +121,13 @@ impl LastRun {
         if self.argv != argv {
             return None;
         }
-        let stamped = modified(stamp)?;
+        let stamped = install_inputs::modified(stamp)?;
         let wheel = PathBuf::from(std::fs::read_to_string(stamp).ok()?.trim_end());
         if !wheel.is_file() {
             return None;
         }
         for input in &self.inputs {
-            if modified(input)? <= stamped {
+            if install_inputs::modified(input)? <= stamped {
                 continue;
             }
             let same = self
@@ -154,10 +153,6 @@ fn hash(path: &Path) -> Result<[u8; 32], Error> {
         source,
     })?;
     Ok(Sha256::digest(bytes).into())
-}
-
-fn modified(path: &Path) -> Option<SystemTime> {
-    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 /// `cmake --install` per configuration and component into the staging tree.

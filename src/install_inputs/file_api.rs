@@ -4,12 +4,11 @@
 //! copy. See cmake-file-api(7).
 
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use super::{add_tree, Error, Selection};
+use super::{add_tree, modified, Error, Selection};
 
 /// The stateless query of this client; its presence makes every configure
 /// write the reply.
@@ -254,10 +253,6 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-fn modified(path: &Path) -> Option<SystemTime> {
-    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 /// One reply file, named relative to the reply dir.

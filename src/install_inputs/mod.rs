@@ -15,6 +15,7 @@ mod file_api;
 mod install_script;
 
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use crate::archive::{self, Filter, Symlinks};
 
@@ -75,6 +76,11 @@ pub fn collect(binary_dir: &Path, selection: &Selection) -> Result<Vec<PathBuf>,
 /// `binary_dir` on.
 pub fn request_reply(binary_dir: &Path) -> Result<(), Error> {
     file_api::write_query(binary_dir)
+}
+
+/// When an input last changed; None when it is gone.
+pub fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 /// Adds `path` to `found`: a file, or a directory with everything in it.
