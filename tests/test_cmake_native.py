@@ -227,6 +227,18 @@ def test_bad_wheel_arguments_are_a_clear_error(tmp_path):
     assert "py_build_cmake_add_wheel: unknown arguments 'OUTPUT;dist2'" in flat(result.stdout)
 
 
+def test_taken_target_name_is_a_clear_error(tmp_path):
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    lists = src / "CMakeLists.txt"
+    lists.write_text(lists.read_text().replace(
+        "py_build_cmake_add_wheel()", "py_build_cmake_add_wheel()\npy_build_cmake_add_sdist(TARGET wheel)"))
+    result = configure(cmake, src, tmp_path / "build", check=False)
+    assert result.returncode != 0
+    assert "py_build_cmake_add_sdist: a target named 'wheel' already exists; pick another name with TARGET" in flat(
+        result.stdout)
+
+
 def test_output_dir_target_and_components(tmp_path):
     cmake = cmake_newest()
     src = copy_example("c-extension", tmp_path)
