@@ -65,6 +65,30 @@ function(_py_build_cmake_request_install_rules build_dir)
   endif()
 endfunction()
 
+# The start both target functions share, after their cmake_parse_arguments
+# (it reads the caller's ARG_*): no unknown arguments (`takes` names the
+# known ones), find_package(PyBuildCmake) called, a free target `name`
+# (TARGET, else `default_name`), and `out_dir` (OUTPUT_DIR); sets `name` and
+# `out_dir` in the caller.
+macro(_py_build_cmake_target_args caller default_name takes)
+  if(ARG_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "${caller}: unknown arguments "
+      "'${ARG_UNPARSED_ARGUMENTS}'; it takes ${takes}")
+  endif()
+  if(NOT DEFINED PY_BUILD_CMAKE_HELPER)
+    message(FATAL_ERROR "${caller}: call find_package(PyBuildCmake) first")
+  endif()
+  set(name ${default_name})
+  if(ARG_TARGET)
+    set(name "${ARG_TARGET}")
+  endif()
+  if(TARGET ${name})
+    message(FATAL_ERROR "${caller}: a target named '${name}' already "
+      "exists; pick another name with TARGET")
+  endif()
+  _py_build_cmake_out_dir(out_dir "${ARG_OUTPUT_DIR}")
+endmacro()
+
 # Marks `target` as ours and makes it depend, at the end of the top-level
 # CMakeLists.txt, on every target `all` builds under this project (a
 # deferred call expands its arguments only when it runs: the targets are
@@ -126,23 +150,8 @@ endmacro()
 function(py_build_cmake_add_wheel)
   cmake_parse_arguments(PARSE_ARGV 0 ARG ""
     "TARGET;EDITABLE_TARGET;OUTPUT_DIR;PROJECT_DIR;BUNDLE_LIBS" "COMPONENTS;CONFIGS;BUNDLE_EXCLUDE")
-  if(ARG_UNPARSED_ARGUMENTS)
-    message(FATAL_ERROR "py_build_cmake_add_wheel: unknown arguments "
-      "'${ARG_UNPARSED_ARGUMENTS}'; it takes TARGET, EDITABLE_TARGET, COMPONENTS, CONFIGS, "
-      "OUTPUT_DIR, PROJECT_DIR, BUNDLE_LIBS and BUNDLE_EXCLUDE")
-  endif()
-  if(NOT DEFINED PY_BUILD_CMAKE_HELPER)
-    message(FATAL_ERROR "py_build_cmake_add_wheel: call find_package(PyBuildCmake) first")
-  endif()
-  set(name wheel)
-  if(ARG_TARGET)
-    set(name "${ARG_TARGET}")
-  endif()
-  if(TARGET ${name})
-    message(FATAL_ERROR "py_build_cmake_add_wheel: a target named '${name}' already "
-      "exists; pick another name with TARGET")
-  endif()
-  _py_build_cmake_out_dir(out_dir "${ARG_OUTPUT_DIR}")
+  _py_build_cmake_target_args(py_build_cmake_add_wheel wheel
+    "TARGET, EDITABLE_TARGET, COMPONENTS, CONFIGS, OUTPUT_DIR, PROJECT_DIR, BUNDLE_LIBS and BUNDLE_EXCLUDE")
   if(CMAKE_VERSION VERSION_GREATER_EQUAL 3.27)
     # Answered by this configure.
     cmake_file_api(QUERY API_VERSION 1 CODEMODEL 2.3)
@@ -303,18 +312,7 @@ endfunction()
 # <project>/dist).
 function(py_build_cmake_add_sdist)
   cmake_parse_arguments(PARSE_ARGV 0 ARG "" "TARGET;OUTPUT_DIR" "")
-  if(ARG_UNPARSED_ARGUMENTS)
-    message(FATAL_ERROR "py_build_cmake_add_sdist: unknown arguments "
-      "'${ARG_UNPARSED_ARGUMENTS}'; it takes TARGET and OUTPUT_DIR")
-  endif()
-  if(NOT DEFINED PY_BUILD_CMAKE_HELPER)
-    message(FATAL_ERROR "py_build_cmake_add_sdist: call find_package(PyBuildCmake) first")
-  endif()
-  set(name sdist)
-  if(ARG_TARGET)
-    set(name "${ARG_TARGET}")
-  endif()
-  _py_build_cmake_out_dir(out_dir "${ARG_OUTPUT_DIR}")
+  _py_build_cmake_target_args(py_build_cmake_add_sdist sdist "TARGET and OUTPUT_DIR")
   _py_build_cmake_config_args(config_args "${PY_BUILD_CMAKE_PROJECT_DIR}")
   # Always runs: the helper walks the source tree, which costs milliseconds,
   # and writes the archive only when its bytes change.

@@ -180,6 +180,8 @@ pub struct BundleArgs {
 }
 
 #[derive(Debug, Args)]
+// The override sources only change a project's configuration.
+#[command(mut_group("OverrideSources", |group| group.requires("project")))]
 pub struct PythonTargetArgs {
     /// Native interpreter to describe (default: PY_BUILD_CMAKE_PYTHON, else python3 on PATH).
     #[arg(long)]
@@ -192,24 +194,12 @@ pub struct PythonTargetArgs {
     pub no_cache: bool,
     /// Resolve the target of this project's configuration instead (its
     /// `cross` section, cross files or automatic cross compilation), and
-    /// print the wheel tags and CMake cache entries it implies too.
+    /// print the wheel tags and CMake cache entries it implies too; --local,
+    /// --cross, -o and --os apply to it.
     #[arg(long)]
     pub project: Option<PathBuf>,
-    /// Extra local override file, applied in order (with --project).
-    #[arg(long = "local", value_name = "FILE", requires = "project")]
-    pub local: Vec<PathBuf>,
-    /// Cross-compilation config file, applied in order (with --project).
-    #[arg(long = "cross", value_name = "FILE", requires = "project")]
-    pub cross: Vec<PathBuf>,
-    /// Override of the form `KEY OP VALUE` (with --project).
-    #[arg(
-        short = 'o',
-        long = "override",
-        value_name = "OVERRIDE",
-        allow_hyphen_values = true,
-        requires = "project"
-    )]
-    pub overrides: Vec<String>,
+    #[command(flatten)]
+    pub sources: OverrideSources,
     /// Operating system whose section is selected (default: the running OS).
     #[arg(long = "os", value_enum, requires = "project")]
     pub os: Option<TargetOs>,

@@ -49,6 +49,13 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def configure_error(src: Path, build_dir: Path, *args: str) -> str:
+    """Configures `src` with the newest CMake, which must fail; its output, flattened."""
+    result = configure(cmake_newest(), src, build_dir, "Ninja", *args, check=False)
+    assert result.returncode != 0, result.stdout
+    return flat(result.stdout)
+
+
 def no_op_output(generator: str, output: str) -> None:
     """A second `--target wheel` with nothing changed does no install and no pack."""
     assert "Packing the wheel" not in output, output
@@ -182,49 +189,43 @@ def test_missing_helper_is_a_clear_error(tmp_path):
     assert "PY_BUILD_CMAKE_EXECUTABLE is '/nonexistent/py-build-cmake', which does not exist" in flat(result.stdout)
 
 
-def test_bad_pyproject_is_a_clear_error(tmp_path):
-    cmake = cmake_newest()
+@pytest.mark.parametrize("file, old, new, messages", [
+    pytest.param("pyproject.toml", "build_type", "build_typo",
+                 ["PyBuildCmake: the helper failed (exit 1) while resolving", "build_typo"], id="bad-pyproject"),
+    pytest.param("CMakeLists.txt", "py_build_cmake_add_wheel()", "py_build_cmake_add_wheel(OUTPUT dist2)",
+                 ["py_build_cmake_add_wheel: unknown arguments 'OUTPUT;dist2'"], id="bad-wheel-arguments"),
+    pytest.param("CMakeLists.txt", "py_build_cmake_add_wheel()",
+                 "py_build_cmake_add_wheel()\npy_build_cmake_add_sdist(TARGET wheel)",
+                 ["py_build_cmake_add_sdist: a target named 'wheel' already exists; pick another name with TARGET"],
+                 id="taken-target-name"),
+])
+def test_a_broken_project_is_a_clear_error(tmp_path, file, old, new, messages):
     src = copy_example("c-extension", tmp_path)
-    pyproject = src / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace("build_type", "build_typo"))
-    result = configure(cmake, src, tmp_path / "build", check=False)
-    assert result.returncode != 0
-    assert "PyBuildCmake: the helper failed (exit 1) while resolving" in flat(result.stdout)
-    assert "build_typo" in result.stdout
+    path = src / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    out = configure_error(src, tmp_path / "build")
+    for message in messages:
+        assert message in out, out
 
 
 def test_failing_python_is_named_as_such(tmp_path):
     """An interpreter that cannot run is not reported as a pyproject.toml problem."""
-    cmake = cmake_newest()
     src = copy_example("c-extension", tmp_path)
     python = tmp_path / "python3"
     python.write_text("#!/bin/sh\necho 'no such module: sysconfig' >&2\nexit 3\n")
     python.chmod(0o755)
-    result = configure(cmake, src, tmp_path / "build", "Ninja", f"-DPY_BUILD_CMAKE_PYTHON={python}", check=False)
-    out = flat(result.stdout)
-    assert result.returncode != 0
+    out = configure_error(src, tmp_path / "build", f"-DPY_BUILD_CMAKE_PYTHON={python}")
     assert "pyproject.toml failed" not in out, out
     assert f"the helper failed (exit 1) while resolving {src}/pyproject.toml for the Python {python}" in out, out
     assert f"Python interpreter `{python}` failed" in out, out
 
 
 def test_no_pyproject_is_a_clear_error(tmp_path):
-    cmake = cmake_newest()
     src = copy_example("c-extension", tmp_path)
     (src / "pyproject.toml").unlink()
-    result = configure(cmake, src, tmp_path / "build", check=False)
-    assert result.returncode != 0
-    assert "no pyproject.toml in" in flat(result.stdout)
-
-
-def test_bad_wheel_arguments_are_a_clear_error(tmp_path):
-    cmake = cmake_newest()
-    src = copy_example("c-extension", tmp_path)
-    lists = src / "CMakeLists.txt"
-    lists.write_text(lists.read_text().replace("py_build_cmake_add_wheel()", "py_build_cmake_add_wheel(OUTPUT dist2)"))
-    result = configure(cmake, src, tmp_path / "build", check=False)
-    assert result.returncode != 0
-    assert "py_build_cmake_add_wheel: unknown arguments 'OUTPUT;dist2'" in flat(result.stdout)
+    assert "no pyproject.toml in" in configure_error(src, tmp_path / "build")
 
 
 def test_output_dir_target_and_components(tmp_path):
@@ -309,13 +310,10 @@ def test_variables_for_existing_projects(tmp_path):
 
 
 def test_cross_without_the_toolchain_is_a_clear_error(tmp_path):
-    cmake = cmake_newest()
     src = copy_example("c-extension", tmp_path)
     cross = tmp_path / "cross.toml"
     cross.write_text('arch = "linux_aarch64"\n')
-    result = configure(cmake, src, tmp_path / "build", "Ninja", f"-DPY_BUILD_CMAKE_CROSS={cross}", check=False)
-    assert result.returncode != 0
-    text = flat(result.stdout)
+    text = configure_error(src, tmp_path / "build", f"-DPY_BUILD_CMAKE_CROSS={cross}")
     assert "PY_BUILD_CMAKE_CROSS is set, but the build does not use PyBuildCmake's toolchain" in text
     assert "PyBuildCmakeToolchain.cmake" in text
 
@@ -400,9 +398,8 @@ def test_env_reaches_the_install_step_and_minimum_version_is_checked(tmp_path):
         assert zf.read("c_extension/env.txt").decode() == f"from-env-{os.environ['HOME']}"
 
     pyproject.write_text(base.replace('minimum_version = "3.20"', 'minimum_version = "99.0"'))
-    result = configure(cmake, src, tmp_path / "build2", check=False)
-    assert result.returncode != 0
-    assert "asks for CMake 99.0 or newer (tool.py-build-cmake.cmake.minimum_version)" in flat(result.stdout)
+    out = configure_error(src, tmp_path / "build2")
+    assert "asks for CMake 99.0 or newer (tool.py-build-cmake.cmake.minimum_version)" in out
 
 
 def test_readme_example_command(tmp_path):

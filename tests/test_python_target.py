@@ -71,3 +71,19 @@ def test_errors_name_the_interpreter(tmp_path):
     failed = python_target("--python", failing, "--no-cache", check=False)
     assert failed.returncode != 0
     assert "failed (exit status: 1)" in failed.stdout and "SyntaxError: boom" in failed.stdout
+
+
+def test_override_sources_apply_to_a_project_and_need_one(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "1.0"\n[tool.py-build-cmake.cmake]\n')
+    (tmp_path / "CMakeLists.txt").write_text("")
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "__init__.py").write_text("")
+    (tmp_path / "tag.pbc").write_text("wheel.python_tag=py2\n")
+    result = cs.run([cs.helper(), "python-target", "--python", sys.executable, "--project", tmp_path,
+                     "--local", tmp_path / "tag.pbc", "-o", "wheel.python_abi=none"])
+    assert json.loads(result.stdout)["tags"].startswith("py2-none-")
+    for args in (["--local", "x.pbc"], ["--cross", "x.toml"], ["-o", "wheel.python_abi=none"]):
+        result = python_target(*args, check=False)
+        assert result.returncode == 2
+        assert "required arguments were not provided:\n  --project <PROJECT>" in result.stdout

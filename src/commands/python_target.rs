@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::cli::{ConfigInputs, OverrideSources, PythonTargetArgs};
+use crate::cli::{ConfigInputs, PythonTargetArgs};
 use crate::platform::Os;
 use crate::python_target::{self, PythonTarget};
 use crate::tags::{TagOverrides, WheelTags};
@@ -30,14 +30,9 @@ pub fn run(args: PythonTargetArgs) -> Result<(), Error> {
         None => json!({ "target": native()? }),
         Some(project) => {
             let os = args.os.map_or(Os::host(), Os::from);
-            let sources = OverrideSources {
-                local: args.local.clone(),
-                cross: args.cross.clone(),
-                overrides: args.overrides.clone(),
-            };
             let inputs = ConfigInputs {
                 project: project.clone(),
-                sources,
+                sources: args.sources.clone(),
             };
             let config = super::load_config(&inputs, os)?;
             let target = match &config.cross {

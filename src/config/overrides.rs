@@ -292,61 +292,42 @@ impl<'a> Parser<'a> {
     }
 
     fn array(&mut self) -> Result<RawValue, SyntaxError> {
-        self.bump(); // '['
         let mut items = Vec::new();
-        loop {
-            self.skip_whitespace_and_comments(true);
-            if self.peek() == Some(']') {
-                self.bump();
-                return Ok(RawValue::Array(items));
-            }
-            let line = Some(self.line());
-            let value = self.inner_value(false)?;
+        self.items(']', "list", |parser, line| {
+            let value = parser.inner_value(false)?;
             items.push(Raw {
                 value,
                 action: Action::Default,
                 line,
             });
-            self.skip_whitespace_and_comments(true);
-            match self.peek() {
-                Some(',') => self.bump(),
-                Some(']') => {}
-                _ => return Err(self.error("expected ',' or ']' in the list")),
-            }
-        }
+            Ok(())
+        })?;
+        Ok(RawValue::Array(items))
     }
 
     fn table(&mut self) -> Result<RawValue, SyntaxError> {
-        self.bump(); // '{'
         let mut entries: Vec<(String, Raw)> = Vec::new();
-        self.skip_whitespace_and_comments(true);
-        if self.peek() == Some('}') {
-            self.bump();
-            return Ok(RawValue::Table(entries));
-        }
-        loop {
-            self.skip_whitespace_and_comments(true);
-            let line = Some(self.line());
-            let key = if self.peek() == Some('"') {
-                self.quoted()?
+        self.items('}', "table", |parser, line| {
+            let key = if parser.peek() == Some('"') {
+                parser.quoted()?
             } else {
-                let len = self.bare_len(true);
+                let len = parser.bare_len(true);
                 if len == 0 {
-                    return Err(self.error("expected a key in the table"));
+                    return Err(parser.error("expected a key in the table"));
                 }
-                let key = self.rest()[..len].to_owned();
-                self.pos += len;
+                let key = parser.rest()[..len].to_owned();
+                parser.pos += len;
                 key
             };
-            self.skip_whitespace_and_comments(true);
-            if self.peek() != Some('=') {
-                return Err(self.error("expected '=' after the table key"));
+            parser.skip_whitespace_and_comments(true);
+            if parser.peek() != Some('=') {
+                return Err(parser.error("expected '=' after the table key"));
             }
-            self.bump();
-            self.skip_whitespace_and_comments(true);
-            let value = self.inner_value(true)?;
+            parser.bump();
+            parser.skip_whitespace_and_comments(true);
+            let value = parser.inner_value(true)?;
             if entries.iter().any(|(k, _)| *k == key) {
-                return Err(self.error(&format!("duplicate key {key:?} in the table")));
+                return Err(parser.error(&format!("duplicate key {key:?} in the table")));
             }
             entries.push((
                 key,
@@ -356,14 +337,38 @@ impl<'a> Parser<'a> {
                     line,
                 },
             ));
+            Ok(())
+        })?;
+        Ok(RawValue::Table(entries))
+    }
+
+    /// The comma-separated items of a list or table (`what`), from its
+    /// opening bracket (next) to `close`; `item` parses one, given the line
+    /// it starts on. As in TOML, only a list may end with a comma.
+    fn items(
+        &mut self,
+        close: char,
+        what: &str,
+        mut item: impl FnMut(&mut Self, Option<usize>) -> Result<(), SyntaxError>,
+    ) -> Result<(), SyntaxError> {
+        self.bump(); // '[' or '{'
+        let trailing_comma = close == ']';
+        let mut after_comma = false;
+        loop {
+            self.skip_whitespace_and_comments(true);
+            if self.peek() == Some(close) && (trailing_comma || !after_comma) {
+                self.bump();
+                return Ok(());
+            }
+            item(self, Some(self.line()))?;
             self.skip_whitespace_and_comments(true);
             match self.peek() {
-                Some(',') => self.bump(),
-                Some('}') => {
+                Some(',') => {
                     self.bump();
-                    return Ok(RawValue::Table(entries));
+                    after_comma = true;
                 }
-                _ => return Err(self.error("expected ',' or '}' in the table")),
+                Some(c) if c == close => after_comma = false,
+                _ => return Err(self.error(&format!("expected ',' or '{close}' in the {what}"))),
             }
         }
     }
@@ -499,6 +504,37 @@ mod tests {
             ["x.y", "z"]
         );
         assert_eq!(parse_one("k=-3").expect("int").value, RawValue::Int(-3));
+    }
+
+    #[test]
+    fn commas_and_closers_of_lists_and_tables() {
+        // As in TOML, a list may end with a comma, a table may not.
+        let list = parse_one("k=[1, 2,]").expect("trailing comma");
+        assert_eq!(
+            list.value,
+            RawValue::Array(vec![item(RawValue::Int(1)), item(RawValue::Int(2))])
+        );
+        assert_eq!(
+            parse_one("k=[]").expect("empty").value,
+            RawValue::Array(vec![])
+        );
+        assert_eq!(
+            parse_one("k={}").expect("empty").value,
+            RawValue::Table(vec![])
+        );
+        let cases = [
+            ("k={a=1,}", "expected a key in the table"),
+            ("k={,}", "expected a key in the table"),
+            ("k={a=1 b=2}", "expected ',' or '}' in the table"),
+            ("k=[1 2]", "expected ',' or ']' in the list"),
+            ("k={a=1, a=2}", "duplicate key \"a\" in the table"),
+            ("k={a 1}", "expected '=' after the table key"),
+        ];
+        for (text, message) in cases {
+            let err = parse_one(text).unwrap_err();
+            assert!(err.message.contains(message), "{text}: {err:?}");
+        }
+        assert!(parse_one("k=[,]").is_err());
     }
 
     /// py-build-cmake would keep the spaces of `k = v` in the value.
