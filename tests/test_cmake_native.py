@@ -434,11 +434,13 @@ def test_local_files_and_overrides_from_cache_variables(tmp_path):
 
 def test_wheel_of_a_subproject(tmp_path):
     """A py-build-cmake project added with add_subdirectory() to a larger
-    build: its wheel installs and depends on its own targets only."""
+    build: its wheel installs and depends on its own targets only, and its
+    depfile holds its own install rules' inputs (from the reply CMake writes
+    in the top build dir)."""
     cmake = cmake_newest()
     outer = tmp_path / "outer"
     outer.mkdir()
-    copy_example("c-extension", outer)
+    add_install_rules(copy_example("c-extension", outer))
     (outer / "other.c").write_text("int main(void) { return 0; }\n")
     (outer / "CMakeLists.txt").write_text(
         "cmake_minimum_required(VERSION 3.20)\n"
@@ -454,6 +456,9 @@ def test_wheel_of_a_subproject(tmp_path):
     names = wheel_names(only_wheel(outer / "c-extension" / "dist"))
     assert not any(n.startswith("bin/") for n in names), names
     assert any(n.startswith("c_extension/_core") for n in names), names
+    listed = (bdir / "c-extension" / "py-build-cmake" / "wheel" / "wheel.d").read_text()
+    assert str(outer / "c-extension" / "extra.cmake") in listed, listed
+    assert str(bdir / "other") not in listed, listed
 
 
 def read_member(wheel: Path, suffix: str) -> str:

@@ -150,7 +150,7 @@ pub fn write_query(binary_dir: &Path) -> Result<(), Error> {
     write().map_err(|source| Error::Query { path, source })
 }
 
-/// The inputs per the reply, or None when no reply describes the tree as
+/// The inputs of `cmake --install <binary_dir>` per the reply, or None when no reply describes the tree as
 /// it is now: none yet, a codemodel older than 2.3, one of the configs
 /// missing, or an install script rewritten after the reply (a configure
 /// that no longer asked for it).
@@ -158,7 +158,15 @@ pub fn install_inputs(
     binary_dir: &Path,
     selection: &Selection,
 ) -> Result<Option<Vec<PathBuf>>, Error> {
-    let reply_dir = binary_dir.join(REPLY_DIR);
+    // A project added with add_subdirectory() installs from its own build
+    // dir; CMake writes the reply in the top one, beside CMakeCache.txt.
+    let Some(top) = binary_dir
+        .ancestors()
+        .find(|dir| dir.join("CMakeCache.txt").is_file())
+    else {
+        return Ok(None);
+    };
+    let reply_dir = top.join(REPLY_DIR);
     let Some(index_path) = newest_index(&reply_dir) else {
         return Ok(None);
     };
@@ -179,8 +187,13 @@ pub fn install_inputs(
     let mut found = Vec::new();
     for configuration in configurations {
         for directory in &configuration.directories {
-            let script =
-                under(&codemodel.paths.build, &directory.build).join("cmake_install.cmake");
+            // `cmake --install <binary_dir>` runs its directory's rules and
+            // those of the directories below it.
+            let build = under(&codemodel.paths.build, &directory.build);
+            if !build.starts_with(binary_dir) {
+                continue;
+            }
+            let script = build.join("cmake_install.cmake");
             if let Some(time) = modified(&script) {
                 if replied.is_none_or(|replied| time > replied) {
                     return Ok(None);
@@ -268,6 +281,8 @@ fn read<T: DeserializeOwned>(reply_dir: &Path, name: &str) -> Result<T, Error> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::SystemTime;
+
     use super::*;
     use serde_json::json;
 
@@ -297,6 +312,7 @@ mod tests {
             std::fs::create_dir_all(&build).unwrap();
             std::fs::write(build.join("_core.so"), "").unwrap();
             std::fs::write(build.join("cmake_install.cmake"), "").unwrap();
+            std::fs::write(build.join("CMakeCache.txt"), "").unwrap();
             Tree {
                 _dir: dir,
                 source,
@@ -305,17 +321,24 @@ mod tests {
         }
 
         fn reply(&self, configs: &[&str], installers: serde_json::Value) {
+            self.reply_dirs(configs, &[(".", installers)]);
+        }
+
+        /// One directory object per (build dir, installers) and config.
+        fn reply_dirs(&self, configs: &[&str], dirs: &[(&str, serde_json::Value)]) {
             let reply = self.build.join(REPLY_DIR);
             std::fs::create_dir_all(&reply).unwrap();
             let mut configurations = Vec::new();
             for config in configs {
-                let name = format!("directory-.-{config}.json");
-                let directory =
-                    json!({"paths": {"source": ".", "build": "."}, "installers": installers});
-                std::fs::write(reply.join(&name), directory.to_string()).unwrap();
-                configurations.push(json!({"name": config, "directories": [
-                    {"source": ".", "build": ".", "jsonFile": name}
-                ]}));
+                let mut directories = Vec::new();
+                for (i, (build, installers)) in dirs.iter().enumerate() {
+                    let name = format!("directory-{i}-{config}.json");
+                    let paths = json!({"source": build, "build": build});
+                    let directory = json!({"paths": paths, "installers": installers});
+                    std::fs::write(reply.join(&name), directory.to_string()).unwrap();
+                    directories.push(json!({"source": build, "build": build, "jsonFile": name}));
+                }
+                configurations.push(json!({"name": config, "directories": directories}));
             }
             let codemodel = json!({
                 "paths": {"source": self.source, "build": self.build},
@@ -334,13 +357,22 @@ mod tests {
         }
 
         fn inputs(&self, configs: &[&str], components: &[&str]) -> Option<Vec<String>> {
+            self.inputs_of(&self.build, configs, components)
+        }
+
+        fn inputs_of(
+            &self,
+            binary_dir: &Path,
+            configs: &[&str],
+            components: &[&str],
+        ) -> Option<Vec<String>> {
             let configs: Vec<String> = configs.iter().map(|c| c.to_string()).collect();
             let components: Vec<String> = components.iter().map(|c| c.to_string()).collect();
             let selection = Selection {
                 configs: &configs,
                 components: &components,
             };
-            let found = install_inputs(&self.build, &selection).unwrap()?;
+            let found = install_inputs(binary_dir, &selection).unwrap()?;
             let root = self.source.parent().unwrap();
             let mut found: Vec<String> = found
                 .iter()
@@ -388,6 +420,36 @@ mod tests {
         let all = tree.inputs(&[], &[""]).unwrap();
         assert!(
             all.contains(&"src/lib.txt".to_string()) && all.contains(&"src/data/a.txt".to_string())
+        );
+    }
+
+    #[test]
+    fn a_subproject_installs_its_own_directories() {
+        let tree = Tree::new();
+        let sub = tree.build.join("sub");
+        std::fs::create_dir_all(sub.join("inner")).unwrap();
+        for dir in [&sub, &sub.join("inner")] {
+            std::fs::write(dir.join("cmake_install.cmake"), "").unwrap();
+        }
+        let file = |path: &str| json!([{"component": "py", "type": "file", "destination": "d", "paths": [path]}]);
+        tree.reply_dirs(
+            &["Release"],
+            &[
+                (".", file("lib.txt")),
+                ("sub", file("extra.cmake")),
+                ("sub/inner", file("data")),
+            ],
+        );
+        let found = tree.inputs_of(&sub, &[], &[""]).unwrap();
+        assert_eq!(
+            found,
+            [
+                "build/sub/cmake_install.cmake",
+                "build/sub/inner/cmake_install.cmake",
+                "src/data",
+                "src/data/a.txt",
+                "src/extra.cmake"
+            ]
         );
     }
 
