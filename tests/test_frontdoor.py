@@ -210,7 +210,7 @@ def test_a_second_build_recompiles_nothing(tmp_path, wheelhouse):
     first = build_with(tmp_path / "1", wheelhouse, src, "--wheel", "-C", "verbose").stdout
     second = build_with(tmp_path / "2", wheelhouse, src, "--wheel", "-C", "verbose").stdout
     # Each build ran in a new isolated env, which is gone by the second: the
-    # tree was re-pointed at the new helper and CMake, its objects kept.
+    # tree was re-pointed at the new CMake, its objects kept.
     assert "Building C object" in first
     assert "Building C object" not in second and "Linking" not in second, second
     assert "Built target _core" in second
