@@ -64,11 +64,7 @@ pub fn build_wheel(request: BuildRequest<'_>) -> Result<PathBuf, Error> {
         verbose,
     } = request;
     let target = super::resolve_target(config, python)?;
-    let tools = match &config.component {
-        // Builds and installs the main project's trees, never configures them.
-        Some(_) => super::persistent::running(site_packages)?,
-        None => super::persistent::install(&config.project_dir, site_packages)?,
-    };
+    let tools = super::persistent::for_driver(config, site_packages)?;
     let staging = project_dir
         .join(".py-build-cmake_cache")
         .join(format!("{}-staging", target.build_config()));

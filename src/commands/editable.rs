@@ -23,7 +23,7 @@ use super::Error;
 pub fn build_editable(request: BuildRequest<'_>) -> Result<PathBuf, Error> {
     let config = request.config;
     let start = Start::new(config, request.project_dir, request.python)?;
-    let tools = super::persistent::install(&config.project_dir, request.site_packages)?;
+    let tools = super::persistent::for_driver(config, request.site_packages)?;
     let driver = super::build::driver(
         config,
         &start.target,

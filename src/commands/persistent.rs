@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::archive::{self, Filter, Symlinks};
+use crate::config::model::Config;
 use crate::fs_atomic;
 
 use super::Error;
@@ -27,9 +28,19 @@ pub struct Tools {
     pub site_packages: Vec<PathBuf>,
 }
 
-/// Installs the copies for the trees of the project in `project_dir`, which
-/// the build env's `site_packages` (the backend's) would otherwise provide.
-pub fn install(project_dir: &Path, site_packages: &[PathBuf]) -> Result<Tools, Error> {
+/// What the driver of `config` points the build at, given the build env's
+/// `site_packages` (the backend's): the copies, installed now, when it
+/// configures the project's trees; as they are when there is no tree (a pure
+/// Python project) or it only builds existing ones (a component project).
+pub fn for_driver(config: &Config, site_packages: &[PathBuf]) -> Result<Tools, Error> {
+    if config.cmake.is_empty() || config.component.is_some() {
+        return running(site_packages);
+    }
+    install(&config.project_dir, site_packages)
+}
+
+/// Installs the copies for the trees of the project in `project_dir`.
+fn install(project_dir: &Path, site_packages: &[PathBuf]) -> Result<Tools, Error> {
     let dir = project_dir
         .join(".py-build-cmake_cache")
         .join("pybuildcmake");
@@ -43,7 +54,7 @@ pub fn install(project_dir: &Path, site_packages: &[PathBuf]) -> Result<Tools, E
 }
 
 /// This helper, its package and the build env as they are: for a build that
-/// configures no tree.
+/// configures no tree the driver made.
 pub fn running(site_packages: &[PathBuf]) -> Result<Tools, Error> {
     let (helper, package_dir) = super::this_helper()?;
     Ok(Tools {
