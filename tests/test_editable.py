@@ -60,6 +60,21 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
+def without_cmake_and_ninja() -> str:
+    """PATH without cmake and ninja: get_requires then asks for them, and
+    they come from pip's isolated build env (gone after the build)."""
+    bare = os.pathsep.join(d for d in os.environ["PATH"].split(os.pathsep)
+                           if not (Path(d) / "cmake").exists() and not (Path(d) / "ninja").exists())
+    assert shutil.which("cmake", path=bare) is None
+    return bare
+
+
+def cache_entries(root: Path) -> dict[str, str]:
+    (cache,) = (root / ".py-build-cmake_cache").glob("*/CMakeCache.txt")
+    return {key.partition(":")[0]: value for key, _, value in
+            (line.partition("=") for line in cache.read_text().splitlines()) if ":" in key}
+
+
 @pytest.mark.parametrize("mode", ["symlink", "hook", "wrapper"])
 def test_each_mode_imports_keeps_python_edits_live_and_uninstalls_clean(tmp_path, wheelhouse, mode):
     root = project(tmp_path, f'mode = "{mode}"')
@@ -180,21 +195,6 @@ def test_build_hook_survives_the_deleted_isolated_build_env(tmp_path, wheelhouse
     assert run_python(env, CHECK).stdout.strip() == "105"
 
 
-def without_cmake_and_ninja() -> str:
-    """PATH without cmake and ninja: get_requires then asks for them, and
-    they come from pip's isolated build env (gone after the build)."""
-    bare = os.pathsep.join(d for d in os.environ["PATH"].split(os.pathsep)
-                           if not (Path(d) / "cmake").exists() and not (Path(d) / "ninja").exists())
-    assert shutil.which("cmake", path=bare) is None
-    return bare
-
-
-def cache_entries(root: Path) -> dict[str, str]:
-    (cache,) = (root / ".py-build-cmake_cache").glob("*/CMakeCache.txt")
-    return {key.partition(":")[0]: value for key, _, value in
-            (line.partition("=") for line in cache.read_text().splitlines()) if ":" in key}
-
-
 def regular_build(frontend: str, env: cs.Venv, root: Path, dist: Path, wheelhouse: Path, **extra) -> None:
     """A wheel of the project, built with build isolation: by the venv's pip
     (the build env is an overlay of its interpreter) or by build (from the
@@ -231,7 +231,7 @@ def test_build_hook_outlives_a_regular_build_of_the_same_tree(tmp_path, wheelhou
     tools = root / ".py-build-cmake_cache" / "pybuildcmake"
     for key in ["PyBuildCmake_DIR", "PY_BUILD_CMAKE_EXECUTABLE"]:
         assert Path(cache[key]).is_relative_to(tools), (key, cache[key])
-    # What `pip wheel` built reaches the editable tree.
+    # What the regular build built reaches the editable tree.
     assert run_python(env, check).stdout.strip() == "105"
     edit(root / source, "a + b + 100", "a + b + 7")
     assert run_python(env, check).stdout.strip() == "12"
