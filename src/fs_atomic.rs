@@ -54,6 +54,61 @@ pub fn write_if_changed(path: &Path, contents: &[u8], executable: bool) -> io::R
     }
 }
 
+/// Makes `to` hold what the file `from` holds: left alone when it does
+/// already (its timestamp stays put, as with [`write_if_changed`]), else a
+/// hard link to `from` where the file system allows one (a large binary is
+/// not stored twice; the link outlives `from`'s deletion), else a copy;
+/// atomically either way. Returns whether it wrote.
+pub fn link_or_copy_if_changed(from: &Path, to: &Path) -> io::Result<bool> {
+    if same_contents(from, to)? {
+        return Ok(false);
+    }
+    if let Some(dir) = to.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let tmp = temp_sibling(to);
+    let registration = temp_files::register(&tmp);
+    let result = fs::hard_link(from, &tmp)
+        .or_else(|_| fs::copy(from, &tmp).map(drop))
+        .and_then(|()| registration.persist(to));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map(|()| true)
+}
+
+/// Whether `to` exists and holds the bytes of `from` (the same file, or
+/// another of the same length and contents), read in chunks.
+fn same_contents(from: &Path, to: &Path) -> io::Result<bool> {
+    use std::io::Read;
+    let source = fs::metadata(from)?;
+    let Ok(existing) = fs::metadata(to) else {
+        return Ok(false);
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if (source.dev(), source.ino()) == (existing.dev(), existing.ino()) {
+            return Ok(true);
+        }
+    }
+    if source.len() != existing.len() {
+        return Ok(false);
+    }
+    let (mut a, mut b) = (fs::File::open(from)?, fs::File::open(to)?);
+    let (mut chunk_a, mut chunk_b) = (vec![0; 1 << 16], vec![0; 1 << 16]);
+    loop {
+        let read = a.read(&mut chunk_a)?;
+        if read == 0 {
+            return Ok(true);
+        }
+        b.read_exact(&mut chunk_b[..read])?;
+        if chunk_a[..read] != chunk_b[..read] {
+            return Ok(false);
+        }
+    }
+}
+
 /// Removes a directory tree; one that does not exist is already removed.
 pub fn remove_tree(path: &Path) -> io::Result<()> {
     match std::fs::remove_dir_all(path) {
@@ -88,6 +143,35 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"b");
         // No temp files are left behind.
         assert_eq!(fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn link_or_copy_if_changed_links_and_then_leaves_the_same_bytes_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let from = dir.path().join("tool");
+        let to = dir.path().join("copy/tool");
+        fs::write(&from, b"one").unwrap();
+        assert!(link_or_copy_if_changed(&from, &to).unwrap());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let inode = |path: &Path| fs::metadata(path).unwrap().ino();
+            assert_eq!(
+                inode(&from),
+                inode(&to),
+                "one directory, one file system: a link"
+            );
+        }
+        assert!(!link_or_copy_if_changed(&from, &to).unwrap());
+        // The copy outlives the original; the same bytes elsewhere are no change.
+        fs::remove_file(&from).unwrap();
+        assert_eq!(fs::read(&to).unwrap(), b"one");
+        fs::write(&from, b"one").unwrap();
+        assert!(!link_or_copy_if_changed(&from, &to).unwrap());
+        fs::write(&from, b"two").unwrap();
+        assert!(link_or_copy_if_changed(&from, &to).unwrap());
+        assert_eq!(fs::read(&to).unwrap(), b"two");
+        assert_eq!(fs::read_dir(to.parent().unwrap()).unwrap().count(), 1);
     }
 
     #[cfg(unix)]

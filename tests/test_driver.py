@@ -121,7 +121,9 @@ def test_driver_applies_generator_configs_args_and_tool_args(tmp_path):
 
 def test_driver_hands_cmake_its_own_helper_and_applies_driver_options_silently(tmp_path):
     # The checkout holds other builds of the helper (release, debug): the
-    # configure must call back the very one that drives it, found by no search.
+    # configure must call back the very one that drives it, found by no
+    # search; a copy in the project's cache, which outlives an isolated build
+    # env (a hard link where the file system allows).
     project = copy_example(EXAMPLE, tmp_path / "src")
     result = run([
         helper(), "build", "--project", project, "--python", python_exe(), "--out-dir", tmp_path / "dist",
@@ -129,9 +131,11 @@ def test_driver_hands_cmake_its_own_helper_and_applies_driver_options_silently(t
     ])
     build_dir = project / ".py-build-cmake_cache" / full_abi_tags()
     cache = (build_dir / "CMakeCache.txt").read_text()
-    assert f"PY_BUILD_CMAKE_EXECUTABLE:FILEPATH={helper()}\n" in cache
+    copy = project / ".py-build-cmake_cache" / "pybuildcmake" / "bin" / "py-build-cmake"
+    assert f"PY_BUILD_CMAKE_EXECUTABLE:FILEPATH={copy}\n" in cache
+    assert copy.samefile(helper()) or copy.read_bytes() == helper().read_bytes()
     key = (build_dir / "py-build-cmake" / "cmake-vars.key").read_text()
-    assert key.startswith(f"{helper()}@"), key
+    assert key.startswith(f"{copy}@"), key
     assert "--parallel 2" in result.stdout
     # build_args is applied by this very driver: no advice to use one.
     assert "not applied from inside CMake" not in result.stdout

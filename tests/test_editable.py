@@ -60,6 +60,21 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
+def without_cmake_and_ninja() -> str:
+    """PATH without cmake and ninja: get_requires then asks for them, and
+    they come from pip's isolated build env (gone after the build)."""
+    bare = os.pathsep.join(d for d in os.environ["PATH"].split(os.pathsep)
+                           if not (Path(d) / "cmake").exists() and not (Path(d) / "ninja").exists())
+    assert shutil.which("cmake", path=bare) is None
+    return bare
+
+
+def cache_entries(root: Path) -> dict[str, str]:
+    (cache,) = (root / ".py-build-cmake_cache").glob("*/CMakeCache.txt")
+    return {key.partition(":")[0]: value for key, _, value in
+            (line.partition("=") for line in cache.read_text().splitlines()) if ":" in key}
+
+
 @pytest.mark.parametrize("mode", ["symlink", "hook", "wrapper"])
 def test_each_mode_imports_keeps_python_edits_live_and_uninstalls_clean(tmp_path, wheelhouse, mode):
     root = project(tmp_path, f'mode = "{mode}"')
@@ -166,13 +181,9 @@ def test_build_hook_survives_the_deleted_isolated_build_env(tmp_path, wheelhouse
     rebuilds."""
     root = project(tmp_path, "build_hook = true")
     env = cs.Venv(tmp_path / "venv")
-    bare_path = os.pathsep.join(d for d in os.environ["PATH"].split(os.pathsep)
-                                if not (Path(d) / "cmake").exists() and not (Path(d) / "ninja").exists())
-    assert shutil.which("cmake", path=bare_path) is None
+    bare_path = without_cmake_and_ninja()
     pip(env, "install", "-e", root, wheelhouse=wheelhouse, PATH=bare_path)
-    cache = next((root / ".py-build-cmake_cache").glob("*/CMakeCache.txt")).read_text()
-    (cmake_command,) = [line.split("=", 1)[1] for line in cache.splitlines() if line.startswith("CMAKE_COMMAND:")]
-    assert not Path(cmake_command).exists(), "the isolated env's cmake should be gone"
+    assert not Path(cache_entries(root)["CMAKE_COMMAND"]).exists(), "the isolated env's cmake should be gone"
 
     edit(root / "src" / "core.c", "a + b", "a + b + 100")
     warned = run_python(env, CHECK, PATH=bare_path)
@@ -181,6 +192,59 @@ def test_build_hook_survives_the_deleted_isolated_build_env(tmp_path, wheelhouse
     assert len(warnings) == 1 and "not rebuilding 'c_extension'" in warnings[0], warned.stderr
     assert "pip install cmake" in warnings[0]
 
+    assert run_python(env, CHECK).stdout.strip() == "105"
+
+
+def regular_build(frontend: str, env: cs.Venv, root: Path, dist: Path, wheelhouse: Path, **extra) -> None:
+    """A wheel of the project, built with build isolation: by the venv's pip
+    (the build env is an overlay of its interpreter) or by build (from the
+    tests' venv, for the same interpreter: a venv of its own, whose
+    interpreter goes with it)."""
+    if frontend == "pip wheel":
+        pip(env, "wheel", "--no-deps", "-w", dist, root, wheelhouse=wheelhouse, **extra)
+    else:
+        cs.run([sys.executable, "-m", "build", "--wheel", "--outdir", dist, root],
+               env=cs.frontend_env(wheelhouse, **extra))
+    assert cs.wheels(dist)
+
+
+@pytest.mark.parametrize("example, module, source, frontend",
+                         [("c-extension", "c_extension", "src/core.c", "pip wheel"),
+                          ("c-extension", "c_extension", "src/core.c", "python -m build"),
+                          ("pybind11", "pybind11_example", "src/core.cpp", "pip wheel")])
+def test_build_hook_outlives_a_regular_build_of_the_same_tree(tmp_path, wheelhouse, example, module,
+                                                               source, frontend):
+    """A regular build of the project reuses the editable install's build
+    tree, from its own isolated env (CMake, Ninja, pybind11 there too), which
+    goes after the build: the build hook still rebuilds, and installs what
+    that build built."""
+    root = project(tmp_path, "build_hook = true", example=example)
+    env = cs.Venv(tmp_path / "venv")
+    check = f"import {module} as m; print(m.add(2, 3))"
+    pip(env, "install", "-e", root, wheelhouse=wheelhouse)
+    assert run_python(env, check).stdout.strip() == "5"
+
+    edit(root / source, "a + b", "a + b + 100")
+    regular_build(frontend, env, root, tmp_path / "dist", wheelhouse, PATH=without_cmake_and_ninja())
+    cache = cache_entries(root)
+    assert not Path(cache["CMAKE_COMMAND"]).exists(), "the isolated env's cmake should be gone"
+    tools = root / ".py-build-cmake_cache" / "pybuildcmake"
+    for key in ["PyBuildCmake_DIR", "PY_BUILD_CMAKE_EXECUTABLE"]:
+        assert Path(cache[key]).is_relative_to(tools), (key, cache[key])
+    # What the regular build built reaches the editable tree.
+    assert run_python(env, check).stdout.strip() == "105"
+    edit(root / source, "a + b + 100", "a + b + 7")
+    assert run_python(env, check).stdout.strip() == "12"
+
+
+def test_an_editable_install_after_a_regular_build_rebuilds_on_import(tmp_path, wheelhouse):
+    root = project(tmp_path, "build_hook = true")
+    env = cs.Venv(tmp_path / "venv")
+    bare_path = without_cmake_and_ninja()
+    regular_build("pip wheel", env, root, tmp_path / "dist", wheelhouse, PATH=bare_path)
+    pip(env, "install", "-e", root, wheelhouse=wheelhouse, PATH=bare_path)
+    assert run_python(env, CHECK).stdout.strip() == "5"
+    edit(root / "src" / "core.c", "a + b", "a + b + 100")
     assert run_python(env, CHECK).stdout.strip() == "105"
 
 

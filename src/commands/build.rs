@@ -14,6 +14,7 @@ use crate::fs_atomic;
 use crate::python_target::PythonTarget;
 use crate::tags::TagOverrides;
 
+use super::persistent::Tools;
 use super::Error;
 
 pub fn run(args: BuildArgs) -> Result<(), Error> {
@@ -63,18 +64,12 @@ pub fn build_wheel(request: BuildRequest<'_>) -> Result<PathBuf, Error> {
         verbose,
     } = request;
     let target = super::resolve_target(config, python)?;
-    let (helper, package_dir) = super::this_helper()?;
+    let tools = super::persistent::for_driver(config, site_packages)?;
     let staging = project_dir
         .join(".py-build-cmake_cache")
         .join(format!("{}-staging", target.build_config()));
-    let driver = driver(
-        config,
-        &target,
-        (&helper, &package_dir),
-        sources,
-        site_packages,
-        verbose,
-    );
+    let driver = driver(config, &target, &tools, sources, verbose);
+    super::editable::forget_installed(config.cmake.iter().map(|c| driver.build_dir(c)))?;
     let outcome = match &config.component {
         Some(component) => {
             driver.stage_components(&component.components, &staging)?;
@@ -136,26 +131,25 @@ fn bundle_args(driver: &Driver<'_>, config: &Config) -> Result<BundleArgs, Error
     Ok(args)
 }
 
-/// The driver of `config` for `target`, calling back `tools` (this helper
-/// and its CMake package dir), with CMake from `$CMAKE`, else PATH.
+/// The driver of `config` for `target`, pointing the build at `tools`, with
+/// CMake from `$CMAKE`, else PATH.
 pub(super) fn driver<'a>(
     config: &'a Config,
     target: &'a PythonTarget,
-    tools: (&'a Path, &'a Path),
+    tools: &'a Tools,
     sources: &'a OverrideSources,
-    site_packages: &'a [PathBuf],
     verbose: bool,
 ) -> Driver<'a> {
     Driver {
         config,
         target,
-        helper: tools.0,
-        package_dir: tools.1,
+        helper: &tools.helper,
+        package_dir: &tools.package_dir,
         local: &sources.local,
         cross: &sources.cross,
         overrides: &sources.overrides,
         cmake_program: std::env::var_os("CMAKE").unwrap_or_else(|| OsString::from("cmake")),
-        site_packages,
+        site_packages: &tools.site_packages,
         verbose,
     }
 }

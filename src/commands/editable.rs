@@ -7,7 +7,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::archive::{self, Filter, Symlinks};
 use crate::cli::{BundleArgs, EditableArgs};
 use crate::config::model::{Config, EditableMode};
 use crate::driver::{self, Rebuild};
@@ -24,18 +23,12 @@ use super::Error;
 pub fn build_editable(request: BuildRequest<'_>) -> Result<PathBuf, Error> {
     let config = request.config;
     let start = Start::new(config, request.project_dir, request.python)?;
-    // The build tree outlives this build's environment (pip deletes an
-    // isolated one): it must call back a helper and CMake package that stay.
-    let tools = start.cache.join("pybuildcmake");
-    let (helper, package_dir) = super::install::install(&tools)?;
-    let site_packages =
-        persist_build_packages(request.site_packages, &tools.join("site-packages"))?;
+    let tools = super::persistent::for_driver(config, request.site_packages)?;
     let driver = super::build::driver(
         config,
         &start.target,
-        (&helper, &package_dir),
+        &tools,
         request.sources,
-        &site_packages,
         request.verbose,
     );
     let build_dirs = config.cmake.iter().map(|c| driver.build_dir(c)).collect();
@@ -68,15 +61,9 @@ pub fn run(args: EditableArgs) -> Result<(), Error> {
     cmake.config.clone_from(&cmake.install_config);
     cmake.install_components = loop_args.component;
     cmake.install_args = loop_args.install_arg;
-    let (helper, package_dir) = super::this_helper()?;
-    let mut driver = super::build::driver(
-        &config,
-        &start.target,
-        (&helper, &package_dir),
-        &inputs.sources,
-        &[],
-        true,
-    );
+    // The tree is the user's, configured by CMake: the driver only installs it.
+    let tools = super::persistent::running(&[])?;
+    let mut driver = super::build::driver(&config, &start.target, &tools, &inputs.sources, true);
     // The CMake that configured the tree installs it.
     driver.cmake_program = loop_args.cmake.into_os_string();
     let build_dir = super::absolute(&loop_args.build_dir)?;
@@ -102,6 +89,17 @@ pub fn run(args: EditableArgs) -> Result<(), Error> {
             .unwrap_or(Path::new("?"))
             .display()
     ))?;
+    Ok(())
+}
+
+/// Before a regular build of the persistent trees in `build_dirs`, which
+/// an editable install may share: that build may rebuild outputs the
+/// editable tree holds older copies of, and the build hook, finding nothing
+/// left to build, would not reinstall them. Without the stamp it does.
+pub(super) fn forget_installed(build_dirs: impl IntoIterator<Item = PathBuf>) -> Result<(), Error> {
+    for dir in build_dirs {
+        remove_file(&dir.join(editable::INSTALLED_STAMP))?;
+    }
     Ok(())
 }
 
@@ -208,57 +206,6 @@ impl<'a> Start<'a> {
             },
         )
     }
-}
-
-/// The build requirements whose CMake packages find_package(PyBuildCmake)
-/// points the project at (pybind11_ROOT, nanobind_ROOT).
-const HINTED_PACKAGES: [&str; 2] = ["pybind11", "nanobind"];
-
-/// Mirrors the hinted packages of the build env's `site_packages` into
-/// `dest` and returns the dirs the build should use instead: pip deletes an
-/// isolated build env, and the build hook's rebuilds still include their
-/// headers. A file that holds the same bytes keeps its timestamp, so nothing
-/// recompiles for it.
-fn persist_build_packages(site_packages: &[PathBuf], dest: &Path) -> Result<Vec<PathBuf>, Error> {
-    let mut mirrored = false;
-    for name in HINTED_PACKAGES {
-        let Some(source) = site_packages
-            .iter()
-            .map(|s| s.join(name))
-            .find(|p| p.is_dir())
-        else {
-            continue;
-        };
-        let target = dest.join(name);
-        let io = |path: &Path| {
-            let context = format!("while copying {} to {}", path.display(), target.display());
-            move |source| Error::Io { context, source }
-        };
-        let walk = |dir: &Path| {
-            archive::walk(dir, "", &Filter::default(), Symlinks::Follow)
-                .map_err(|e| Error::Editable(e.into()))
-        };
-        let mut wanted = std::collections::BTreeSet::new();
-        for file in walk(&source)? {
-            let bytes = std::fs::read(&file.source).map_err(io(&file.source))?;
-            fs_atomic::write_if_changed(&target.join(&file.relative), &bytes, file.executable)
-                .map_err(io(&file.source))?;
-            wanted.insert(file.relative);
-        }
-        if target.is_dir() {
-            for stale in walk(&target)? {
-                if !wanted.contains(&stale.relative) {
-                    std::fs::remove_file(&stale.path).map_err(io(&stale.path))?;
-                }
-            }
-        }
-        mirrored = true;
-    }
-    Ok(if mirrored {
-        vec![dest.to_path_buf()]
-    } else {
-        site_packages.to_vec()
-    })
 }
 
 /// `python -m pip install` of the editable wheel into the target's environment.

@@ -67,13 +67,15 @@ pub fn run(args: InstallArgs) -> Result<(), Error> {
 pub fn install(prefix: &Path) -> Result<(PathBuf, PathBuf), Error> {
     let io = |context: String| move |source| Error::Io { context, source };
     let exe = std::env::current_exe().map_err(io("while locating this executable".into()))?;
-    let binary = std::fs::read(&exe).map_err(io(format!("while reading {}", exe.display())))?;
     let exe_name = format!("py-build-cmake{}", std::env::consts::EXE_SUFFIX);
     let bin_dest = prefix.join("bin").join(exe_name);
     // Reinstalling over the running binary is fine: the rename replaces the
     // directory entry, not the file being executed.
-    fs_atomic::write_if_changed(&bin_dest, &binary, true)
-        .map_err(io(format!("while writing {}", bin_dest.display())))?;
+    fs_atomic::link_or_copy_if_changed(&exe, &bin_dest).map_err(io(format!(
+        "while installing {} as {}",
+        exe.display(),
+        bin_dest.display()
+    )))?;
     let package_dir = prefix.join("lib").join("cmake").join("PyBuildCmake");
     for (name, contents) in CMAKE_FILES {
         let dest = package_dir.join(name);

@@ -8,6 +8,7 @@ mod cross_toolchain;
 mod editable;
 mod install;
 mod pep517;
+mod persistent;
 mod presets;
 mod python_target;
 mod sdist;
@@ -51,6 +52,8 @@ pub enum Error {
     Driver(#[from] crate::driver::Error),
     #[error(transparent)]
     Editable(#[from] crate::editable::Error),
+    #[error(transparent)]
+    Archive(#[from] crate::archive::Error),
     #[error(transparent)]
     Pep517(#[from] crate::pep517::Error),
     #[error(transparent)]

@@ -6,8 +6,9 @@ tree, so an edited C/C++ file is live on the next run.
 Imported from the install's .pth file at every interpreter start, so this
 module only puts a finder on sys.meta_path; the work waits for the import.
 Nothing here may come from the build environment that made the install
-(pip deletes an isolated one): CMake is the one that configured the tree
-while it exists, else the first on PATH or in this environment.
+or last configured the tree (pip deletes an isolated one): CMake is the one
+that configured the tree while it exists, else the first on PATH or in this
+environment.
 """
 
 import os
@@ -59,10 +60,15 @@ def _rebuild_config(config, env):
                   "environment (or put cmake on PATH) to rebuild on import")
             return
         make = cache.get("CMAKE_MAKE_PROGRAM")
-        if cmake != cache.get("CMAKE_COMMAND") or (make and not os.path.exists(make)):
+        python = cache.get("PY_BUILD_CMAKE_PYTHON")
+        python_gone = python and not os.path.exists(python)
+        if cmake != cache.get("CMAKE_COMMAND") or (make and not os.path.exists(make)) or python_gone:
             # The tools that configured the tree are gone (an isolated build
-            # env): configure it again with the ones found here.
+            # env, the interpreter of one made as a venv): configure it again
+            # with the ones found here, and this interpreter, the target.
             args = [cmake, "-S", config["source_dir"], "-B", build_dir]
+            if python_gone:
+                args.append(f"-DPY_BUILD_CMAKE_PYTHON={sys.executable}")
             if make and not os.path.exists(make):
                 found = _find(os.path.basename(make))
                 if found is None:
@@ -164,7 +170,7 @@ def _spawn(command, env):
 
 
 def _read_cache(path):
-    wanted = ("CMAKE_COMMAND:", "CMAKE_MAKE_PROGRAM:", "CMAKE_GENERATOR:")
+    wanted = ("CMAKE_COMMAND:", "CMAKE_MAKE_PROGRAM:", "CMAKE_GENERATOR:", "PY_BUILD_CMAKE_PYTHON:")
     values = {}
     with open(path, encoding="utf-8", errors="replace") as file:
         for line in file:
