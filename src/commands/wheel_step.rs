@@ -23,7 +23,10 @@ use super::Error;
 
 pub fn run(args: WheelStepArgs) -> Result<(), Error> {
     let record = args.stamp.with_extension("inputs.json");
-    let argv: Vec<String> = std::env::args().collect();
+    // Lossy: a path that is not UTF-8 must not panic here.
+    let argv: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     if let Some(wheel) = LastRun::read(&record).and_then(|last| last.unchanged(&argv, &args.stamp))
     {
         write(&args.stamp, format!("{}\n", wheel.display()))?;
