@@ -53,9 +53,9 @@ function(_py_build_cmake_config_args out_var project_dir)
 endfunction()
 
 # Runs `py-build-cmake cmake-vars` unless its last answer still holds: same
-# helper, interpreter, arguments and environment hints, and no input file
-# (pyproject.toml, override files) newer than that answer. Sets out_var to
-# the script to include.
+# helper, interpreter and arguments, no input file (pyproject.toml, override
+# files) newer than that answer or new, and the environment variables it
+# read unchanged. Sets out_var to the script to include.
 function(_py_build_cmake_resolve out_var helper python project_dir)
   set(dir "${PROJECT_BINARY_DIR}/py-build-cmake")
   set(vars_file "${dir}/cmake-vars.cmake")
@@ -69,27 +69,13 @@ function(_py_build_cmake_resolve out_var helper python project_dir)
   file(TIMESTAMP "${helper}" helper_time "%s")
   file(TIMESTAMP "${python}" python_time "%s")
   set(key "${helper}@${helper_time}|${python}@${python_time}|${args}")
-  # Files py-build-cmake reads when they exist, and environment variables
-  # that select automatic cross compilation.
-  foreach(name IN ITEMS py-build-cmake.local.toml py-build-cmake.local.pbc
-                        py-build-cmake.cross.toml py-build-cmake.cross.pbc)
-    if(EXISTS "${project_dir}/${name}")
-      string(APPEND key "|${name}")
-    endif()
-  endforeach()
-  string(APPEND key "|$ENV{ARCHFLAGS}|$ENV{DIST_EXTRA_CONFIG}|$ENV{PY_BUILD_CMAKE_PYTHON}")
 
   set(up_to_date FALSE)
   if(EXISTS "${vars_file}" AND EXISTS "${key_file}")
     file(READ "${key_file}" old_key)
     if(old_key STREQUAL key)
-      set(up_to_date TRUE)
       include("${vars_file}")
-      foreach(input IN LISTS _PY_BUILD_CMAKE_INPUT_FILES)
-        if(NOT EXISTS "${input}" OR "${input}" IS_NEWER_THAN "${key_file}")
-          set(up_to_date FALSE)
-        endif()
-      endforeach()
+      _py_build_cmake_inputs_unchanged(up_to_date "${key_file}")
     endif()
   endif()
   if(NOT up_to_date)
@@ -109,6 +95,37 @@ function(_py_build_cmake_resolve out_var helper python project_dir)
     message(STATUS "PyBuildCmake: resolved with ${helper} for ${python}")
   endif()
   set(${out_var} "${vars_file}" PARENT_SCOPE)
+endfunction()
+
+# Whether the inputs the last answer (already included) lists are as they
+# were when `since` was written.
+function(_py_build_cmake_inputs_unchanged out_var since)
+  set(${out_var} FALSE PARENT_SCOPE)
+  foreach(input IN LISTS _PY_BUILD_CMAKE_INPUT_FILES)
+    if(NOT EXISTS "${input}" OR "${input}" IS_NEWER_THAN "${since}")
+      return()
+    endif()
+  endforeach()
+  foreach(input IN LISTS _PY_BUILD_CMAKE_ABSENT_INPUTS)
+    if(EXISTS "${input}")
+      return()
+    endif()
+  endforeach()
+  if(_PY_BUILD_CMAKE_INPUT_ENV_COUNT GREATER 0)
+    math(EXPR last "${_PY_BUILD_CMAKE_INPUT_ENV_COUNT} - 1")
+    foreach(i RANGE ${last})
+      set(name "${_PY_BUILD_CMAKE_INPUT_ENV_${i}_NAME}")
+      set(value_var "_PY_BUILD_CMAKE_INPUT_ENV_${i}_VALUE")
+      if(DEFINED ENV{${name}})
+        if(NOT DEFINED ${value_var} OR NOT "$ENV{${name}}" STREQUAL "${${value_var}}")
+          return()
+        endif()
+      elseif(DEFINED ${value_var})
+        return()
+      endif()
+    endforeach()
+  endif()
+  set(${out_var} TRUE PARENT_SCOPE)
 endfunction()
 
 # Applies tool.py-build-cmake.cmake.options as cache defaults: set when the

@@ -41,6 +41,21 @@ pub fn render(inputs: &Inputs) -> String {
         "_PY_BUILD_CMAKE_INPUT_FILES",
         inputs.config.input_files.iter().map(|p| cmake_path(p)),
     );
+    s.set_list(
+        "_PY_BUILD_CMAKE_ABSENT_INPUTS",
+        inputs.config.absent_inputs.iter().map(|p| cmake_path(p)),
+    );
+    // By index: a variable's name need not be a CMake list item.
+    let env = &inputs.config.input_env;
+    s.set("_PY_BUILD_CMAKE_INPUT_ENV_COUNT", &env.len().to_string());
+    for (i, (name, value)) in env.iter().enumerate() {
+        s.set(&format!("_PY_BUILD_CMAKE_INPUT_ENV_{i}_NAME"), name);
+        let value_var = format!("_PY_BUILD_CMAKE_INPUT_ENV_{i}_VALUE");
+        match value {
+            Some(value) => s.set(&value_var, value),
+            None => s.unset(&value_var),
+        }
+    }
     package_variables(&mut s, inputs);
     python_variables(
         &mut s,
@@ -540,6 +555,10 @@ impl Script {
     fn set(&mut self, name: &str, value: &str) {
         self.text
             .push_str(&format!("set({name} {})\n", bracket(value)));
+    }
+
+    fn unset(&mut self, name: &str) {
+        self.text.push_str(&format!("unset({name})\n"));
     }
 
     /// `set()` inside `if(condition)`.

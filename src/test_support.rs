@@ -68,6 +68,8 @@ pub fn config(pure: bool) -> Config {
         project_dir: PathBuf::from("/project"),
         pyproject: PathBuf::from("/project/pyproject.toml"),
         input_files: Vec::new(),
+        absent_inputs: Vec::new(),
+        input_env: Vec::new(),
         os: Os::Linux,
         build_backend: Some("pybuildcmake.build".into()),
         project: project("pkg", "1.0"),

@@ -151,6 +151,33 @@ def test_helper_runs_once_per_change(tmp_path):
     assert key.stat().st_mtime_ns != mtime
 
 
+def test_environment_read_by_the_config_is_an_input(tmp_path):
+    """cmake.env is expanded when the helper resolves: a changed variable it
+    named must resolve again at the next configure, an unrelated one not."""
+    cmake = cmake_newest()
+    src = copy_example("c-extension", tmp_path)
+    bdir = tmp_path / "build"
+    (src / "py-build-cmake.local.toml").write_text('[cmake.env]\nGREETING = "hello $WHO"\n')
+    vars_file = bdir / "py-build-cmake" / "cmake-vars.cmake"
+    env = dict(os.environ, WHO="a", UNRELATED="1")
+    assert "PyBuildCmake: resolved" in configure(cmake, src, bdir, env=env).stdout
+    assert "GREETING=hello a" in vars_file.read_text()
+
+    env["UNRELATED"] = "2"
+    assert "PyBuildCmake: resolved" not in run([cmake, bdir], env=env).stdout
+    env["WHO"] = "b"
+    assert "PyBuildCmake: resolved" in run([cmake, bdir], env=env).stdout
+    assert "GREETING=hello b" in vars_file.read_text()
+    # Set to the empty string is a change too, and unset is an error that
+    # names the variable.
+    env["WHO"] = ""
+    assert "PyBuildCmake: resolved" in run([cmake, bdir], env=env).stdout
+    del env["WHO"]
+    out = run([cmake, bdir], env=env, check=False)
+    assert out.returncode != 0
+    assert "environment variable WHO is not set" in out.stdout, out.stdout
+
+
 def test_installed_prefix_is_found_without_a_checkout(tmp_path):
     prefix = tmp_path / "prefix"
     out = run([helper(), "install", "--prefix", prefix]).stdout

@@ -129,11 +129,8 @@ def _build_self(wheel_directory: str, editable: bool = False) -> str:
         if editable:
             (staging / "pybuildcmake.pth").write_text(f"{root / 'python'}\n")
         else:
-            shutil.copytree(
-                root / "python" / "pybuildcmake",
-                staging / "pybuildcmake",
-                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-            )
+            # The packing walk leaves out __pycache__ and .pyc files.
+            shutil.copytree(root / "python" / "pybuildcmake", staging / "pybuildcmake")
         # pyproject.toml's [tool.py-build-cmake.wheel] gives the tags:
         # py3-none-<the platform the executable's ELF needs>.
         wheel = _run(exe, "wheel", "--project", str(root), "--staging", str(staging),

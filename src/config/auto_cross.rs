@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::env::Environ;
 use super::raw::{Action, KeyPath, Raw, RawValue, Source};
 use super::value::{Map, Val};
 use super::verify::{self, Ctx};
@@ -11,19 +12,29 @@ use super::{schema, Error};
 use crate::platform::Os;
 
 /// Adds a `cross` section to `tool` when the environment asks for one, and
-/// returns the CMake cache entries that cross build needs.
-pub fn apply(tool: &mut Map, os: Os, project_dir: &Path) -> Result<Vec<(String, String)>, Error> {
+/// returns the CMake cache entries that cross build needs. The ini file
+/// read is added to `input_files`.
+pub fn apply(
+    tool: &mut Map,
+    os: Os,
+    project_dir: &Path,
+    environ: &Environ,
+    input_files: &mut Vec<PathBuf>,
+) -> Result<Vec<(String, String)>, Error> {
     // Only a project with a CMake build and no cross config of its own.
     if tool.contains_key("cross") || !tool.contains_key("cmake") {
         return Ok(Vec::new());
     }
     match os {
-        Os::Mac => match std::env::var("ARCHFLAGS") {
-            Ok(flags) => mac(tool, &flags, project_dir),
-            Err(_) => Ok(Vec::new()),
+        Os::Mac => match environ.get("ARCHFLAGS") {
+            Some(flags) => mac(tool, flags, project_dir, environ),
+            None => Ok(Vec::new()),
         },
-        Os::Windows => match std::env::var_os("DIST_EXTRA_CONFIG") {
-            Some(path) => windows(tool, Path::new(&path), project_dir),
+        Os::Windows => match environ.get("DIST_EXTRA_CONFIG") {
+            Some(path) => {
+                input_files.push(PathBuf::from(path));
+                windows(tool, Path::new(path), project_dir)
+            }
             None => Ok(Vec::new()),
         },
         Os::Linux => Ok(Vec::new()),
@@ -83,7 +94,12 @@ fn table(entries: Vec<(&str, Raw)>) -> Raw {
     Raw::table(entries, None)
 }
 
-fn mac(tool: &mut Map, flags: &str, project_dir: &Path) -> Result<Vec<(String, String)>, Error> {
+fn mac(
+    tool: &mut Map,
+    flags: &str,
+    project_dir: &Path,
+    environ: &Environ,
+) -> Result<Vec<(String, String)>, Error> {
     let words: Vec<&str> = flags.split_whitespace().collect();
     let mut archs: Vec<String> = Vec::new();
     for pair in words.windows(2).filter(|w| w[0] == "-arch") {
@@ -128,7 +144,10 @@ fn mac(tool: &mut Map, flags: &str, project_dir: &Path) -> Result<Vec<(String, S
         add(tool, table(vec![("cmake", cmake)]), &source, project_dir)?;
         return Ok(Vec::new());
     }
-    let version = std::env::var("MACOSX_DEPLOYMENT_TARGET").unwrap_or_else(|_| "11.0".into());
+    let version = environ
+        .get("MACOSX_DEPLOYMENT_TARGET")
+        .unwrap_or("11.0")
+        .to_owned();
     let (major, minor) = version.split_once('.').unwrap_or((&version, "0"));
     // From macOS 11 on, only the major version counts in platform tags.
     let minor = if major.parse::<u32>().is_ok_and(|m| m >= 11) {
@@ -290,9 +309,15 @@ mod tests {
             "arm64"
         };
         let mut tool = with_cmake();
-        let options =
-            mac(&mut tool, &format!("-arch {other}"), Path::new("/")).expect("valid ARCHFLAGS");
-        let version = std::env::var("MACOSX_DEPLOYMENT_TARGET").unwrap_or_else(|_| "11.0".into());
+        let environ = Environ::from_vars([("MACOSX_DEPLOYMENT_TARGET".into(), "12.1".into())]);
+        let options = mac(
+            &mut tool,
+            &format!("-arch {other}"),
+            Path::new("/"),
+            &environ,
+        )
+        .expect("valid ARCHFLAGS");
+        let version = "12.1".to_owned();
         assert_eq!(
             options,
             [
@@ -321,7 +346,13 @@ mod tests {
 
     #[test]
     fn mac_rejects_unknown_archs_and_ignores_native_only() {
-        assert!(mac(&mut with_cmake(), "-arch ppc", Path::new("/")).is_err());
+        assert!(mac(
+            &mut with_cmake(),
+            "-arch ppc",
+            Path::new("/"),
+            &Environ::default()
+        )
+        .is_err());
         let native = if std::env::consts::ARCH == "aarch64" {
             "arm64"
         } else {
@@ -329,7 +360,13 @@ mod tests {
         };
         let mut tool = with_cmake();
         assert_eq!(
-            mac(&mut tool, &format!("-arch {native}"), Path::new("/")).expect("valid"),
+            mac(
+                &mut tool,
+                &format!("-arch {native}"),
+                Path::new("/"),
+                &Environ::default()
+            )
+            .expect("valid"),
             []
         );
         assert_eq!(tool, with_cmake());
@@ -354,7 +391,10 @@ mod tests {
         };
         let flags = "-arch x86_64 -arch arm64";
         let mut tool = with_cmake();
-        assert_eq!(mac(&mut tool, flags, Path::new("/")).expect("valid"), []);
+        assert_eq!(
+            mac(&mut tool, flags, Path::new("/"), &Environ::default()).expect("valid"),
+            []
+        );
         let added = architectures(&tool).expect("CMAKE_OSX_ARCHITECTURES");
         assert_eq!(added.kind.as_deref(), Some("STRING"));
         assert_eq!(
@@ -377,7 +417,7 @@ mod tests {
             "cmake".to_owned(),
             Val::Section(Map::from([("*".to_owned(), shared)])),
         )]);
-        mac(&mut tool, flags, Path::new("/")).expect("valid");
+        mac(&mut tool, flags, Path::new("/"), &Environ::default()).expect("valid");
         assert_eq!(architectures(&tool), Some(own));
     }
 

@@ -104,6 +104,7 @@ pub fn load(request: &LoadRequest) -> Result<Config, Error> {
         message: err.message().to_owned(),
     })?;
     let mut input_files = vec![pyproject.clone()];
+    let mut absent_inputs = Vec::new();
 
     let main = Source {
         label: format!("while reading {}", pyproject.display()),
@@ -128,15 +129,16 @@ pub fn load(request: &LoadRequest) -> Result<Config, Error> {
     ] {
         // Anything by these names is read, so that a directory is an error,
         // not a file silently skipped.
-        let defaults = ["toml", "pbc"]
+        let (defaults, absent): (Vec<_>, Vec<_>) = ["toml", "pbc"]
             .map(|ext| project_dir.join(format!("{stem}.{ext}")))
             .into_iter()
-            .filter(|p| p.symlink_metadata().is_ok());
+            .partition(|p| p.symlink_metadata().is_ok());
+        absent_inputs.extend(absent);
         let given = extra
             .iter()
             .map(|p| absolute(p))
             .collect::<Result<Vec<_>, _>>()?;
-        for path in defaults.chain(given) {
+        for path in defaults.into_iter().chain(given) {
             apply_file(&mut tool, target, &path, &project_dir)?;
             input_files.push(path);
         }
@@ -173,6 +175,7 @@ pub fn load(request: &LoadRequest) -> Result<Config, Error> {
         project_dir,
         pyproject,
         input_files,
+        absent_inputs,
         document,
         document_raw,
         tool,

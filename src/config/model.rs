@@ -30,6 +30,15 @@ pub struct Config {
     /// Every file that was read, in order: CMake re-runs the helper when one changes.
     #[serde(skip)]
     pub input_files: Vec<PathBuf>,
+    /// Files that would be read if they existed (the default override
+    /// files): one appearing makes the answer stale too.
+    #[serde(skip)]
+    pub absent_inputs: Vec<PathBuf>,
+    /// The environment variables the answer depends on (`cmake.env`
+    /// expansion, automatic cross compilation) and their values (`None`:
+    /// unset).
+    #[serde(skip)]
+    pub input_env: Vec<(String, Option<String>)>,
     #[serde(skip)]
     pub os: Os,
     /// `[build-system] build-backend`, as written.

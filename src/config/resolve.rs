@@ -2,7 +2,6 @@
 //! (`<os>.X` and `cross.X` on top of `X`), numbered CMake configurations,
 //! finalizing the edits, defaults (also by reference) and the typed model.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use indexmap::IndexMap;
@@ -10,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::auto_cross;
-use super::env;
+use super::env::{self, Environ};
 use super::merge::{merge, merge_section};
 use super::model::{
     CmakeOption, CmakeOptions, ComponentOptions, ComponentProject, Config, EditableMode,
@@ -30,6 +29,7 @@ pub struct Input {
     pub project_dir: PathBuf,
     pub pyproject: PathBuf,
     pub input_files: Vec<PathBuf>,
+    pub absent_inputs: Vec<PathBuf>,
     pub document: toml::Table,
     /// The same document with line numbers, for `[project]` errors.
     pub document_raw: Raw,
@@ -106,7 +106,7 @@ struct FinishCtx {
     /// Default of `module.name`.
     import_name: String,
     /// The environment `cmake.env` expands against.
-    environ: BTreeMap<String, String>,
+    environ: Environ,
 }
 
 pub fn resolve(input: Input) -> Result<Config, Error> {
@@ -114,12 +114,14 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
         project_dir,
         pyproject,
         mut input_files,
+        absent_inputs,
         document,
         document_raw,
         mut tool,
         os,
     } = input;
-    let auto_options = auto_cross::apply(&mut tool, os, &project_dir)?;
+    let environ = Environ::from_process();
+    let auto_options = auto_cross::apply(&mut tool, os, &project_dir, &environ, &mut input_files)?;
 
     let project_name = document
         .get("project")
@@ -129,7 +131,7 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
     let ctx = FinishCtx {
         project_dir: project_dir.clone(),
         import_name: project::normalize_name(project_name).replace('-', "_"),
-        environ: std::env::vars().collect(),
+        environ,
     };
 
     let cross: Option<CrossSpec> = match section(&tool, "cross") {
@@ -263,6 +265,8 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
         project_dir,
         pyproject,
         input_files,
+        absent_inputs,
+        input_env: ctx.environ.read(),
         os: target_os,
         build_backend,
         project,
@@ -432,10 +436,7 @@ fn finish_value(val: &Val, ctx: &FinishCtx, key: &str) -> Result<Option<Fin>, Er
         }),
         Val::Str(edit) => edit.finish().map(Fin::Text),
         Val::List(edit) => edit.finish().map(Fin::List),
-        Val::Env(entries) => {
-            let mut environ = ctx.environ.clone();
-            Some(Fin::Env(env::expand(entries, &mut environ, key)?))
-        }
+        Val::Env(entries) => Some(Fin::Env(env::expand(entries, &ctx.environ, key)?)),
         Val::Cmake(entries) => Some(Fin::Cmake(
             entries
                 .iter()
