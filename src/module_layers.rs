@@ -5,17 +5,39 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Lowest first. Modules of one layer may not use each other.
+/// Lowest first. Modules of one layer may not use each other. Every module
+/// of main.rs except the test-only ones is listed (a test checks).
 const LAYERS: &[&[&str]] = &[
-    &["platform", "suggest", "temp_files", "archive", "elf"],
-    &["module_source", "fs_atomic", "install_inputs"],
-    &["python_target"],
+    // Shared vocabulary and plumbing.
+    &[
+        "platform",
+        "suggest",
+        "temp_files",
+        "archive",
+        "elf",
+        "cmake_cache",
+        "input_file",
+        "layout",
+        "names",
+        "real_path",
+    ],
+    &[
+        "cli",
+        "module_source",
+        "fs_atomic",
+        "install_inputs",
+        "manylinux",
+    ],
+    &["python_target", "bundle"],
     &["project"],
+    &["requirement"],
     &["metadata"],
     &["config"],
-    &["tags"],
-    &["bundle"],
-    &["wheel"],
+    &["tags", "presets", "sdist", "stubgen"],
+    &["wheel", "cmake_output"],
+    &["driver", "cross_toolchain"],
+    &["editable", "pep517"],
+    &["commands"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {
@@ -61,6 +83,31 @@ fn identifier(text: &str) -> &str {
         .find(|c: char| !(c.is_alphanumeric() || c == '_'))
         .unwrap_or(text.len());
     &text[..end]
+}
+
+/// The top-level modules main.rs declares, without the test-only ones
+/// (`#[cfg(test)]` on the line before).
+fn declared_modules(main: &str) -> Vec<String> {
+    let mut modules = Vec::new();
+    let mut test_only = false;
+    for line in main.lines().map(str::trim) {
+        if let Some(name) = line.strip_prefix("mod ").and_then(|l| l.strip_suffix(';')) {
+            if !test_only {
+                modules.push(name.to_owned());
+            }
+        }
+        test_only = line == "#[cfg(test)]";
+    }
+    modules
+}
+
+/// A file's code without its unit tests (the `#[cfg(test)] mod tests` at
+/// the end, by this crate's convention): tests may use any module.
+fn without_tests(text: &str) -> &str {
+    match text.find("#[cfg(test)]\nmod tests") {
+        Some(at) => &text[..at],
+        None => text,
+    }
 }
 
 /// Every .rs file of top-level module `module`: src/m.rs and src/m/**.
@@ -111,7 +158,7 @@ fn top_level_modules_use_only_lower_layers() {
             let sources = module_sources(&src, module);
             assert!(!sources.is_empty(), "no source files for module {module}");
             for (file, text) in sources {
-                for used in references(&text) {
+                for used in references(without_tests(&text)) {
                     if used == *module {
                         continue;
                     }
@@ -127,5 +174,31 @@ fn top_level_modules_use_only_lower_layers() {
         "a module uses one of its own or a higher layer (see ARCHITECTURE.md, \
          \"Module layers\"):\n{}",
         upward.join("\n")
+    );
+}
+
+#[test]
+fn every_module_has_a_layer() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let main = std::fs::read_to_string(src.join("main.rs")).expect("reading src/main.rs");
+    let declared = declared_modules(&main);
+    assert!(declared.contains(&"config".to_owned()), "{declared:?}");
+    assert!(
+        !declared.contains(&"test_support".to_owned()),
+        "{declared:?}"
+    );
+    let missing: Vec<&String> = declared.iter().filter(|m| layer_of(m).is_none()).collect();
+    assert!(
+        missing.is_empty(),
+        "modules without a layer in module_layers::LAYERS (add each to the \
+         lowest layer above everything it uses): {missing:?}"
+    );
+    let listed = LAYERS.iter().flat_map(|layer| layer.iter());
+    let stale: Vec<&&str> = listed
+        .filter(|m| !declared.iter().any(|d| d == *m))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "LAYERS names modules main.rs does not declare: {stale:?}"
     );
 }
