@@ -22,8 +22,10 @@ pub enum Error {
         other: String,
         other_arch: String,
     },
-    #[error("the shipped manylinux policy data is invalid: {0}")]
-    Policy(String),
+    #[error("the shipped manylinux policy data is invalid")]
+    Policy(#[source] serde_json::Error),
+    #[error("the shipped manylinux policy data lists no policy")]
+    NoPolicy,
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,8 +119,7 @@ fn symbols_allowed(policy: &Policy, arch: &str, elfs: &[ElfFacts]) -> bool {
 
 /// The manylinux policies, best (highest priority) first, without `linux`.
 fn policies() -> Result<Vec<Policy>, Error> {
-    let mut policies: Vec<Policy> =
-        serde_json::from_str(POLICY_JSON).map_err(|e| Error::Policy(e.to_string()))?;
+    let mut policies: Vec<Policy> = serde_json::from_str(POLICY_JSON).map_err(Error::Policy)?;
     policies.retain(|p| p.priority > 0);
     policies.sort_by_key(|p| std::cmp::Reverse(p.priority));
     Ok(policies)
@@ -179,7 +180,7 @@ pub fn allowed_libraries(elfs: &[ElfFacts]) -> Result<BTreeSet<String>, Error> {
         .iter()
         .find(|p| symbols_allowed(p, arch, elfs))
         .or_else(|| policies.last())
-        .ok_or_else(|| Error::Policy("it lists no manylinux policy".into()))?;
+        .ok_or(Error::NoPolicy)?;
     Ok(chosen.lib_whitelist.clone())
 }
 

@@ -14,8 +14,10 @@ use crate::python_target::find_program;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("the config settings are not a JSON object: {0}")]
-    Json(String),
+    #[error("the config settings are not valid JSON")]
+    Json(#[source] serde_json::Error),
+    #[error("the config settings are not a JSON object: got {0}")]
+    NotAnObject(String),
     #[error(
         "unknown config setting {key:?}; the known ones are {known} \
          (e.g. `-C cross=aarch64.cross.toml`, `-C o=cmake.build_type=Debug`)"
@@ -78,8 +80,8 @@ impl Settings {
     ) -> Result<Settings, Error> {
         let object = match serde_json::from_str::<Value>(json) {
             Ok(Value::Object(object)) => object,
-            Ok(other) => return Err(Error::Json(format!("got {other}"))),
-            Err(e) => return Err(Error::Json(e.to_string())),
+            Ok(other) => return Err(Error::NotAnObject(other.to_string())),
+            Err(e) => return Err(Error::Json(e)),
         };
         let mut settings = Settings::default();
         let mut verbose = env_verbose
@@ -302,6 +304,7 @@ mod tests {
             parse(r#"{"V": "maybe"}"#),
             Err(Error::Bool { .. })
         ));
-        assert!(matches!(parse("[]"), Err(Error::Json(_))));
+        assert!(matches!(parse("[]"), Err(Error::NotAnObject(_))));
+        assert!(matches!(parse("{"), Err(Error::Json(_))));
     }
 }

@@ -29,12 +29,11 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path} is not valid JSON (line {line}, column {column}): {message}; fix it or remove the file")]
+    #[error("{path} is not valid JSON; fix it or remove the file")]
     Json {
         path: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
+        #[source]
+        source: serde_json::Error,
     },
     #[error("{path}: {message}")]
     UserPresets { path: PathBuf, message: String },
@@ -195,11 +194,9 @@ pub fn user_presets_with_include(
         let doc = json!({"version": SCHEMA_VERSION, "include": [include_path]});
         return Ok(Some(pretty(&doc)));
     };
-    let doc: Value = serde_json::from_str(text).map_err(|e| Error::Json {
+    let doc: Value = serde_json::from_str(text).map_err(|source| Error::Json {
         path: path.to_path_buf(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
+        source,
     })?;
     let user_error = |message: String| Error::UserPresets {
         path: path.to_path_buf(),
@@ -415,6 +412,8 @@ mod tests {
         assert!(err.to_string().contains("needs version 4"), "{err}");
         let err =
             user_presets_with_include(Path::new("U.json"), Some("{oops"), "P.json").unwrap_err();
-        assert!(err.to_string().contains("line 1"), "{err}");
+        assert!(err.to_string().contains("U.json is not valid JSON"), "{err}");
+        let cause = std::error::Error::source(&err).map(ToString::to_string);
+        assert!(cause.is_some_and(|c| c.contains("line 1")), "{err:?}");
     }
 }
