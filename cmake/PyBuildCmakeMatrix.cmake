@@ -68,8 +68,6 @@ function(py_build_cmake_add_wheel_matrix)
         "-DCMAKE_INSTALL_PREFIX:PATH=${host_prefix}"
         "-DCMAKE_BUILD_TYPE:STRING=Release"
       BUILD_ALWAYS ON)
-  # Before its first configure, so that already answers it.
-  _py_build_cmake_request_install_rules("${work}/${label}/build")
     list(APPEND common "-DPY_BUILD_CMAKE_HOST_TOOLS:PATH=${host_prefix}")
     list(APPEND depends ${ARG_NAME}-host-tools)
   endif()
@@ -111,10 +109,14 @@ endfunction()
 # One target's ExternalProject: configure with `cache_args`, build `wheel`.
 # BUILD_ALWAYS lets the wheel target's own up-to-date check decide.
 function(_py_build_cmake_matrix_target name label source_dir work depends)
+  set(build_dir "${work}/${label}/build")
+  # Before the target's first configure, so that one already answers it
+  # (CMake 3.21 to 3.26, where cmake_file_api() is missing).
+  _py_build_cmake_request_install_rules("${build_dir}")
   ExternalProject_Add(${name}-${label}
     SOURCE_DIR "${source_dir}"
     PREFIX "${work}/${label}"
-    BINARY_DIR "${work}/${label}/build"
+    BINARY_DIR "${build_dir}"
     CMAKE_CACHE_ARGS ${ARGN}
     BUILD_COMMAND "${CMAKE_COMMAND}" --build <BINARY_DIR> --target wheel
     INSTALL_COMMAND ""

@@ -77,3 +77,17 @@ def test_matrix_without_targets_is_refused(tmp_path):
     assert result.returncode != 0
     # CMake wraps long messages: compare with the white space folded.
     assert "no target; give NATIVE and/or CROSS_CONFIGS" in " ".join(result.stdout.split()), result.stdout
+
+
+def test_every_target_asks_for_the_install_rules_before_its_first_configure(tmp_path):
+    """Each matrix target's build dir holds the File API query before the
+    target configures, so its first wheel already tracks the install rules
+    with CMake 3.21 to 3.26 too (src/install_inputs/file_api.rs reads the reply)."""
+    configs = [tmp_path / f"{arch}.cross.toml" for arch in ("arm64", "armhf")]
+    for config in configs:
+        config.write_text("")
+    _, build = configure_superbuild(tmp_path, configs)
+    query = Path(".cmake/api/v1/query/client-pybuildcmake/codemodel-v2")
+    for label in ("native", "arm64", "armhf"):
+        assert (build / "wheels" / label / "build" / query).is_file(), label
+    assert not (build / "wheels" / "build").exists()
