@@ -58,6 +58,9 @@ endfunction()
 # Asks CMake's File API to describe the install rules of the tree in
 # `build_dir` (codemodel-v2, 2.3+), which the wheel step reads. CMake reads
 # this query when a configure starts: the next one of that tree answers it.
+# The one spelling of the query in CMake (py_build_cmake_add_wheel() and the
+# matrix targets); the driver writes it too (src/install_inputs/file_api.rs,
+# whose test checks that the two agree).
 function(_py_build_cmake_request_install_rules build_dir)
   set(query "${build_dir}/.cmake/api/v1/query/client-pybuildcmake/codemodel-v2")
   if(NOT EXISTS "${query}")

@@ -11,7 +11,10 @@ use serde::Deserialize;
 use super::{add_tree, modified, Error, Selection};
 
 /// The stateless query of this client; its presence makes every configure
-/// write the reply.
+/// write the reply. The driver writes it before its first configure; inside
+/// a configure, `_py_build_cmake_request_install_rules`
+/// (cmake/PyBuildCmakeTargets.cmake) writes the same file, for
+/// py_build_cmake_add_wheel() and each matrix target.
 const QUERY: &str = ".cmake/api/v1/query/client-pybuildcmake/codemodel-v2";
 const REPLY_DIR: &str = ".cmake/api/v1/reply";
 
@@ -513,6 +516,16 @@ mod tests {
         );
         assert!(text.contains("configure again"), "{text}");
         crate::error_chain::assert_each_cause_once(&err);
+    }
+
+    #[test]
+    fn cmake_writes_the_same_query() {
+        let targets = include_str!("../../cmake/PyBuildCmakeTargets.cmake");
+        let spelled = format!("\"${{build_dir}}/{QUERY}\"");
+        assert!(
+            targets.contains(&spelled),
+            "{spelled} not in PyBuildCmakeTargets.cmake"
+        );
     }
 
     #[test]

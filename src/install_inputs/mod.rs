@@ -7,7 +7,8 @@
 //! so the query has to exist before it: the driver writes it before its
 //! first configure, py_build_cmake_add_wheel() adds it for the current run
 //! with cmake_file_api() on CMake 3.27+ and otherwise writes it for the next
-//! configure. Until a reply describes the tree (CMake 3.20, or the first
+//! configure, and py_build_cmake_add_wheel_matrix() writes it into each
+//! target's build dir before that target's first configure. Until a reply describes the tree (CMake 3.20, or the first
 //! configure of a tree by hand with CMake 3.21 to 3.26), the generated
 //! cmake_install.cmake scripts are read instead.
 
