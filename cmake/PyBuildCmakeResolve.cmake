@@ -46,9 +46,16 @@ function(_py_build_cmake_python out_var)
   set(${out_var} "${python}" PARENT_SCOPE)
 endfunction()
 
-# The arguments every helper call shares: project, override files and overrides.
+# The arguments every helper call shares: --project `project_dir`, override
+# files and overrides; relative override files are made absolute against
+# OVERRIDE_BASE (default: `project_dir`).
 function(_py_build_cmake_config_args out_var project_dir)
-  _py_build_cmake_override_args(overrides "${project_dir}")
+  cmake_parse_arguments(PARSE_ARGV 2 ARG "" "OVERRIDE_BASE" "")
+  set(base "${project_dir}")
+  if(DEFINED ARG_OVERRIDE_BASE)
+    set(base "${ARG_OVERRIDE_BASE}")
+  endif()
+  _py_build_cmake_override_args(overrides "${base}")
   set(${out_var} --project "${project_dir}" ${overrides} PARENT_SCOPE)
 endfunction()
 

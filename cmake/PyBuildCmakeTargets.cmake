@@ -201,7 +201,7 @@ function(py_build_cmake_add_wheel)
     set(depfile "${CMAKE_CURRENT_BINARY_DIR}/py-build-cmake/${name}/wheel.d")
   endif()
 
-  _py_build_cmake_config_args(config_args "${PY_BUILD_CMAKE_PROJECT_DIR}")
+  set(helper_project "${PY_BUILD_CMAKE_PROJECT_DIR}")
   set(no_module OFF)
   set(stubgen "${_PY_BUILD_CMAKE_STUBGEN}")
   set(inputs ${_PY_BUILD_CMAKE_INPUT_FILES})
@@ -216,14 +216,16 @@ function(py_build_cmake_add_wheel)
         "the install components its wheel holds")
     endif()
     # The helper packs with the component project's metadata and this
-    # project's tags; the override inputs stay this project's.
-    list(REMOVE_AT config_args 0 1)
-    list(PREPEND config_args --project "${component_dir}")
+    # project's tags.
+    set(helper_project "${component_dir}")
     # Its wheel holds the components only.
     set(no_module ON)
     set(stubgen OFF)
     list(APPEND inputs "${component_dir}/pyproject.toml")
   endif()
+  # The override inputs are this project's, also for a component project.
+  _py_build_cmake_config_args(config_args "${helper_project}"
+    OVERRIDE_BASE "${PY_BUILD_CMAKE_PROJECT_DIR}")
   # The install loop over this build tree, as the wheel step and the
   # editable install run it.
   set(install_loop --build-dir "${PROJECT_BINARY_DIR}" --cmake "${CMAKE_COMMAND}")

@@ -165,7 +165,12 @@ def test_cmake_native_component_wheel_matches_the_driver(tmp_path):
         "add_dependencies(wheel core)\nadd_dependencies(wheel_debug core)\n"
     )
     (main / "CMakeLists.txt").write_text(lists)
-    configure(cmake_newest(), main, tmp_path / "build")
+    # A relative override file is the main project's, for both wheels.
+    (main / "extra.local.toml").write_text("")
+    configure(cmake_newest(), main, tmp_path / "build", "Ninja", "-DPY_BUILD_CMAKE_LOCAL=extra.local.toml")
+    step = (tmp_path / "build" / "py-build-cmake" / "wheel_debug" / "command.txt").read_text().split(";")
+    assert step.count("--project") == 1 and step[step.index("--project") + 1] == str(main / "debug"), step
+    assert step[step.index("--local") + 1] == str(main / "extra.local.toml"), step
     build(cmake_newest(), tmp_path / "build", target="wheel")
     build(cmake_newest(), tmp_path / "build", target="wheel_debug")
     native = sorted((main / "dist").glob("*.whl"))
