@@ -283,8 +283,11 @@ function(py_build_cmake_add_wheel)
   add_custom_target(${name} DEPENDS "${stamp}")
   _py_build_cmake_depend_on_all_later(${name})
   # The step writes the wheel's path into the stamp; a driver (the build
-  # backend, `py-build-cmake build`) finds the stamp here.
-  set(_PY_BUILD_CMAKE_WHEEL_STAMP_${name} "${stamp}" CACHE INTERNAL "")
+  # backend, `py-build-cmake build`) finds the stamp here. Only this
+  # project's own wheels: a driver never builds a PROJECT_DIR one.
+  if(NOT ARG_PROJECT_DIR)
+    set(_PY_BUILD_CMAKE_WHEEL_STAMP_${name} "${stamp}" CACHE INTERNAL "")
+  endif()
 
   # The same contents installed editable (PEP 660) into the target Python's
   # environment from this build tree, so an IDE's build button keeps it live.

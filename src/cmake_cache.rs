@@ -1,5 +1,5 @@
 //! Reading a build tree's CMakeCache.txt: what an earlier configure left
-//! (the build program, the `wheel` target's stamp).
+//! (the build program, the wheel targets' stamps).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -59,6 +59,18 @@ impl CmakeCache {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.entries.get(name).map(String::as_str)
     }
+
+    /// The entries whose name starts with `prefix`, as (the rest of the
+    /// name, value), sorted by name.
+    pub fn with_prefix(&self, prefix: &str) -> Vec<(&str, &str)> {
+        let mut found: Vec<(&str, &str)> = self
+            .entries
+            .iter()
+            .filter_map(|(name, value)| Some((name.strip_prefix(prefix)?, value.as_str())))
+            .collect();
+        found.sort_unstable();
+        found
+    }
 }
 
 #[cfg(test)]
@@ -79,6 +91,13 @@ mod tests {
         assert_eq!(cache.get("WITH:COLON"), Some("a=b"));
         assert_eq!(cache.get("EMPTY"), Some(""));
         assert_eq!(cache.get("broken line"), None);
+    }
+
+    #[test]
+    fn lists_the_entries_with_a_prefix() {
+        let cache = CmakeCache::parse("STAMP_b:INTERNAL=2\nOTHER:STRING=x\nSTAMP_a:INTERNAL=1\n");
+        assert_eq!(cache.with_prefix("STAMP_"), [("a", "1"), ("b", "2")]);
+        assert!(cache.with_prefix("NONE_").is_empty());
     }
 
     #[test]

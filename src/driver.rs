@@ -2,7 +2,8 @@
 //! CMake in the project's persistent build tree (`cmake.build_path`).
 //!
 //! A project whose CMakeLists.txt calls find_package(PyBuildCmake) and
-//! py_build_cmake_add_wheel() is built through its `wheel` target. Any other
+//! py_build_cmake_add_wheel() is built through the target that function
+//! added (of several, the one named `wheel`). Any other
 //! project is configured, built and installed the way py-build-cmake does,
 //! each numbered CMake configuration into one staging tree that the wheel
 //! writer then packs. The PY_BUILD_CMAKE_* variables and the FindPython
@@ -61,13 +62,18 @@ pub enum Error {
         minor: u32,
     },
     #[error(
-        "{project} builds its wheel through its `wheel` target, which packs one CMake \
+        "{project} builds its wheel through its `{target}` target, which packs one CMake \
          configuration; remove the numbered cmake.1, cmake.2, ... sections, or drop \
          py_build_cmake_add_wheel() to let the driver install every configuration"
     )]
-    NumberedConfigs { project: PathBuf },
-    #[error("the `wheel` target ran but left no wheel path in {stamp}")]
-    NoWheelRecorded { stamp: PathBuf },
+    NumberedConfigs { project: PathBuf, target: String },
+    #[error(
+        "{project} adds several wheel targets ({targets}) and none is named `wheel`; \
+         name the one to build `wheel` (py_build_cmake_add_wheel(TARGET wheel))"
+    )]
+    SeveralWheelTargets { project: PathBuf, targets: String },
+    #[error("the `{target}` target ran but left no wheel path in {stamp}")]
+    NoWheelRecorded { target: String, stamp: PathBuf },
     #[error("while reading the CMake cache")]
     Cache(#[from] crate::cmake_cache::Error),
     #[error("while staging {path}")]
@@ -140,18 +146,50 @@ pub struct Rebuild {
 /// What a driver run produced.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// The project's own `wheel` target packed this wheel.
+    /// The project's own wheel target packed this wheel.
     Wheel(PathBuf),
     /// The staging tree is complete: the caller packs it.
     Staged,
 }
 
-/// The cache entry py_build_cmake_add_wheel() leaves for the default
-/// `wheel` target: its stamp file, which the step fills with the wheel's path.
-const WHEEL_STAMP_ENTRY: &str = "_PY_BUILD_CMAKE_WHEEL_STAMP_wheel";
+/// py_build_cmake_add_wheel() leaves the cache entry `<prefix><target>` for
+/// each target of the project's own wheel (not for a PROJECT_DIR one): its
+/// stamp file, which the step fills with the wheel's path.
+const WHEEL_STAMP_PREFIX: &str = "_PY_BUILD_CMAKE_WHEEL_STAMP_";
+
+/// A wheel target the project's configure added, and its stamp file.
+struct WheelTarget {
+    name: String,
+    stamp: String,
+}
+
+/// The wheel target to build: the only one, else the one named `wheel`;
+/// None when the project added none.
+fn wheel_target(cache: &CmakeCache, project: &Path) -> Result<Option<WheelTarget>, Error> {
+    let targets = cache.with_prefix(WHEEL_STAMP_PREFIX);
+    let chosen = match targets.as_slice() {
+        [] => return Ok(None),
+        [only] => only,
+        several => several
+            .iter()
+            .find(|(name, _)| *name == "wheel")
+            .ok_or_else(|| Error::SeveralWheelTargets {
+                project: project.to_path_buf(),
+                targets: several
+                    .iter()
+                    .map(|(name, _)| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?,
+    };
+    Ok(Some(WheelTarget {
+        name: chosen.0.to_string(),
+        stamp: chosen.1.to_string(),
+    }))
+}
 
 impl Driver<'_> {
-    /// Builds the project: through its `wheel` target when it has one, else
+    /// Builds the project: through its wheel target when it has one, else
     /// by configuring, building and installing every CMake configuration into
     /// `staging` and adding the module's Python sources.
     pub fn run(&self, staging: &Path) -> Result<Outcome, Error> {
@@ -159,13 +197,14 @@ impl Driver<'_> {
             let version = self.cmake_version()?;
             let build_dir = self.configure(first, version)?;
             let cache = CmakeCache::read(&build_dir.join("CMakeCache.txt"))?;
-            if let Some(stamp) = cache.get(WHEEL_STAMP_ENTRY) {
+            if let Some(target) = wheel_target(&cache, &self.config.project_dir)? {
                 if self.config.cmake.len() > 1 {
                     return Err(Error::NumberedConfigs {
                         project: self.config.project_dir.clone(),
+                        target: target.name,
                     });
                 }
-                return self.build_wheel_target(first, &build_dir, stamp);
+                return self.build_wheel_target(first, &build_dir, &target);
             }
             if version < (3, 24, 0) {
                 return Err(self.too_old_for_driver(version));
@@ -234,7 +273,7 @@ impl Driver<'_> {
 
     /// Configures, builds and installs every configuration into `prefix`,
     /// which the caller prepared: what an editable install needs, for a
-    /// project with a `wheel` target too (its install rules are the wheel's
+    /// project with a wheel target too (its install rules are the wheel's
     /// contents). Returns the steps that bring `prefix` up to date again.
     pub fn install_into(&self, prefix: &Path) -> Result<Vec<Rebuild>, Error> {
         let Some(first) = self.config.cmake.first() else {
@@ -243,7 +282,7 @@ impl Driver<'_> {
         let version = self.cmake_version()?;
         let build_dir = self.configure(first, version)?;
         let cache = CmakeCache::read(&build_dir.join("CMakeCache.txt"))?;
-        if cache.get(WHEEL_STAMP_ENTRY).is_none() && version < (3, 24, 0) {
+        if cache.with_prefix(WHEEL_STAMP_PREFIX).is_empty() && version < (3, 24, 0) {
             return Err(self.too_old_for_driver(version));
         }
         self.install_every_config(build_dir, version, prefix)
@@ -315,13 +354,13 @@ impl Driver<'_> {
         Ok(())
     }
 
-    /// Builds every configuration, then the `wheel` target of the last one
+    /// Builds every configuration, then the wheel target of the last one
     /// (it installs `install_config`), and returns the wheel it recorded.
     fn build_wheel_target(
         &self,
         cmake: &CmakeOptions,
         build_dir: &Path,
-        stamp: &str,
+        target: &WheelTarget,
     ) -> Result<Outcome, Error> {
         for args in build_args(cmake, build_dir) {
             self.step("build", cmake, args)?;
@@ -331,20 +370,27 @@ impl Driver<'_> {
             "--build".into(),
             build_dir.into(),
             "--target".into(),
-            "wheel".into(),
+            (&target.name).into(),
         ];
         if let Some(config) = config {
             args.extend(["--config".into(), config.into()]);
         }
         self.step("wheel", cmake, args)?;
         // A multi-config generator's stamp path holds $<CONFIG>.
-        let stamp = PathBuf::from(stamp.replace("$<CONFIG>", config.map_or("", |c| c.as_str())));
+        let stamp = PathBuf::from(
+            target
+                .stamp
+                .replace("$<CONFIG>", config.map_or("", |c| c.as_str())),
+        );
         let recorded = std::fs::read_to_string(&stamp).unwrap_or_default();
         match recorded.lines().next().map(str::trim) {
             Some(wheel) if !wheel.is_empty() && Path::new(wheel).is_file() => {
                 Ok(Outcome::Wheel(PathBuf::from(wheel)))
             }
-            _ => Err(Error::NoWheelRecorded { stamp }),
+            _ => Err(Error::NoWheelRecorded {
+                target: target.name.clone(),
+                stamp,
+            }),
         }
     }
 
@@ -384,8 +430,9 @@ impl Driver<'_> {
         // Read when the configure starts: the wheel target's step finds
         // the install rules in the reply from this configure on.
         install_inputs::request_reply(&build_dir)?;
-        // Only a py_build_cmake_add_wheel() of this configure may leave it.
-        args.push(format!("-U{WHEEL_STAMP_ENTRY}").into());
+        // Only a py_build_cmake_add_wheel() of this configure may leave one
+        // (-U takes a glob: a renamed target's old entry goes too).
+        args.push(format!("-U{WHEEL_STAMP_PREFIX}*").into());
         let cache = CmakeCache::read(&build_dir.join("CMakeCache.txt"))?;
         if let Some(program) = cache.get("CMAKE_MAKE_PROGRAM") {
             if !program.is_empty() && !Path::new(program).exists() {

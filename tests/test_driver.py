@@ -1,5 +1,6 @@
 """`py-build-cmake build`: the driver for projects in py-build-cmake's own
-style (no find_package(PyBuildCmake) in their CMakeLists.txt).
+style (no find_package(PyBuildCmake) in their CMakeLists.txt), and how it
+picks a py_build_cmake_add_wheel() project's wheel target.
 
 The reference is py-build-cmake 0.5 from PyPI, run through PyPA build on the
 same sources: both wheels must have the same file name and the same files.
@@ -139,3 +140,35 @@ def test_driver_hands_cmake_its_own_helper_and_applies_driver_options_silently(t
     assert "--parallel 2" in result.stdout
     # build_args is applied by this very driver: no advice to use one.
     assert "not applied from inside CMake" not in result.stdout
+
+
+def test_driver_builds_a_renamed_wheel_target(tmp_path):
+    """A project whose py_build_cmake_add_wheel() names its target is built
+    through that target; of several, the driver needs the one named `wheel`,
+    and names them when there is none. The cache entry of a target a later
+    configure no longer adds is gone."""
+    project = copy_example("c-extension", tmp_path / "src")
+    lists = project / "CMakeLists.txt"
+    original = lists.read_text()
+
+    def use(wheel_calls: str):
+        lists.write_text(original.replace("py_build_cmake_add_wheel()", wheel_calls))
+
+    def build(check=True):
+        return run([
+            helper(), "build", "--project", project, "--python", python_exe(), "--out-dir", tmp_path / "dist",
+        ], check=check)
+
+    use("py_build_cmake_add_wheel(TARGET mywheel)")
+    result = build()
+    assert "--target mywheel" in result.stdout, result.stdout
+    wheel = Path(result.stdout.strip().splitlines()[-1])
+    assert wheel.parent == tmp_path / "dist" and "c_extension/_core" in " ".join(names(wheel))
+
+    use("py_build_cmake_add_wheel(TARGET mywheel)\npy_build_cmake_add_wheel(TARGET other OUTPUT_DIR other)")
+    result = build(check=False)
+    assert result.returncode != 0
+    assert "several wheel targets (`mywheel`, `other`) and none is named `wheel`" in result.stdout, result.stdout
+
+    use("py_build_cmake_add_wheel(TARGET other)")
+    assert "--target other" in build().stdout

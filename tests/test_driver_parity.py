@@ -171,6 +171,9 @@ def test_cmake_native_component_wheel_matches_the_driver(tmp_path):
     step = (tmp_path / "build" / "py-build-cmake" / "wheel_debug" / "command.txt").read_text().split(";")
     assert step.count("--project") == 1 and step[step.index("--project") + 1] == str(main / "debug"), step
     assert step[step.index("--local") + 1] == str(main / "extra.local.toml"), step
+    # The driver builds this project's own wheel target, never the component's.
+    cache = (tmp_path / "build" / "CMakeCache.txt").read_text()
+    assert "_PY_BUILD_CMAKE_WHEEL_STAMP_wheel:" in cache and "_PY_BUILD_CMAKE_WHEEL_STAMP_wheel_debug" not in cache
     build(cmake_newest(), tmp_path / "build", target="wheel")
     build(cmake_newest(), tmp_path / "build", target="wheel_debug")
     native = sorted((main / "dist").glob("*.whl"))
