@@ -25,6 +25,8 @@
 #   PY_BUILD_CMAKE_CMAKE_INDEX which numbered cmake config (cmake.N) applies (default 0)
 #   PY_BUILD_CMAKE_WHEEL_DIR   where py_build_cmake_add_wheel() writes wheels when it
 #                              is given no OUTPUT_DIR (default <project>/dist)
+#   PY_BUILD_CMAKE_BUILD_SITE_PACKAGES  site-packages dirs searched for pybind11 /
+#                              nanobind before the target's (the backend passes them)
 #
 # find_package(PyBuildCmake COMPONENTS Superbuild) in a project without a
 # pyproject.toml only defines py_build_cmake_add_wheel_matrix().
@@ -52,7 +54,7 @@ if(PyBuildCmake_FIND_COMPONENTS STREQUAL "Superbuild")
   return()
 endif()
 
-if(PY_BUILD_CMAKE_CROSS AND NOT PY_BUILD_CMAKE_TOOLCHAIN_ACTIVE)
+if(PY_BUILD_CMAKE_CROSS AND NOT _PY_BUILD_CMAKE_TOOLCHAIN_ACTIVE)
   message(FATAL_ERROR "PyBuildCmake: PY_BUILD_CMAKE_CROSS is set, but the build does not "
     "use PyBuildCmake's toolchain, so it would compile for this machine. Configure a new "
     "build dir with --toolchain ${CMAKE_CURRENT_LIST_DIR}/PyBuildCmakeToolchain.cmake "
@@ -66,7 +68,7 @@ _py_build_cmake_resolve(_py_build_cmake_vars "${PY_BUILD_CMAKE_HELPER}"
 include("${_py_build_cmake_vars}")
 # A cross build selects its compilers and system through a toolchain file,
 # which must be in place before project(): only the wrapper toolchain applies it.
-if(PY_BUILD_CMAKE_CROSSCOMPILING AND NOT PY_BUILD_CMAKE_TOOLCHAIN_ACTIVE)
+if(PY_BUILD_CMAKE_CROSSCOMPILING AND NOT _PY_BUILD_CMAKE_TOOLCHAIN_ACTIVE)
   message(FATAL_ERROR "PyBuildCmake: the configuration cross-compiles (PY_BUILD_CMAKE_CROSS, "
     "a `cross` section, py-build-cmake.cross.toml, or ARCHFLAGS / DIST_EXTRA_CONFIG), "
     "but the project was not configured with the wrapper toolchain that applies it. "
@@ -110,9 +112,9 @@ _py_build_cmake_apply_options()
 # the driver passes as PY_BUILD_CMAKE_BUILD_SITE_PACKAGES.
 foreach(_py_build_cmake_pkg IN ITEMS pybind11 nanobind)
   if(NOT DEFINED ${_py_build_cmake_pkg}_ROOT
-     AND (PY_BUILD_CMAKE_BUILD_SITE_PACKAGES OR PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES))
+     AND (PY_BUILD_CMAKE_BUILD_SITE_PACKAGES OR _PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES))
     set(${_py_build_cmake_pkg}_ROOT
-      ${PY_BUILD_CMAKE_BUILD_SITE_PACKAGES} ${PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES})
+      ${PY_BUILD_CMAKE_BUILD_SITE_PACKAGES} ${_PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES})
   endif()
 endforeach()
 unset(_py_build_cmake_pkg)

@@ -15,7 +15,7 @@
 # (default <current source dir>/dist). Inside the targets' own builds the
 # function does nothing, so SOURCE_DIR may be the superbuild itself.
 function(py_build_cmake_add_wheel_matrix)
-  if(PY_BUILD_CMAKE_MATRIX_CHILD)
+  if(_PY_BUILD_CMAKE_MATRIX_CHILD)
     return()
   endif()
   # Here, not at file scope: a project that never calls this function does
@@ -46,7 +46,7 @@ function(py_build_cmake_add_wheel_matrix)
 
   # What every target's configure gets.
   set(common
-    "-DPY_BUILD_CMAKE_MATRIX_CHILD:BOOL=ON"
+    "-D_PY_BUILD_CMAKE_MATRIX_CHILD:INTERNAL=ON"
     "-DPY_BUILD_CMAKE_WHEEL_DIR:PATH=${out_dir}"
     "-DPyBuildCmake_DIR:PATH=${PyBuildCmake_DIR}")
   foreach(var IN ITEMS PY_BUILD_CMAKE_EXECUTABLE PY_BUILD_CMAKE_LOCAL PY_BUILD_CMAKE_OVERRIDES CMAKE_BUILD_TYPE)

@@ -24,7 +24,7 @@ endfunction()
 function(_py_build_cmake_python out_var)
   if(PY_BUILD_CMAKE_PYTHON)
     set(python "${PY_BUILD_CMAKE_PYTHON}")
-  elseif(Python3_EXECUTABLE AND NOT Python3_EXECUTABLE STREQUAL "${PY_BUILD_CMAKE_TARGET_PYTHON_LAUNCHER}")
+  elseif(Python3_EXECUTABLE AND NOT Python3_EXECUTABLE STREQUAL "${_PY_BUILD_CMAKE_TARGET_PYTHON_LAUNCHER}")
     # (The wrapper toolchain's launcher of a cross target's Python is no
     # interpreter of the build machine.)
     set(python "${Python3_EXECUTABLE}")

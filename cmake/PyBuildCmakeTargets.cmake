@@ -260,8 +260,8 @@ function(py_build_cmake_add_wheel)
   if(PY_BUILD_CMAKE_PYTHON_INTERPRETER)
     list(APPEND command --python "${PY_BUILD_CMAKE_PYTHON_INTERPRETER}")
   endif()
-  if(PY_BUILD_CMAKE_CROSSCOMPILING AND PY_BUILD_CMAKE_TARGET_PYTHON_LAUNCHER)
-    list(APPEND command --launcher "${PY_BUILD_CMAKE_TARGET_PYTHON_LAUNCHER}")
+  if(PY_BUILD_CMAKE_CROSSCOMPILING AND _PY_BUILD_CMAKE_TARGET_PYTHON_LAUNCHER)
+    list(APPEND command --launcher "${_PY_BUILD_CMAKE_TARGET_PYTHON_LAUNCHER}")
   endif()
 
   # Makefile generators do not rerun a command whose text changed: it is

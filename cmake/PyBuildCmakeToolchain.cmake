@@ -36,16 +36,16 @@ endmacro()
 
 get_property(_py_build_cmake_in_try_compile GLOBAL PROPERTY IN_TRY_COMPILE)
 if(_py_build_cmake_in_try_compile)
-  if(NOT PY_BUILD_CMAKE_CROSS_TOOLCHAIN)
-    message(FATAL_ERROR "PyBuildCmakeToolchain.cmake: PY_BUILD_CMAKE_CROSS_TOOLCHAIN "
+  if(NOT _PY_BUILD_CMAKE_CROSS_TOOLCHAIN)
+    message(FATAL_ERROR "PyBuildCmakeToolchain.cmake: _PY_BUILD_CMAKE_CROSS_TOOLCHAIN "
       "was not forwarded into this try_compile project")
   endif()
-  include("${PY_BUILD_CMAKE_CROSS_TOOLCHAIN}")
-  set(PY_BUILD_CMAKE_TOOLCHAIN_ACTIVE ON)
+  include("${_PY_BUILD_CMAKE_CROSS_TOOLCHAIN}")
+  set(_PY_BUILD_CMAKE_TOOLCHAIN_ACTIVE ON)
   return()
 endif()
 
-set(PY_BUILD_CMAKE_CROSS_TOOLCHAIN "${CMAKE_BINARY_DIR}/py-build-cmake/cross-toolchain.cmake")
+set(_PY_BUILD_CMAKE_CROSS_TOOLCHAIN "${CMAKE_BINARY_DIR}/py-build-cmake/cross-toolchain.cmake")
 get_property(_py_build_cmake_resolved GLOBAL PROPERTY _PY_BUILD_CMAKE_CROSS_RESOLVED)
 if(NOT _py_build_cmake_resolved)
   include("${CMAKE_CURRENT_LIST_DIR}/PyBuildCmakeHelper.cmake")
@@ -53,7 +53,7 @@ if(NOT _py_build_cmake_resolved)
   # Relative override files: the helper resolves them against the project dir.
   _py_build_cmake_override_args(_py_build_cmake_args "")
   list(PREPEND _py_build_cmake_args cross-toolchain --source-dir "${CMAKE_SOURCE_DIR}"
-      --output "${PY_BUILD_CMAKE_CROSS_TOOLCHAIN}")
+      --output "${_PY_BUILD_CMAKE_CROSS_TOOLCHAIN}")
   execute_process(
     COMMAND "${_py_build_cmake_helper}" ${_py_build_cmake_args}
     RESULT_VARIABLE _py_build_cmake_result
@@ -73,10 +73,10 @@ endif()
 unset(_py_build_cmake_resolved)
 unset(_py_build_cmake_in_try_compile)
 
-include("${PY_BUILD_CMAKE_CROSS_TOOLCHAIN}")
-if(NOT "PY_BUILD_CMAKE_CROSS_TOOLCHAIN" IN_LIST CMAKE_TRY_COMPILE_PLATFORM_VARIABLES)
-  list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES PY_BUILD_CMAKE_CROSS_TOOLCHAIN)
+include("${_PY_BUILD_CMAKE_CROSS_TOOLCHAIN}")
+if(NOT "_PY_BUILD_CMAKE_CROSS_TOOLCHAIN" IN_LIST CMAKE_TRY_COMPILE_PLATFORM_VARIABLES)
+  list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES _PY_BUILD_CMAKE_CROSS_TOOLCHAIN)
 endif()
 # find_package(PyBuildCmake) checks this: a cross config without this wrapper
 # would build with the native compilers.
-set(PY_BUILD_CMAKE_TOOLCHAIN_ACTIVE ON)
+set(_PY_BUILD_CMAKE_TOOLCHAIN_ACTIVE ON)

@@ -184,7 +184,7 @@ fn python_variables(s: &mut Script, target: &PythonTarget, build_python: &Python
     );
     s.set("PY_BUILD_CMAKE_CROSSCOMPILING", on_off(target.cross));
     s.set_list(
-        "PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES",
+        "_PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES",
         site_packages(build_python).iter().map(|p| cmake_path(p)),
     );
 }

@@ -50,7 +50,9 @@ pub fn render(
         "{}{}{}-{}-{}",
         target.implementation_tag, target.major, target.minor, target.abi_tag, target.platform_tag
     );
-    out.push_str(&set("PY_BUILD_CMAKE_CROSS_TARGET", &[name]));
+    // A comment, not a variable: find_package(PyBuildCmake)'s variables
+    // describe the target to the project.
+    out.push_str(&format!("# Target: {name}\n"));
 
     let emulator = match &target.emulator {
         Some(emulator) => Some(resolve_emulator(emulator)?),
@@ -113,7 +115,7 @@ fn resolve_emulator(emulator: &[String]) -> Result<Vec<String>, Error> {
 fn launcher_hints(launcher_path: &Path) -> String {
     let launcher = bracket(&cmake_path(launcher_path));
     format!(
-        "set(PY_BUILD_CMAKE_TARGET_PYTHON_LAUNCHER {launcher})\n\
+        "set(_PY_BUILD_CMAKE_TARGET_PYTHON_LAUNCHER {launcher})\n\
          set(_py_build_cmake_cmp0190 OLD)\n\
          if(POLICY CMP0190)\n  cmake_policy(GET CMP0190 _py_build_cmake_cmp0190)\n\
          endif()\n\
