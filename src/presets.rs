@@ -412,7 +412,10 @@ mod tests {
         assert!(err.to_string().contains("needs version 4"), "{err}");
         let err =
             user_presets_with_include(Path::new("U.json"), Some("{oops"), "P.json").unwrap_err();
-        assert!(err.to_string().contains("U.json is not valid JSON"), "{err}");
+        assert!(
+            err.to_string().contains("U.json is not valid JSON"),
+            "{err}"
+        );
         let cause = std::error::Error::source(&err).map(ToString::to_string);
         assert!(cause.is_some_and(|c| c.contains("line 1")), "{err:?}");
     }
