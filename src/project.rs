@@ -309,11 +309,8 @@ impl Project {
         };
         for key in table.keys() {
             if !FIELDS.contains(&key.as_str()) {
-                let close = crate::suggest::suggestions(key, FIELDS);
-                let hint = match close.first() {
-                    Some(c) => format!("did you mean '{c}'?"),
-                    None => "it is not a PEP 621 field".to_owned(),
-                };
+                let hint = crate::suggest::did_you_mean(key, FIELDS)
+                    .unwrap_or_else(|| "it is not a PEP 621 field".to_owned());
                 return Err(err(
                     Table::key(key),
                     format!("unknown field '{key}'; {hint}"),

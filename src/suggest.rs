@@ -1,8 +1,14 @@
-//! "Did you mean" suggestions for misspelt keys, shared by the tool table
+//! "Did you mean" hints for misspelt keys, one wording for the tool table
 //! checks (`config`) and the `[project]` table checks (`project`).
 
+/// "did you mean 'a' or 'b'?" when some of `names` are close to `name`.
+pub fn did_you_mean(name: &str, names: &[&str]) -> Option<String> {
+    let close = suggestions(name, names);
+    (!close.is_empty()).then(|| format!("did you mean '{}'?", close.join("' or '")))
+}
+
 /// Up to three names close to `name`, closest first.
-pub fn suggestions<'n>(name: &str, names: &[&'n str]) -> Vec<&'n str> {
+fn suggestions<'n>(name: &str, names: &[&'n str]) -> Vec<&'n str> {
     let limit = (name.chars().count() / 3).max(2);
     let mut close: Vec<(usize, &str)> = names
         .iter()
@@ -28,4 +34,19 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_name_the_close_names_only() {
+        let names = ["append", "prepend", "remove"];
+        assert_eq!(
+            did_you_mean("apend", &names).as_deref(),
+            Some("did you mean 'append'?")
+        );
+        assert_eq!(did_you_mean("zzzzzz", &names), None);
+    }
 }

@@ -9,7 +9,7 @@ use super::raw::{Action, KeyPath, Raw, RawValue, Source};
 use super::schema::{Base, Format, Kind, Opt, PathKind};
 use super::value::{CmakeEdit, CmakeItem, Edit, Map, Scalar, StrEdit, Val};
 use super::Error;
-use crate::suggest::suggestions;
+use crate::suggest::did_you_mean;
 
 /// What verification needs besides the tree.
 pub struct Ctx<'a> {
@@ -169,14 +169,9 @@ fn verify_entries(
 
 fn unknown_option(opt: &Opt, name: &str) -> String {
     let names: Vec<&str> = opt.children().iter().map(|o| o.name).collect();
-    let mut message = format!("unknown option '{name}'");
-    let close = suggestions(name, &names);
-    if close.is_empty() {
-        message += &format!("; valid options are: {}", names.join(", "));
-    } else {
-        message += &format!("; did you mean '{}'?", close.join("' or '"));
-    }
-    message
+    let hint = did_you_mean(name, &names)
+        .unwrap_or_else(|| format!("valid options are: {}", names.join(", ")));
+    format!("unknown option '{name}'; {hint}")
 }
 
 /// `cmake`: numbered keys are whole configurations, the other keys are the
@@ -381,12 +376,8 @@ fn dict_parts<'r>(
             other => {
                 let mut valid = LIST_KEYS.to_vec();
                 valid.extend_from_slice(extra);
-                let close = suggestions(other, &valid);
-                let hint = if close.is_empty() {
-                    format!("valid keys are {}", valid.join(", "))
-                } else {
-                    format!("did you mean '{}'?", close.join("' or '"))
-                };
+                let hint = did_you_mean(other, &valid)
+                    .unwrap_or_else(|| format!("valid keys are {}", valid.join(", ")));
                 return Err(ctx.error(
                     value,
                     &key.join(other),
