@@ -152,7 +152,7 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
         None => Some(os),
     };
     if let Some(os) = os_layer {
-        let name = os_name(os);
+        let name = os.section_name();
         if let Some(map) = section(&tool, name) {
             layers.push((map, format!("{name}.")));
         }
@@ -331,14 +331,6 @@ fn section<'m>(map: &'m Map, name: &str) -> Option<&'m Map> {
     match map.get(name) {
         Some(Val::Section(s)) => Some(s),
         _ => None,
-    }
-}
-
-pub fn os_name(os: Os) -> &'static str {
-    match os {
-        Os::Linux => "linux",
-        Os::Windows => "windows",
-        Os::Mac => "mac",
     }
 }
 

@@ -93,23 +93,6 @@ pub fn platform_tag(get_platform: &str, pointer_64bit: bool) -> String {
     }
 }
 
-/// The OS a platform tag names.
-pub fn os_of_platform(platform_tag: &str) -> Option<crate::platform::Os> {
-    use crate::platform::Os;
-    if platform_tag.starts_with("linux")
-        || platform_tag.starts_with("manylinux")
-        || platform_tag.starts_with("musllinux")
-    {
-        Some(Os::Linux)
-    } else if platform_tag.starts_with("win") {
-        Some(Os::Windows)
-    } else if platform_tag.starts_with("macosx") {
-        Some(Os::Mac)
-    } else {
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

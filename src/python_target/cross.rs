@@ -241,7 +241,7 @@ fn resolve_with(
     })?;
     let target_os = spec
         .os
-        .or_else(|| abi::os_of_platform(&platform_tag))
+        .or_else(|| Os::of_platform_tag(&platform_tag))
         .unwrap_or(os);
     let implementation = abi::implementation_from_tag(&implementation_tag);
     let (free_threaded, debug) = match implementation {
@@ -399,7 +399,7 @@ fn same_machine(configured: &str, derived: &str) -> bool {
     if configured == derived {
         return true;
     }
-    let linux = |tag: &str| abi::os_of_platform(tag) == Some(Os::Linux);
+    let linux = |tag: &str| Os::of_platform_tag(tag) == Some(Os::Linux);
     if !(linux(configured) && linux(derived)) {
         return false;
     }

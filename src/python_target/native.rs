@@ -218,7 +218,7 @@ fn target_from_facts(interpreter: &Path, facts: Facts) -> Result<PythonTarget, E
     let os = if windows {
         Os::Windows
     } else {
-        abi::os_of_platform(&platform_tag).unwrap_or(Os::Linux)
+        Os::of_platform_tag(&platform_tag).unwrap_or(Os::Linux)
     };
     Ok(PythonTarget {
         implementation,
