@@ -24,6 +24,7 @@ mod metadata;
 mod module_layers;
 mod module_source;
 mod names;
+mod override_files;
 mod pep517;
 mod platform;
 mod presets;

@@ -12,8 +12,8 @@ const LAYERS: &[&[&str]] = &[
     &[
         "platform",
         "suggest",
+        "override_files",
         "temp_files",
-        "archive",
         "elf",
         "cmake_cache",
         "input_file",
@@ -21,6 +21,7 @@ const LAYERS: &[&[&str]] = &[
         "names",
         "real_path",
     ],
+    &["archive"],
     &[
         "cli",
         "module_source",

@@ -6,18 +6,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::Error;
+use crate::override_files;
 
 /// Directories a Python run leaves in a tree.
 const LEFT_OUT_DIRS: [&str; 1] = ["__pycache__"];
 /// Compiled files.
 const LEFT_OUT_SUFFIXES: [&str; 2] = [".pyc", ".pyo"];
-/// Override files: they hold paths of the build machine.
-const LEFT_OUT_FILES: [&str; 4] = [
-    "py-build-cmake.local.toml",
-    "py-build-cmake.local.pbc",
-    "py-build-cmake.cross.toml",
-    "py-build-cmake.cross.pbc",
-];
 
 /// What a walk leaves out: always the names above, and what the
 /// configuration's exclude patterns (relative to the walk's paths) match;
@@ -49,7 +43,8 @@ impl Filter {
         let left_out = if is_dir {
             LEFT_OUT_DIRS.contains(&name)
         } else {
-            LEFT_OUT_FILES.contains(&name) || LEFT_OUT_SUFFIXES.iter().any(|s| name.ends_with(s))
+            override_files::is_override_file(name)
+                || LEFT_OUT_SUFFIXES.iter().any(|s| name.ends_with(s))
         };
         !left_out && !self.excludes_path_or_parent(relative)
     }

@@ -27,6 +27,7 @@ pub use schema::Format;
 
 use std::path::{Path, PathBuf};
 
+use crate::override_files;
 use crate::platform::Os;
 use model::Config;
 use raw::{KeyPath, Raw, Source};
@@ -123,14 +124,14 @@ pub fn load(request: &LoadRequest) -> Result<Config, Error> {
         None => Val::Section(Map::new()),
     };
 
-    for (target, extra, stem) in [
-        (Target::Tool, &request.local, "py-build-cmake.local"),
-        (Target::Cross, &request.cross, "py-build-cmake.cross"),
+    for (target, extra, names) in [
+        (Target::Tool, &request.local, override_files::LOCAL),
+        (Target::Cross, &request.cross, override_files::CROSS),
     ] {
         // Anything by these names is read, so that a directory is an error,
         // not a file silently skipped.
-        let (defaults, absent): (Vec<_>, Vec<_>) = ["toml", "pbc"]
-            .map(|ext| project_dir.join(format!("{stem}.{ext}")))
+        let (defaults, absent): (Vec<_>, Vec<_>) = names
+            .map(|name| project_dir.join(name))
             .into_iter()
             .partition(|p| p.symlink_metadata().is_ok());
         absent_inputs.extend(absent);
