@@ -577,7 +577,7 @@ impl Script {
     {
         let items: Vec<String> = items
             .into_iter()
-            .map(|item| bracket(&item.as_ref().replace(';', "\\;")))
+            .map(|item| bracket(&crate::cmake_list::escape(item.as_ref())))
             .collect();
         if items.is_empty() {
             self.text.push_str(&format!("set({name} \"\")\n"));

@@ -491,7 +491,7 @@ impl Driver<'_> {
         define("_PY_BUILD_CMAKE_DRIVEN:INTERNAL", "ON".into());
         define(
             "PY_BUILD_CMAKE_BUILD_SITE_PACKAGES:STRING",
-            cmake_list(self.site_packages.iter().map(|p| path_text(p))),
+            crate::cmake_list::join(self.site_packages.iter().map(|p| path_text(p))),
         );
         // The `wheel` target writes into the build tree; the caller copies
         // the wheel where it is wanted, so a new out dir reconfigures nothing.
@@ -507,15 +507,15 @@ impl Driver<'_> {
         }
         define(
             "PY_BUILD_CMAKE_LOCAL:STRING",
-            cmake_list(self.local.iter().map(|p| path_text(p))),
+            crate::cmake_list::join(self.local.iter().map(|p| path_text(p))),
         );
         define(
             "PY_BUILD_CMAKE_CROSS:STRING",
-            cmake_list(self.cross.iter().map(|p| path_text(p))),
+            crate::cmake_list::join(self.cross.iter().map(|p| path_text(p))),
         );
         define(
             "PY_BUILD_CMAKE_OVERRIDES:STRING",
-            cmake_list(self.overrides.iter().cloned()),
+            crate::cmake_list::join(self.overrides.iter().cloned()),
         );
         if let Some(build_type) = &cmake.build_type {
             define("CMAKE_BUILD_TYPE:STRING", build_type.clone());
@@ -742,14 +742,6 @@ fn configs(list: &[String]) -> impl Iterator<Item = Option<&str>> {
     list.iter().map(|c| Some(c.as_str())).chain(none)
 }
 
-/// A CMake list: `;` inside an element escaped so it stays one element.
-fn cmake_list(items: impl Iterator<Item = String>) -> String {
-    items
-        .map(|i| i.replace(';', "\\;"))
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
 fn path_text(path: &Path) -> String {
     cmake_output::cmake_path(path)
 }
@@ -822,11 +814,5 @@ mod tests {
         assert!(!with("# find_package(PyBuildCmake)\n"));
         assert!(!with("find_package(PyBuildCmakeExtra)\n"));
         assert!(!with("find_package(Python3)\n"));
-    }
-
-    #[test]
-    fn cmake_lists_escape_semicolons() {
-        let items = ["a;b".to_string(), "c".to_string()];
-        assert_eq!(cmake_list(items.into_iter()), "a\\;b;c");
     }
 }

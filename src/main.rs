@@ -5,6 +5,7 @@ mod archive;
 mod bundle;
 mod cli;
 mod cmake_cache;
+mod cmake_list;
 mod cmake_output;
 mod commands;
 mod config;

@@ -13,6 +13,7 @@ const LAYERS: &[&[&str]] = &[
         "platform",
         "suggest",
         "override_files",
+        "cmake_list",
         "temp_files",
         "elf",
         "cmake_cache",

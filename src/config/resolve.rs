@@ -20,6 +20,7 @@ use super::schema::{self, Default, Kind, Opt};
 use super::value::{CmakeItem, Map, Scalar, Val};
 use super::verify;
 use super::Error;
+use crate::cmake_list;
 use crate::metadata;
 use crate::platform::Os;
 use crate::project::{self, Project};
@@ -448,17 +449,13 @@ fn finish_value(val: &Val, ctx: &FinishCtx, key: &str) -> Result<Option<Fin>, Er
     })
 }
 
-/// A CMake list: bools as On/Off, `;` inside an element escaped.
+/// A CMake list, bools as On/Off.
 fn cmake_string(items: &[CmakeItem]) -> String {
-    items
-        .iter()
-        .map(|item| match item {
-            CmakeItem::Str(s) => s.replace(';', "\\;"),
-            CmakeItem::Bool(true) => "On".to_owned(),
-            CmakeItem::Bool(false) => "Off".to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join(";")
+    cmake_list::join(items.iter().map(|item| match item {
+        CmakeItem::Str(s) => s.as_str(),
+        CmakeItem::Bool(true) => "On",
+        CmakeItem::Bool(false) => "Off",
+    }))
 }
 
 fn default_value(
