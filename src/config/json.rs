@@ -1,10 +1,12 @@
 //! The `config --json` shape of a resolved `Config`: its `Serialize`
-//! derive, with the two places where the JSON differs from the model.
+//! derive, with the places where the JSON differs from the model.
 //!
 //! `cmake` is `null` without a cmake section, an object for one
 //! configuration, and an array of objects for numbered ones (`cmake.0`,
 //! `cmake.1`, ...). `cmake.options` maps `NAME` or `NAME:TYPE` to the final
-//! CMake string. `cross` and `component` are `null` when not given.
+//! CMake string. `cross` and `component` are `null` when not given. The
+//! third special case, `cross.cmake_options` as an object, is beside
+//! `python_target::CrossSpec`: that layer is below this one.
 
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;

@@ -50,7 +50,8 @@ pub struct CrossSpec {
     pub cmake_options: Vec<(String, String)>,
 }
 
-/// `config --json` shows the cache entries as an object.
+/// `config --json` shows the cache entries as an object (one of the
+/// special cases `config::json` lists; it stays here, `config` being above).
 fn pairs_as_map<S: serde::Serializer>(pairs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
     s.collect_map(pairs.iter().map(|(name, value)| (name, value)))
 }
