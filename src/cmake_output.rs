@@ -269,7 +269,7 @@ fn site_packages(target: &PythonTarget) -> Vec<PathBuf> {
 fn destinations(s: &mut Script, config: &Config) {
     let data = config.project.data_dir_name();
     s.set("PY_BUILD_CMAKE_WHEEL_DATA_DIR", &data);
-    for key in ["scripts", "headers", "data", "purelib", "platlib"] {
+    for key in crate::project::DATA_SCHEME_KEYS {
         s.set(
             &format!("PY_BUILD_CMAKE_{}_DESTINATION", key.to_uppercase()),
             &format!("{data}/{key}"),

@@ -271,16 +271,33 @@ fn valid_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
+/// A project name as wheel and sdist file names spell it: normalized, `_`
+/// for `-` (also the default import name).
+pub fn dist_name(name: &str) -> String {
+    normalize_name(name).replace('-', "_")
+}
+
+/// The subdirectories of the wheel's `.data` directory that installers know
+/// (the install schemes' keys).
+pub const DATA_SCHEME_KEYS: [&str; 5] = ["data", "headers", "platlib", "purelib", "scripts"];
+
 impl Project {
-    /// The name as wheel and sdist file names spell it: normalized, `_` for `-`.
+    /// The name as wheel and sdist file names spell it (see [`dist_name`]).
     pub fn dist_name(&self) -> String {
-        self.normalized_name.replace('-', "_")
+        dist_name(&self.normalized_name)
     }
 
     /// The wheel's data directory, `<dist>-<version>.data`: where CMake installs
     /// scripts, headers and data, and what packing expects to find.
     pub fn data_dir_name(&self) -> String {
         format!("{}-{}.data", self.dist_name(), self.version)
+    }
+
+    /// Whether `<dist>-<version>` (a staged `.data` directory's stem) means
+    /// this project's name and version, however spelt.
+    pub fn is_named_by(&self, dist: &str, version: &str) -> bool {
+        dist_name(dist) == self.dist_name()
+            && pep440::normalize(version).as_deref() == Some(self.version.as_str())
     }
 
     /// Reads `[project]` from an already parsed pyproject.toml. `dynamic_source`

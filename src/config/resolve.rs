@@ -131,7 +131,7 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
         .unwrap_or_default();
     let ctx = FinishCtx {
         project_dir: project_dir.clone(),
-        import_name: project::normalize_name(project_name).replace('-', "_"),
+        import_name: project::dist_name(project_name),
         environ,
     };
 

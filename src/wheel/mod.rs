@@ -112,7 +112,7 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
         .ok_or_else(|| Error::Version(project.version.clone()))?;
     let dist_info = dist_info_name(project)?;
     check_out_dir(request.out_dir, request.staging)?;
-    let files = staging::collect(request.staging, &project.data_dir_name())?;
+    let files = staging::collect(request.staging, project)?;
     if files.is_empty() {
         // py-build-cmake packs such a wheel too; say so once, it is rarely meant.
         eprintln!(

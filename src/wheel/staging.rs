@@ -7,16 +7,14 @@ use std::path::Path;
 
 use super::Error;
 use crate::archive::{self, Filter, Symlinks, WalkedFile};
-use crate::project::{self, pep440};
-
-/// The `.data` subdirectories installers know.
-const DATA_KEYS: [&str; 5] = ["data", "headers", "platlib", "purelib", "scripts"];
+use crate::project::{Project, DATA_SCHEME_KEYS};
 
 /// Lists every file under `root`, its `relative` path being its archive
-/// path. `data_dir` is the exact `.data` spelling (`name-1.0.data`); a
-/// staged `.data` directory spelled differently but meaning the same
-/// project and version is renamed to it.
-pub fn collect(root: &Path, data_dir: &str) -> Result<Vec<WalkedFile>, Error> {
+/// path. A staged `.data` directory spelled differently from `project`'s
+/// (`Project::data_dir_name`) but meaning the same project and version is
+/// renamed to it.
+pub fn collect(root: &Path, project: &Project) -> Result<Vec<WalkedFile>, Error> {
+    let data_dir = &project.data_dir_name();
     let meta = std::fs::metadata(root).map_err(|source| Error::Staging {
         path: root.to_path_buf(),
         source,
@@ -30,7 +28,7 @@ pub fn collect(root: &Path, data_dir: &str) -> Result<Vec<WalkedFile>, Error> {
             Some((top, rest)) => (top, Some(rest)),
             None => (file.relative.as_str(), None),
         };
-        let top = top_level_name(top, rest.is_some(), &root.join(top), data_dir)?;
+        let top = top_level_name(top, rest.is_some(), &root.join(top), project)?;
         if let Some(rest) = rest {
             file.relative = format!("{top}/{rest}");
         }
@@ -103,7 +101,13 @@ fn conflict(first: &WalkedFile, second: &WalkedFile, reason: &str) -> Error {
 
 /// The archive name of the top-level entry `name` (a directory when
 /// `is_dir`): a `.data` directory respelled, a staged `.dist-info` refused.
-fn top_level_name(name: &str, is_dir: bool, path: &Path, data_dir: &str) -> Result<String, Error> {
+fn top_level_name(
+    name: &str,
+    is_dir: bool,
+    path: &Path,
+    project: &Project,
+) -> Result<String, Error> {
+    let data_dir = project.data_dir_name();
     // In any case: installers on case-insensitive file systems would
     // merge it with the one py-build-cmake writes.
     let lower = name.to_lowercase();
@@ -133,14 +137,8 @@ fn top_level_name(name: &str, is_dir: bool, path: &Path, data_dir: &str) -> Resu
     let Some((dist, version)) = stem.rsplit_once('-') else {
         return Ok(name.to_string());
     };
-    let expected_stem = data_dir.trim_end_matches(".data");
-    let (expected_dist, expected_version) = expected_stem
-        .rsplit_once('-')
-        .unwrap_or((expected_stem, ""));
-    let same_dist = project::normalize_name(dist).replace('-', "_") == expected_dist;
-    let same_version = pep440::normalize(version).as_deref() == Some(expected_version);
-    if same_dist && same_version {
-        Ok(data_dir.to_string())
+    if project.is_named_by(dist, version) {
+        Ok(data_dir)
     } else {
         Err(Error::DataLayout {
             path: path.to_path_buf(),
@@ -160,12 +158,12 @@ fn check_data_file(archive_path: &str, path: &Path, data_dir: &str) -> Result<()
         return Ok(());
     };
     match rest.split_once('/') {
-        Some((key, _)) if DATA_KEYS.contains(&key) => Ok(()),
+        Some((key, _)) if DATA_SCHEME_KEYS.contains(&key) => Ok(()),
         _ => Err(Error::DataLayout {
             path: path.to_path_buf(),
             reason: format!(
                 "files in {data_dir} must be in one of its subdirectories {}",
-                DATA_KEYS.join(", ")
+                DATA_SCHEME_KEYS.join(", ")
             ),
         }),
     }
@@ -174,6 +172,7 @@ fn check_data_file(archive_path: &str, path: &Path, data_dir: &str) -> Result<()
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use crate::test_support::project;
     use std::fs;
     use std::os::unix::fs::{symlink, PermissionsExt};
 
@@ -204,7 +203,7 @@ mod tests {
         .unwrap();
         symlink("libfoo.so.1.2", root.join("pkg/libfoo.so.1")).unwrap();
         symlink("pkg", root.join("alias")).unwrap();
-        let files = collect(root, "my_pkg-1.0.0.data").unwrap();
+        let files = collect(root, &project("my-pkg", "1.0.0")).unwrap();
         assert_eq!(
             paths(&files),
             [
@@ -231,17 +230,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("stage");
         assert!(matches!(
-            collect(&root, "a-1.data"),
+            collect(&root, &project("a", "1")),
             Err(Error::Staging { .. })
         ));
         fs::create_dir(&root).unwrap();
         write(&root, "__pycache__/a.pyc", "");
-        assert!(collect(&root, "a-1.data").unwrap().is_empty());
+        assert!(collect(&root, &project("a", "1")).unwrap().is_empty());
 
         let outside = dir.path().join("outside.txt");
         fs::write(&outside, "x").unwrap();
         symlink(&outside, root.join("escape")).unwrap();
-        let err = collect(&root, "a-1.data").unwrap_err();
+        let err = collect(&root, &project("a", "1")).unwrap_err();
         assert!(
             matches!(err, Error::Archive(archive::Error::SymlinkEscapes { .. })),
             "{err}"
@@ -250,35 +249,35 @@ mod tests {
 
         symlink(".", root.join("loop")).unwrap();
         assert!(matches!(
-            collect(&root, "a-1.data"),
+            collect(&root, &project("a", "1")),
             Err(Error::Archive(archive::Error::SymlinkLoop(_)))
         ));
         fs::remove_file(root.join("loop")).unwrap();
 
         symlink("missing", root.join("dangling")).unwrap();
         assert!(matches!(
-            collect(&root, "a-1.data"),
+            collect(&root, &project("a", "1")),
             Err(Error::Archive(archive::Error::BrokenSymlink { .. }))
         ));
         fs::remove_file(root.join("dangling")).unwrap();
 
         write(&root, "bad\nname.py", "");
         assert!(matches!(
-            collect(&root, "a-1.data"),
+            collect(&root, &project("a", "1")),
             Err(Error::Archive(archive::Error::BadFileName { .. }))
         ));
         fs::remove_file(root.join("bad\nname.py")).unwrap();
 
         write(&root, "other-2.0.data/data/x", "");
         assert!(matches!(
-            collect(&root, "a-1.data"),
+            collect(&root, &project("a", "1")),
             Err(Error::DataLayout { .. })
         ));
         fs::remove_dir_all(root.join("other-2.0.data")).unwrap();
 
         write(&root, "a-1.data/stray.txt", "");
         assert!(matches!(
-            collect(&root, "a-1.data"),
+            collect(&root, &project("a", "1")),
             Err(Error::DataLayout { .. })
         ));
     }
@@ -300,7 +299,7 @@ mod tests {
             for file in files {
                 write(dir.path(), file, "");
             }
-            let err = collect(dir.path(), "a-1.data").unwrap_err();
+            let err = collect(dir.path(), &project("a", "1")).unwrap_err();
             let message = err.to_string();
             assert!(
                 matches!(err, Error::Conflict { .. }),
@@ -313,7 +312,7 @@ mod tests {
         for file in ["x.txt", "a-1.data/data/x.txt", "a-1.data/headers/x.txt"] {
             write(dir.path(), file, "");
         }
-        assert_eq!(collect(dir.path(), "a-1.data").unwrap().len(), 3);
+        assert_eq!(collect(dir.path(), &project("a", "1")).unwrap().len(), 3);
     }
 
     #[test]
@@ -325,7 +324,7 @@ mod tests {
         ] {
             let dir = tempfile::tempdir().unwrap();
             write(dir.path(), staged, "");
-            let err = collect(dir.path(), "a-1.data").unwrap_err();
+            let err = collect(dir.path(), &project("a", "1")).unwrap_err();
             assert!(
                 matches!(err, Error::DataLayout { .. }) && err.to_string().contains(".dist-info"),
                 "{staged}: {err}"
@@ -333,12 +332,12 @@ mod tests {
         }
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "A-1.DATA/scripts/tool", "");
-        let files = collect(dir.path(), "a-1.data").unwrap();
+        let files = collect(dir.path(), &project("a", "1")).unwrap();
         assert_eq!(paths(&files), ["a-1.data/scripts/tool"]);
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "A-1.Data", "");
         assert!(matches!(
-            collect(dir.path(), "a-1.data"),
+            collect(dir.path(), &project("a", "1")),
             Err(Error::DataLayout { .. })
         ));
     }
