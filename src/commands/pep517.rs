@@ -83,7 +83,7 @@ fn load(inputs: &HookInputs) -> Result<(PathBuf, Config, Settings), Error> {
 /// Writes `<dist>-<version>.dist-info` into `directory` (complete or not at
 /// all: it is assembled beside and renamed) and returns its name.
 fn write_dist_info(config: &Config, directory: &Path) -> Result<String, Error> {
-    let name = wheel::dist_info_name(&config.project)?;
+    let name = wheel::dist_info_name(&config.project);
     let entries = wheel::dist_info_entries(&config.project)?;
     let dest = directory.join(&name);
     let tmp = temp_files::temp_sibling(&dest);

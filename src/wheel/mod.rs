@@ -15,7 +15,7 @@ use crate::bundle;
 use crate::elf;
 use crate::manylinux;
 use crate::metadata;
-use crate::project::{pep440, Project};
+use crate::project::Project;
 use crate::tags::WheelTags;
 
 use writer::WheelWriter;
@@ -71,8 +71,6 @@ pub enum Error {
     },
     #[error(transparent)]
     Read(#[from] deflate::ReadError),
-    #[error("version {0:?} is not a valid PEP 440 version")]
-    Version(String),
     #[error(transparent)]
     Metadata(#[from] metadata::Error),
     #[error("while guessing the platform tag from the ELF files")]
@@ -105,12 +103,10 @@ pub struct PackRequest<'a> {
 /// and returns its path.
 pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
     let project = request.project;
-    // The loader validated and normalized both; the wheel spells the name
-    // with `_`.
+    // The loader normalized the version; the wheel spells the name with `_`.
     let dist = project.dist_name();
-    let version = pep440::normalize(&project.version)
-        .ok_or_else(|| Error::Version(project.version.clone()))?;
-    let dist_info = dist_info_name(project)?;
+    let version = &project.version;
+    let dist_info = dist_info_name(project);
     check_out_dir(request.out_dir, request.staging)?;
     let files = staging::collect(request.staging, project)?;
     if files.is_empty() {
@@ -207,10 +203,8 @@ pub fn pack(request: PackRequest<'_>) -> Result<PathBuf, Error> {
 }
 
 /// `<dist>-<version>.dist-info`, the name of `project`'s metadata directory.
-pub fn dist_info_name(project: &Project) -> Result<String, Error> {
-    let version = pep440::normalize(&project.version)
-        .ok_or_else(|| Error::Version(project.version.clone()))?;
-    Ok(format!("{}-{version}.dist-info", project.dist_name()))
+pub fn dist_info_name(project: &Project) -> String {
+    format!("{}-{}.dist-info", project.dist_name(), project.version)
 }
 
 /// The metadata files of `.dist-info` that need no build (METADATA, the
@@ -231,10 +225,7 @@ pub fn dist_info_entries(project: &Project) -> Result<Vec<Entry>, Error> {
         ));
         license_paths.push(license.relative.clone());
     }
-    let mut normalized = project.clone();
-    normalized.version = pep440::normalize(&project.version)
-        .ok_or_else(|| Error::Version(project.version.clone()))?;
-    let metadata = metadata::render_metadata(&normalized, &license_paths)?;
+    let metadata = metadata::render_metadata(project, &license_paths)?;
     entries.push(Entry::bytes("METADATA".into(), metadata.into_bytes()));
     if let Some(entry_points) = metadata::render_entry_points(project) {
         entries.push(Entry::bytes(
