@@ -128,20 +128,11 @@ fn package_variables(s: &mut Script, inputs: &Inputs) {
     }
 }
 
-/// The stable-ABI floor when the wheel is tagged abi3: `abi3_minimum_cpython_version`
-/// (`312` is 3.12, `32` is 3.2).
+/// The stable-ABI floor when the wheel is tagged abi3: `abi3_minimum_cpython_version`.
 fn limited_api(inputs: &Inputs) -> Option<(u32, u32)> {
-    if !inputs.tags.abi.iter().any(|t| t == "abi3") {
-        return None;
-    }
-    let min = inputs.config.wheel.abi3_minimum_cpython_version;
-    let (major, minor) = (min / 100, min % 100);
-    let (major, minor) = if major == 0 {
-        (min / 10, min % 10)
-    } else {
-        (major, minor)
-    };
-    Some((major, minor))
+    inputs.tags.abi.iter().any(|t| t == "abi3").then(|| {
+        crate::python_version::from_nodot(inputs.config.wheel.abi3_minimum_cpython_version)
+    })
 }
 
 /// PY_BUILD_CMAKE_PYTHON_* and the BUILD_ twins py-build-cmake sets.

@@ -31,6 +31,7 @@ mod platform;
 mod presets;
 mod project;
 mod python_target;
+mod python_version;
 mod real_path;
 mod requirement;
 mod sdist;

@@ -14,6 +14,7 @@ const LAYERS: &[&[&str]] = &[
         "suggest",
         "override_files",
         "cmake_list",
+        "python_version",
         "temp_files",
         "elf",
         "cmake_cache",

@@ -4,6 +4,7 @@
 use crate::config::model::{Config, PythonAbi};
 use crate::config::Format;
 use crate::python_target::{Implementation, PythonTarget};
+use crate::python_version;
 
 /// The platform tag that is resolved from the packed files.
 pub const GUESS: &str = "guess";
@@ -157,11 +158,9 @@ fn from_target(config: &Config, target: &PythonTarget) -> Result<WheelTags, Erro
         // The stable ABI exists for CPython only, and from the configured
         // minimum version on; older or other interpreters keep their own ABI
         // (documented py-build-cmake behaviour).
-        let version: u32 = format!("{}{}", target.major, target.minor)
-            .parse()
-            .unwrap_or(0);
         target.implementation == Implementation::CPython
-            && version >= wheel.abi3_minimum_cpython_version
+            && (target.major, target.minor)
+                >= python_version::from_nodot(wheel.abi3_minimum_cpython_version)
     };
     let (abi, auto_python) = match wheel.python_abi {
         PythonAbi::Auto => (target.abi_tag.clone(), native_python),

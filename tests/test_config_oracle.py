@@ -34,6 +34,8 @@ DIVERGENT = {
     "error-build-tag": "build tags are checked at load time",
     "error-build-tag-plus": "build tags are checked at load time",
     "error-abi3-negative": "the oracle takes any integer",
+    "error-abi3-one-digit": "the oracle takes any integer (and fails while building)",
+    "error-cross-version": "the oracle reads cross.version only while building",
     "error-component-needs-install-components": "the oracle's main backend ignores component",
     "error-default-source-path-needs-cmakelists": "checked at load time",
     "error-env-missing-variable": "cmake.env is expanded at load time",

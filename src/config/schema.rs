@@ -29,6 +29,8 @@ pub enum Format {
     CmakeVersion,
     /// A glob relative to the project directory, not leaving it.
     ProjectGlob,
+    /// A Python major and minor version, `311` or `3.11` (`cross.version`).
+    PythonVersion,
     /// A wheel build tag: a digit first, then letters, digits, `_` and `.`
     /// (`-` separates the file name's fields).
     BuildTag,
@@ -52,6 +54,9 @@ impl Format {
                     ))
                 }
             }
+            Format::PythonVersion => value
+                .parse::<crate::python_version::PythonVersion>()
+                .map(drop),
             Format::CmakeVersion => {
                 let parts: Vec<&str> = value.split('.').collect();
                 let numbers = parts
@@ -311,8 +316,8 @@ const WHEEL: &[Opt] = &[
         "Python tags of the wheel; 'auto' derives them from the target Python."),
     Opt::new("python_abi", Kind::Enum(&["auto", "none", "abi3"]), Default::Str("auto"),
         "ABI of the extension modules: full ABI (auto), none, or the stable ABI (abi3)."),
-    Opt::new("abi3_minimum_cpython_version", Kind::Int { min: 0, max: u32::MAX as i64 }, Default::Int(32),
-        "Lowest CPython (e.g. 312) of an abi3 wheel; matches Py_LIMITED_API."),
+    Opt::new("abi3_minimum_cpython_version", Kind::Int { min: 10, max: 999 }, Default::Int(32),
+        "Lowest CPython (e.g. 312) of an abi3 wheel; matches Py_LIMITED_API. The first digit is the major version."),
     Opt::new("abi_tag", list(false, true), Default::None,
         "Override of the ABI tag (best given as an override, see cross.abi)."),
     Opt::new("platform_tag", list(false, true), Default::None,
@@ -433,7 +438,8 @@ const CROSS: &[Opt] = &[
     Opt::new("implementation", Kind::Str, Default::None,
         "Implementation tag of the target Python (cp, pp); default: from the sysroot."),
     Opt::new("version", Kind::Str, Default::None,
-        "Major and minor version of the target Python without a dot (311)."),
+        "Major and minor version of the target Python without a dot (311).")
+        .format(Format::PythonVersion),
     Opt::new("abi", Kind::Str, Default::None, "ABI tag of the target Python (cp311)."),
     Opt::new("arch", Kind::Str, Default::None, "Platform tag of the target (linux_aarch64)."),
     Opt::new("prefix", path(Base::ConfigFile, true, true, true), Default::None,

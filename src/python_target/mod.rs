@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::platform::Os;
+use crate::python_version::PythonVersion;
 
 pub use cross::resolve_cross;
 pub use native::{resolve_native, resolve_native_cached};
@@ -27,8 +28,8 @@ pub struct CrossSpec {
     pub os: Option<Os>,
     /// `cp`, `pp`, ...
     pub implementation: Option<String>,
-    /// Major and minor without a dot: `311`.
-    pub version: Option<String>,
+    /// Major and minor, as written: `311`.
+    pub version: Option<PythonVersion>,
     /// `cp311`, `cp313t`, ...
     pub abi: Option<String>,
     /// Platform tag: `linux_aarch64`.

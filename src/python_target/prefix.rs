@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::sysconfigdata::{ParseError, SysconfigData};
+use crate::python_version;
 
 /// The facts one description file gave. Paths are already moved from the
 /// build-time prefix (`/usr`) to where the prefix is now.
@@ -181,11 +182,6 @@ fn relocate(path: &str, build_prefix: &str, prefix: &Path) -> PathBuf {
     }
 }
 
-fn parse_version(text: &str) -> Option<(u32, u32)> {
-    let (major, minor) = text.split_once('.')?;
-    Some((major.parse().ok()?, minor.parse().ok()?))
-}
-
 fn from_sysconfigdata(prefix: &Path, data: &SysconfigData) -> Described {
     let build_prefix = data.str("prefix").unwrap_or("/usr");
     let path = |name: &str| data.str(name).map(|p| relocate(p, build_prefix, prefix));
@@ -216,7 +212,7 @@ fn from_sysconfigdata(prefix: &Path, data: &SysconfigData) -> Described {
             .str("SOABI")
             .filter(|soabi| soabi.starts_with("cpython-"))
             .map(|_| "cpython".to_owned()),
-        version: data.str("VERSION").and_then(parse_version),
+        version: data.str("VERSION").and_then(python_version::parse),
         abi: None,
         soabi: data.str("SOABI").map(str::to_owned),
         ext_suffix,
@@ -289,7 +285,7 @@ fn from_python_config(prefix: &Path, script: &Path) -> Result<Described, Error> 
             .as_deref()
             .filter(|s| s.starts_with("cpython-"))
             .map(|_| "cpython".to_owned()),
-        version: version.and_then(parse_version),
+        version: version.and_then(python_version::parse),
         abi: None,
         multiarch: soabi
             .as_deref()
@@ -439,7 +435,7 @@ fn from_build_details(file: &Path) -> Result<Described, Error> {
     Ok(Described {
         source: file.to_owned(),
         implementation: Some(details.implementation.name),
-        version: parse_version(&details.language.version),
+        version: python_version::parse(&details.language.version),
         abi: None,
         soabi: ext_suffix
             .as_deref()
