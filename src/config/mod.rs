@@ -18,6 +18,7 @@ mod raw;
 pub mod reference;
 mod resolve;
 mod schema;
+mod serde_names;
 mod source;
 mod value;
 mod verify;

@@ -219,45 +219,9 @@ pub struct StubgenOptions {
 
 #[cfg(test)]
 mod tests {
-    use serde::de::{DeserializeOwned, Error as _, Visitor};
-    use serde::Deserialize;
-
     use super::*;
     use crate::config::schema::ROOT;
-
-    /// Hands serde's derived list of a struct's fields back to the caller.
-    struct FieldLister<'a>(&'a mut &'static [&'static str]);
-
-    impl<'de> serde::Deserializer<'de> for FieldLister<'_> {
-        type Error = serde::de::value::Error;
-
-        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
-            Err(Self::Error::custom("only structs list their fields"))
-        }
-
-        fn deserialize_struct<V: Visitor<'de>>(
-            self,
-            _: &'static str,
-            fields: &'static [&'static str],
-            _: V,
-        ) -> Result<V::Value, Self::Error> {
-            *self.0 = fields;
-            Err(Self::Error::custom("fields listed"))
-        }
-
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
-            identifier ignored_any
-        }
-    }
-
-    /// The fields `T` reads when it is deserialized.
-    fn fields<T: DeserializeOwned>() -> &'static [&'static str] {
-        let mut fields: &'static [&'static str] = &[];
-        let _ = T::deserialize(FieldLister(&mut fields));
-        fields
-    }
+    use crate::config::serde_names::fields;
 
     /// Each model struct reads exactly its section's options, in schema
     /// order; sections that inherit (`cross.cmake`) are resolved on their own.
@@ -283,18 +247,5 @@ mod tests {
                 .collect();
             assert_eq!(fields, options.as_slice(), "section {section}");
         }
-    }
-
-    #[test]
-    fn the_field_lister_sees_skipped_fields_as_absent() {
-        #[derive(Deserialize)]
-        #[allow(dead_code)]
-        struct Two {
-            a: u32,
-            #[serde(skip_deserializing)]
-            index: u32,
-            b: Option<String>,
-        }
-        assert_eq!(fields::<Two>(), ["a", "b"]);
     }
 }

@@ -68,7 +68,7 @@ pub fn verify(opt: &Opt, raw: &Raw, ctx: &Ctx<'_>, key: &KeyPath) -> Result<Val,
                 _ => None,
             })?;
             if let Val::Scalar(Some(Scalar::Text(s))) = &val {
-                if !values.contains(&s.as_str()) {
+                if !values().contains(&s.as_str()) {
                     return Err(ctx.error(
                         raw,
                         key,
