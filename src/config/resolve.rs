@@ -17,6 +17,7 @@ use super::model::{
 };
 use super::raw::{KeyPath, Raw};
 use super::schema::{self, Default, Kind, Opt};
+use super::serde_names;
 use super::value::{CmakeItem, Map, Scalar, Val};
 use super::verify;
 use super::Error;
@@ -217,10 +218,7 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
         });
     }
     if editable.build_hook && editable.mode != EditableMode::Symlink {
-        let mode = match editable.mode {
-            EditableMode::Wrapper => "wrapper",
-            _ => "hook",
-        };
+        let mode = serde_names::name_of(&editable.mode);
         return Err(Error::Merge {
             key: "editable.build_hook".into(),
             message: format!(

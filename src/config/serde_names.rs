@@ -4,6 +4,7 @@
 //! fields, so neither list is written twice.
 
 use serde::de::{DeserializeOwned, Error as _, Visitor};
+use serde::Serialize;
 
 /// Hands the names a derived `Deserialize` asks for back to the caller.
 struct NameLister<'a>(&'a mut &'static [&'static str]);
@@ -53,6 +54,14 @@ pub fn variants<T: DeserializeOwned>() -> &'static [&'static str] {
     names::<T>()
 }
 
+/// The serde name of a unit variant (`EditableMode::Hook` -> `hook`).
+pub fn name_of<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => String::new(),
+    }
+}
+
 /// The fields a struct reads when it is deserialized.
 #[cfg(test)]
 pub fn fields<T: DeserializeOwned>() -> &'static [&'static str] {
@@ -84,5 +93,6 @@ mod tests {
         }
         assert_eq!(fields::<Two>(), ["a", "b"]);
         assert_eq!(variants::<Mode>(), ["wrapper", "hook"]);
+        assert_eq!(name_of(&crate::config::model::EditableMode::Hook), "hook");
     }
 }
