@@ -31,10 +31,9 @@ pub struct TagOverrides {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
-        "invalid {what} {tag:?}: a tag is one or more of letters, digits and '_' \
-         (several tags are joined with '.', e.g. cp311.cp312)"
+        "invalid tag set ({flag}): {reason} (several tags are joined with '.', e.g. cp311.cp312)"
     )]
-    InvalidTag { what: String, tag: String },
+    InvalidTag { flag: &'static str, reason: String },
     #[error("invalid build tag (--build-tag): {0}")]
     InvalidBuildTag(String),
     #[error(
@@ -174,22 +173,20 @@ fn from_target(config: &Config, target: &PythonTarget) -> Result<WheelTags, Erro
         ),
         PythonAbi::Abi3 => (target.abi_tag.clone(), native_python),
     };
-    let mut python = Vec::new();
-    for tag in &wheel.python_tag {
-        let tag = if tag == "auto" { &auto_python } else { tag };
-        python.push(checked_tag(tag, "wheel.python_tag")?);
-    }
+    // The configured tags were checked when the configuration was loaded.
+    let mut python: Vec<String> = wheel
+        .python_tag
+        .iter()
+        .map(|tag| if tag == "auto" { &auto_python } else { tag }.clone())
+        .collect();
     if python.is_empty() {
         python.push(auto_python);
     }
-    let abi = match &wheel.abi_tag {
-        Some(tags) => checked_tags(tags, "wheel.abi_tag")?,
-        None => vec![abi],
-    };
-    let platform = match &wheel.platform_tag {
-        Some(tags) => checked_tags(tags, "wheel.platform_tag")?,
-        None => vec![target.platform_tag.clone()],
-    };
+    let abi = wheel.abi_tag.clone().unwrap_or_else(|| vec![abi]);
+    let platform = wheel
+        .platform_tag
+        .clone()
+        .unwrap_or_else(|| vec![target.platform_tag.clone()]);
     Ok(WheelTags {
         python,
         abi,
@@ -198,25 +195,18 @@ fn from_target(config: &Config, target: &PythonTarget) -> Result<WheelTags, Erro
     })
 }
 
-fn checked_tag(tag: &str, what: &str) -> Result<String, Error> {
-    let valid = !tag.is_empty() && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if valid {
-        Ok(tag.to_string())
-    } else {
-        Err(Error::InvalidTag {
-            what: format!("tag in {what}"),
-            tag: tag.to_string(),
+/// `cp311.cp312` -> `["cp311", "cp312"]`, each tag following the rule of
+/// the configuration's tags.
+fn split_tag_set(value: &str, flag: &'static str) -> Result<Vec<String>, Error> {
+    value
+        .split('.')
+        .map(|tag| {
+            Format::Tag
+                .check(tag)
+                .map(|()| tag.to_owned())
+                .map_err(|reason| Error::InvalidTag { flag, reason })
         })
-    }
-}
-
-fn checked_tags(tags: &[String], what: &str) -> Result<Vec<String>, Error> {
-    tags.iter().map(|t| checked_tag(t, what)).collect()
-}
-
-/// `cp311.cp312` -> `["cp311", "cp312"]`.
-fn split_tag_set(value: &str, what: &str) -> Result<Vec<String>, Error> {
-    value.split('.').map(|t| checked_tag(t, what)).collect()
+        .collect()
 }
 
 #[cfg(test)]

@@ -33,6 +33,12 @@ DIVERGENT = {
     # Errors we report while loading; the oracle finds them later, while building.
     "error-build-tag": "build tags are checked at load time",
     "error-build-tag-plus": "build tags are checked at load time",
+    "error-build-tag-built-by-an-edit": "build tags are checked at load time",
+    "error-wheel-python-tag": "wheel tags are checked at load time",
+    "error-wheel-abi-tag-in-os-section": "wheel tags are checked at load time",
+    "error-wheel-platform-tag-in-pbc": "wheel tags are checked at load time",
+    "error-sdist-include-bad-glob": "sdist globs are checked at load time",
+    "error-sdist-exclude-bad-glob": "sdist globs are checked at load time",
     "error-abi3-negative": "the oracle takes any integer",
     "error-abi3-one-digit": "the oracle takes any integer (and fails while building)",
     "error-cross-version": "the oracle reads cross.version only while building",

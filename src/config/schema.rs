@@ -31,8 +31,11 @@ pub enum Format {
     ModuleName,
     /// A CMake version: numbers separated by dots (`3.20`, `3.26.4`).
     CmakeVersion,
-    /// A glob relative to the project directory, not leaving it.
+    /// A glob (`*`, `**`, `?`, `[...]`) relative to the project directory,
+    /// not leaving it.
     ProjectGlob,
+    /// One wheel tag: letters, digits and `_` (a set of tags is a list).
+    Tag,
     /// A Python major and minor version, `311` or `3.11` (`cross.version`).
     PythonVersion,
     /// A wheel build tag: a digit first, then letters, digits, `_` and `.`
@@ -44,7 +47,23 @@ impl Format {
     pub fn check(self, value: &str) -> Result<(), String> {
         match self {
             Format::ModuleName => crate::names::dotted_name(&value.replace('-', "_")),
-            Format::ProjectGlob => crate::names::relative_path(value).map(drop),
+            Format::ProjectGlob => {
+                crate::names::relative_path(value)?;
+                glob::Pattern::new(value)
+                    .map(drop)
+                    .map_err(|e| format!("{value:?} is not a glob pattern: {}", e.msg))
+            }
+            Format::Tag => {
+                let valid = !value.is_empty()
+                    && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if valid {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{value:?} is not a wheel tag: a tag is one or more of letters, digits and '_'"
+                    ))
+                }
+            }
             Format::BuildTag => {
                 let valid = value.starts_with(|c: char| c.is_ascii_digit())
                     && value
@@ -318,15 +337,18 @@ const WHEEL: &[Opt] = &[
     Opt::new("pure_python", Kind::Bool, Default::None,
         "The wheel holds no binaries (py3-none-any, purelib); unset means: pure when there is no cmake section."),
     Opt::new("python_tag", list(false, true), Default::List(&["auto"]),
-        "Python tags of the wheel; 'auto' derives them from the target Python."),
+        "Python tags of the wheel; 'auto' derives them from the target Python.")
+        .format(Format::Tag),
     Opt::new("python_abi", Kind::Enum(variants::<PythonAbi>), Default::Str("auto"),
         "ABI of the extension modules: full ABI (auto), none, or the stable ABI (abi3)."),
     Opt::new("abi3_minimum_cpython_version", Kind::Int { min: 10, max: 999 }, Default::Int(32),
         "Lowest CPython (e.g. 312) of an abi3 wheel; matches Py_LIMITED_API. The first digit is the major version."),
     Opt::new("abi_tag", list(false, true), Default::None,
-        "Override of the ABI tag (best given as an override, see cross.abi)."),
+        "Override of the ABI tag (best given as an override, see cross.abi).")
+        .format(Format::Tag),
     Opt::new("platform_tag", list(false, true), Default::None,
-        "Override of the platform tag; 'guess' picks one for native builds (see cross.arch)."),
+        "Override of the platform tag; 'guess' picks one for native builds (see cross.arch).")
+        .format(Format::Tag),
     Opt::new("build_tag", Kind::Str, Default::None,
         "Build number of the wheel; starts with a digit, then letters, digits, '_' and '.'.")
         .format(Format::BuildTag),

@@ -96,9 +96,18 @@ pub fn verify(opt: &Opt, raw: &Raw, ctx: &Ctx<'_>, key: &KeyPath) -> Result<Val,
                 other => Ok(other),
             }
         }
-        Kind::Str => verify_str(raw, ctx, key).map(Val::Str),
+        Kind::Str => {
+            let edit = verify_str(raw, ctx, key)?;
+            // Only an assigned value is a whole string; edits are checked
+            // once final (`check_final`).
+            check_written(opt, raw, ctx, key, edit.value.iter())?;
+            Ok(Val::Str(edit))
+        }
         Kind::List { append, singleton } => {
-            verify_list(raw, ctx, key, append, singleton).map(Val::List)
+            let edit = verify_list(raw, ctx, key, append, singleton)?;
+            let added = [&edit.value, &edit.append, &edit.prepend];
+            check_written(opt, raw, ctx, key, added.into_iter().flatten().flatten())?;
+            Ok(Val::List(edit))
         }
         Kind::Env => verify_dict(opt, raw, ctx, key, |raw, key| verify_str(raw, ctx, key))
             .map(|d| d.map_or(Val::Cleared, Val::Env)),
@@ -107,6 +116,26 @@ pub fn verify(opt: &Opt, raw: &Raw, ctx: &Ctx<'_>, key: &KeyPath) -> Result<Val,
                 .map(|d| d.map_or(Val::Cleared, Val::Cmake))
         }
     }
+}
+
+/// Checks the strings as written against the option's `Format`, so that a
+/// bad one is reported with its file and line.
+fn check_written<'s>(
+    opt: &Opt,
+    raw: &Raw,
+    ctx: &Ctx<'_>,
+    key: &KeyPath,
+    texts: impl Iterator<Item = &'s String>,
+) -> Result<(), Error> {
+    let Some(format) = opt.format else {
+        return Ok(());
+    };
+    for text in texts {
+        format
+            .check(text)
+            .map_err(|message| ctx.error(raw, key, message))?;
+    }
+    Ok(())
 }
 
 fn only_assign(raw: &Raw, ctx: &Ctx<'_>, key: &KeyPath, opt: &Opt) -> Result<(), Error> {
@@ -276,7 +305,8 @@ pub fn check_default_path(
 }
 
 /// Checks an option's final strings, after every override and inheritance
-/// step, against its rule; a default that breaks it (a module name from an
+/// step, against its rule (what `check_written` could not see: defaults and
+/// strings built by edits); a default that breaks it (a module name from an
 /// odd project name) says where it came from.
 pub fn check_final(format: Format, texts: &[String], given: bool, key: &str) -> Result<(), Error> {
     for text in texts {
