@@ -32,6 +32,7 @@ mod python_target;
 mod real_path;
 mod requirement;
 mod sdist;
+mod stage;
 mod stubgen;
 mod suggest;
 mod tags;

@@ -45,7 +45,7 @@ impl ArchiveWriter for DirWriter {
         }
         match entry.content {
             Content::File(source) => {
-                fs::copy(&source, &target).map_err(|source_error| Error::Io {
+                copy_with_time(&source, &target).map_err(|source_error| Error::Io {
                     context: format!("cannot copy {} to {}", source.display(), target.display()),
                     source: source_error,
                 })?;
@@ -55,6 +55,18 @@ impl ArchiveWriter for DirWriter {
         }
         set_mode(&target, entry.mode).map_err(write_error)
     }
+}
+
+/// Copies the file and its modification time, as py-build-cmake's copy of
+/// the module does: `cmake --install` then replaces a staged file of the
+/// same path unless both have the same time (to the second), which is the
+/// case only when it installs that very file.
+fn copy_with_time(source: &Path, target: &Path) -> std::io::Result<()> {
+    fs::copy(source, target)?;
+    let modified = fs::metadata(source)?.modified()?;
+    // Read-only: the copy keeps a read-only source's permissions, and the
+    // owner may set the time through any handle.
+    fs::File::open(target)?.set_modified(modified)
 }
 
 #[cfg(unix)]
@@ -123,6 +135,8 @@ mod tests {
             .mode();
         assert_eq!(mode & 0o777, 0o755);
         assert_eq!(fs::read_to_string(root.join("pkg/old.py")).unwrap(), "new");
+        let modified = |path: &Path| fs::metadata(path).unwrap().modified().unwrap();
+        assert_eq!(modified(&root.join("bin/tool")), modified(&source));
         assert_eq!(fs::read_link(root.join("pkg/link.py")).unwrap(), source);
     }
 }
