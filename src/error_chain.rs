@@ -407,6 +407,13 @@ mod tests {
             path: path(),
             source: io_error(),
         });
+        assert_each_cause_once(&Error::Walk {
+            path: path(),
+            source: crate::archive::Error::Io {
+                context: format!("cannot list {}", path().display()),
+                source: io_error(),
+            },
+        });
     }
 
     #[test]
