@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{check_archive_path, ArchiveWriter, Content, Entry, Error, Mode};
+use super::{check_archive_path, ArchiveWriter, Content, Entry, Error};
 
 pub struct DirWriter {
     root: PathBuf,
@@ -53,7 +53,7 @@ impl ArchiveWriter for DirWriter {
             Content::Bytes(data) => fs::write(&target, data).map_err(write_error)?,
             Content::Symlink(link) => return symlink(&link, &target).map_err(write_error),
         }
-        set_mode(&target, entry.mode).map_err(write_error)
+        entry.mode.apply(&target).map_err(write_error)
     }
 }
 
@@ -83,19 +83,9 @@ fn symlink(link: &Path, target: &Path) -> std::io::Result<()> {
     }
 }
 
-#[cfg(unix)]
-fn set_mode(path: &Path, mode: Mode) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(mode.bits()))
-}
-
-#[cfg(not(unix))]
-fn set_mode(_path: &Path, _mode: Mode) -> std::io::Result<()> {
-    Ok(())
-}
-
 #[cfg(all(test, unix))]
 mod tests {
+    use super::super::Mode;
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
