@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::cmake_cache::CmakeCache;
-use crate::cmake_output;
+use crate::cmake_output::path_text;
 use crate::config::model::{CmakeOptions, ComponentOptions, Config};
 use crate::install_inputs;
 use crate::python_target::PythonTarget;
@@ -726,10 +726,6 @@ fn cmake_list(items: impl Iterator<Item = String>) -> String {
         .map(|i| i.replace(';', "\\;"))
         .collect::<Vec<_>>()
         .join(";")
-}
-
-fn path_text(path: &Path) -> String {
-    cmake_output::cmake_path(path)
 }
 
 fn show_command(program: &OsString, args: &[OsString]) -> String {
