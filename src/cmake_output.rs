@@ -520,6 +520,13 @@ fn on_off(value: bool) -> &'static str {
     }
 }
 
+/// A path handed to another program: made absolute (against the working
+/// directory), with forward slashes, which CMake requires and Python reads
+/// too (the driver's `-D` values, .pth lines, the editable hook's JSON).
+pub fn path_text(path: &Path) -> String {
+    cmake_path(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
 /// A path as CMake writes paths: forward slashes on every OS.
 pub fn cmake_path(path: &Path) -> String {
     let text = path.to_string_lossy();

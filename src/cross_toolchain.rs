@@ -9,6 +9,9 @@ use crate::cmake_output::{bracket, cmake_path};
 use crate::platform::Os;
 use crate::python_target::{find_program, CrossSpec, PythonTarget};
 
+/// The launcher's file name, beside the script (the driver finds it there).
+pub const LAUNCHER: &str = "target-python";
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(

@@ -17,12 +17,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::cmake_cache::CmakeCache;
-use crate::cmake_output;
+use crate::cmake_output::path_text;
 use crate::config::model::{CmakeOptions, ComponentOptions, Config};
 use crate::install_inputs;
-use crate::module_source;
 use crate::python_target::PythonTarget;
-use crate::stubgen;
+use crate::stage::{self, install_commands, InstallCommand, InstallLoop, Stage, StubgenPython};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -76,12 +75,6 @@ pub enum Error {
     NoWheelRecorded { target: String, stamp: PathBuf },
     #[error("while reading the CMake cache")]
     Cache(#[from] crate::cmake_cache::Error),
-    #[error("while staging {path}")]
-    Stage {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
     #[error(
         "[tool.py-build-cmake.component] {index} names no CMake configuration of the main \
          project {}: use the number N of one of its cmake / cmake.N sections",
@@ -99,11 +92,9 @@ pub enum Error {
         main_project: PathBuf,
     },
     #[error(transparent)]
-    Module(#[from] module_source::Error),
-    #[error(transparent)]
     InstallInputs(#[from] install_inputs::Error),
     #[error(transparent)]
-    Stubgen(#[from] stubgen::Error),
+    Stage(#[from] stage::Error),
 }
 
 /// One driver run's fixed inputs.
@@ -141,6 +132,17 @@ pub struct Rebuild {
     pub build: Vec<Vec<OsString>>,
     pub install: Vec<Vec<OsString>>,
     pub env: std::collections::BTreeMap<String, String>,
+}
+
+/// What a configuration needs before its install, when the driver stages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Before {
+    /// Installed as it is (`install_only` components).
+    Nothing,
+    /// Configured already: built.
+    Build,
+    /// Configured (with this CMake version), then built.
+    Configure((u32, u32, u32)),
 }
 
 /// What a driver run produced.
@@ -209,62 +211,113 @@ impl Driver<'_> {
             if version < (3, 24, 0) {
                 return Err(self.too_old_for_driver(version));
             }
-            fresh_dir(staging)?;
-            self.install_every_config(build_dir, version, staging)?;
+            // The first is configured already, in `build_dir`.
+            let built: Vec<_> = self
+                .config
+                .cmake
+                .iter()
+                .enumerate()
+                .map(|(position, cmake)| match position {
+                    0 => (cmake, build_dir.clone(), Before::Build),
+                    _ => (cmake, self.build_dir(cmake), Before::Configure(version)),
+                })
+                .collect();
+            self.stage(staging, &built, true)?;
         } else {
             // No CMake at all: a pure Python package.
-            fresh_dir(staging)?;
+            self.stage(staging, &[], true)?;
         }
-        // The module's Python sources, as py-build-cmake stages them (a
-        // generated module is installed by CMake instead).
-        let module = &self.config.module;
-        module.source()?.stage(&module.name, staging)?;
-        self.stubgen(staging)?;
         Ok(Outcome::Staged)
     }
 
-    /// Builds and installs every numbered configuration into `prefix`; the
-    /// first is configured already, in `first_build_dir`. Returns the steps
-    /// it ran, per configuration.
-    fn install_every_config(
-        &self,
-        first_build_dir: PathBuf,
-        version: (u32, u32, u32),
-        prefix: &Path,
-    ) -> Result<Vec<Rebuild>, Error> {
-        let mut rebuilds = Vec::new();
-        for (position, cmake) in self.config.cmake.iter().enumerate() {
-            let build_dir = match position {
-                0 => first_build_dir.clone(),
-                _ => self.configure(cmake, version)?,
-            };
-            rebuilds.push(self.build_and_install(cmake, build_dir, prefix, true)?);
+    fn build(&self, cmake: &CmakeOptions, build_dir: &Path) -> Result<(), Error> {
+        for args in build_args(cmake, build_dir) {
+            self.step("build", cmake, args)?;
         }
-        Ok(rebuilds)
+        Ok(())
     }
 
-    /// Installs one configured tree into `prefix`, building it first when
-    /// `build`; returns the steps, which bring `prefix` up to date again.
-    pub fn build_and_install(
+    /// Configures and builds a configuration as `before` says.
+    fn prepare(&self, cmake: &CmakeOptions, build_dir: &Path, before: Before) -> Result<(), Error> {
+        if let Before::Configure(version) = before {
+            self.configure(cmake, version)?;
+        }
+        if before != Before::Nothing {
+            self.build(cmake, build_dir)?;
+        }
+        Ok(())
+    }
+
+    /// Stages the wheel's tree (`stage::stage`, as the wheel target's step
+    /// does) from the configurations in `built`, each with its build dir and
+    /// what it needs before its install (run just before it, as
+    /// py-build-cmake configures, builds and installs one configuration
+    /// after the other). `own_module`: the module's sources and stubgen too
+    /// (a component wheel holds only its components).
+    fn stage(
+        &self,
+        staging: &Path,
+        built: &[(&CmakeOptions, PathBuf, Before)],
+        own_module: bool,
+    ) -> Result<(), Error> {
+        let installs: Vec<InstallLoop> = built
+            .iter()
+            .map(|(cmake, build_dir, _)| install_loop(cmake, build_dir, staging))
+            .collect();
+        // The launcher PyBuildCmakeToolchain.cmake wrote, when the cross
+        // config has an emulator.
+        let launcher = built
+            .first()
+            .filter(|_| self.target.cross)
+            .map(|(_, build_dir, _)| {
+                build_dir
+                    .join("py-build-cmake")
+                    .join(crate::cross_toolchain::LAUNCHER)
+            })
+            .filter(|launcher| launcher.is_file());
+        let request = Stage {
+            config: self.config,
+            staging,
+            module: own_module,
+            installs: &installs,
+            stubgen: own_module.then_some(StubgenPython {
+                interpreter: self.target.interpreter.as_deref(),
+                launcher: launcher.as_deref(),
+                cross: self.target.cross,
+            }),
+        };
+        let staged = stage::stage(&request, |index, commands: Vec<InstallCommand>| {
+            let (cmake, build_dir, before) = &built[index];
+            self.prepare(cmake, build_dir, *before)?;
+            commands
+                .into_iter()
+                .try_for_each(|command| self.step("install", cmake, command.args))
+        })?;
+        if let Some(outcome) = staged.stubgen {
+            eprintln!("py-build-cmake: {}", outcome.summary());
+        }
+        Ok(())
+    }
+
+    /// Installs one built tree into `prefix`; returns the steps, which bring
+    /// `prefix` up to date again.
+    pub fn install(
         &self,
         cmake: &CmakeOptions,
         build_dir: PathBuf,
         prefix: &Path,
-        build: bool,
     ) -> Result<Rebuild, Error> {
         let rebuild = Rebuild {
             source_dir: cmake.source_path.clone(),
             build: build_args(cmake, &build_dir),
-            install: install_args(cmake, &build_dir, prefix),
+            install: install_commands(&install_loop(cmake, &build_dir, prefix))
+                .into_iter()
+                .map(|command| command.args)
+                .collect(),
             build_dir,
             prefix: prefix.to_path_buf(),
             env: cmake.env.clone(),
         };
-        if build {
-            for args in &rebuild.build {
-                self.step("build", cmake, args.clone())?;
-            }
-        }
         for args in &rebuild.install {
             self.step("install", cmake, args.clone())?;
         }
@@ -285,7 +338,18 @@ impl Driver<'_> {
         if cache.with_prefix(WHEEL_STAMP_PREFIX).is_empty() && version < (3, 24, 0) {
             return Err(self.too_old_for_driver(version));
         }
-        self.install_every_config(build_dir, version, prefix)
+        // One configuration after the other, as py-build-cmake does: a later
+        // one may use what an earlier one installed.
+        let mut rebuilds = Vec::new();
+        for (position, cmake) in self.config.cmake.iter().enumerate() {
+            let (build_dir, before) = match position {
+                0 => (build_dir.clone(), Before::Build),
+                _ => (self.build_dir(cmake), Before::Configure(version)),
+            };
+            self.prepare(cmake, &build_dir, before)?;
+            rebuilds.push(self.install(cmake, build_dir, prefix)?);
+        }
+        Ok(rebuilds)
     }
 
     fn too_old_for_driver(&self, version: (u32, u32, u32)) -> Error {
@@ -307,7 +371,7 @@ impl Driver<'_> {
         components: &[ComponentOptions],
         staging: &Path,
     ) -> Result<(), Error> {
-        fresh_dir(staging)?;
+        let mut prepared = Vec::new();
         for component in components {
             let main = self
                 .config
@@ -325,33 +389,17 @@ impl Driver<'_> {
                     main_project: self.config.project_dir.clone(),
                 });
             }
-            let cmake = with_component(main, component);
-            self.build_and_install(&cmake, build_dir, staging, !component.install_only)?;
+            let before = match component.install_only {
+                true => Before::Nothing,
+                false => Before::Build,
+            };
+            prepared.push((with_component(main, component), build_dir, before));
         }
-        Ok(())
-    }
-
-    /// Runs stubgen over the staged tree as the wheel target does.
-    fn stubgen(&self, staging: &Path) -> Result<(), Error> {
-        let Some(options) = &self.config.stubgen else {
-            return Ok(());
-        };
-        let outcome = match (&self.target.interpreter, self.target.cross) {
-            (Some(python), false) => stubgen::run(&stubgen::Request {
-                config: self.config,
-                options,
-                staging,
-                python,
-                launcher: false,
-            })?,
-            _ => stubgen::Outcome::Skipped(
-                "cross-compiling: the driver has no target interpreter to import the modules \
-                 (the wheel target of a CMake build runs it under cross.emulator)"
-                    .into(),
-            ),
-        };
-        eprintln!("py-build-cmake: {}", outcome.summary());
-        Ok(())
+        let built: Vec<_> = prepared
+            .iter()
+            .map(|(cmake, build_dir, before)| (cmake, build_dir.clone(), *before))
+            .collect();
+        self.stage(staging, &built, false)
     }
 
     /// Builds every configuration, then the wheel target of the last one
@@ -362,9 +410,7 @@ impl Driver<'_> {
         build_dir: &Path,
         target: &WheelTarget,
     ) -> Result<Outcome, Error> {
-        for args in build_args(cmake, build_dir) {
-            self.step("build", cmake, args)?;
-        }
+        self.build(cmake, build_dir)?;
         let config = cmake.config.last();
         let mut args: Vec<OsString> = vec![
             "--build".into(),
@@ -662,7 +708,7 @@ fn build_args(cmake: &CmakeOptions, build_dir: &Path) -> Vec<Vec<OsString>> {
             })
             .collect();
     }
-    configs(&cmake.config)
+    stage::configs(&cmake.config)
         .map(|config| {
             let mut args: Vec<OsString> = vec!["--build".into(), build_dir.into()];
             if let Some(config) = config {
@@ -682,68 +728,19 @@ fn tool_args(args: &mut Vec<OsString>, cmake: &CmakeOptions) {
     }
 }
 
-/// One `cmake --install` per install configuration and component.
-fn install_args(cmake: &CmakeOptions, build_dir: &Path, staging: &Path) -> Vec<Vec<OsString>> {
-    install_commands(&InstallLoop {
+/// One configuration's install loop into `prefix`.
+fn install_loop<'a>(
+    cmake: &'a CmakeOptions,
+    build_dir: &'a Path,
+    prefix: &'a Path,
+) -> InstallLoop<'a> {
+    InstallLoop {
         build_dir,
-        staging,
+        staging: prefix,
         configs: &cmake.install_config,
         components: &cmake.install_components,
         extra_args: &cmake.install_args,
-    })
-    .into_iter()
-    .map(|(_, _, args)| args)
-    .collect()
-}
-
-/// What the configurations × components install loop installs, and where.
-pub struct InstallLoop<'a> {
-    pub build_dir: &'a Path,
-    pub staging: &'a Path,
-    /// None: one run without `--config`.
-    pub configs: &'a [String],
-    /// `""` is the default component (no `--component`).
-    pub components: &'a [String],
-    /// `cmake.install_args`, after the others.
-    pub extra_args: &'a [String],
-}
-
-/// The `cmake --install` arguments of every configuration and component
-/// (the driver's and the wheel target's install loop), each with its
-/// configuration and component for messages.
-pub fn install_commands<'a>(
-    install: &InstallLoop<'a>,
-) -> Vec<(Option<&'a str>, &'a str, Vec<OsString>)> {
-    let mut all = Vec::new();
-    for config in configs(install.configs) {
-        for component in install.components {
-            let mut args: Vec<OsString> = vec![
-                "--install".into(),
-                install.build_dir.into(),
-                "--prefix".into(),
-                install.staging.into(),
-            ];
-            if let Some(config) = config {
-                args.extend(["--config".into(), config.into()]);
-            }
-            if !component.is_empty() {
-                args.extend(["--component".into(), component.into()]);
-            }
-            args.extend(install.extra_args.iter().map(OsString::from));
-            all.push((config, component.as_str(), args));
-        }
     }
-    all
-}
-
-/// Each listed configuration, or one run without `--config` when none is.
-fn configs(list: &[String]) -> impl Iterator<Item = Option<&str>> {
-    let none = list.is_empty().then_some(None);
-    list.iter().map(|c| Some(c.as_str())).chain(none)
-}
-
-fn path_text(path: &Path) -> String {
-    cmake_output::cmake_path(path)
 }
 
 fn show_command(program: &OsString, args: &[OsString]) -> String {
@@ -761,29 +758,9 @@ fn show_command(program: &OsString, args: &[OsString]) -> String {
         .join(" ")
 }
 
-/// An empty `path`: whatever a previous run left there is removed.
-pub fn fresh_dir(path: &Path) -> Result<(), Error> {
-    let stage_error = |source| Error::Stage {
-        path: path.to_path_buf(),
-        source,
-    };
-    crate::fs_atomic::remove_tree(path).map_err(stage_error)?;
-    std::fs::create_dir_all(path).map_err(stage_error)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn configs_without_a_list_run_once_without_config() {
-        assert_eq!(configs(&[]).collect::<Vec<_>>(), vec![None]);
-        let list = ["Debug".to_string(), "Release".to_string()];
-        assert_eq!(
-            configs(&list).collect::<Vec<_>>(),
-            vec![Some("Debug"), Some("Release")]
-        );
-    }
 
     #[test]
     fn reads_cmake_versions() {

@@ -407,6 +407,13 @@ mod tests {
             path: path(),
             source: io_error(),
         });
+        assert_each_cause_once(&Error::Walk {
+            path: path(),
+            source: crate::archive::Error::Io {
+                context: format!("cannot list {}", path().display()),
+                source: io_error(),
+            },
+        });
     }
 
     #[test]
@@ -416,13 +423,22 @@ mod tests {
             command: "cmake -S . -B build".into(),
             source: io_error(),
         });
-        assert_each_cause_once(&Error::Stage {
+        assert_each_cause_once(&Error::Stage(crate::stage::Error::Fresh {
             path: path(),
             source: io_error(),
-        });
+        }));
         let dir = tempfile::tempdir().unwrap();
         let cache = crate::cmake_cache::CmakeCache::read(dir.path()).unwrap_err();
         assert_each_cause_once(&Error::Cache(cache));
+    }
+
+    #[test]
+    fn stage_errors_print_each_cause_once() {
+        use crate::stage::Error;
+        assert_each_cause_once(&Error::Fresh {
+            path: path(),
+            source: io_error(),
+        });
         assert_each_cause_once(&Error::Stubgen(crate::stubgen::Error::Spawn {
             program: path(),
             source: io_error(),

@@ -3,8 +3,9 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use crate::archive::Mode;
 use crate::temp_files::{self, temp_sibling};
 
 /// Writes `contents` to `path` atomically. `executable` sets mode 755 on Unix.
@@ -14,23 +15,70 @@ pub fn write(path: &Path, contents: &[u8], executable: bool) -> io::Result<()> {
         _ => Path::new("."),
     };
     fs::create_dir_all(dir)?;
-    let tmp = temp_sibling(path);
-    let registration = temp_files::register(&tmp);
-    let result = (|| {
-        let mut file = fs::OpenOptions::new()
+    let mut file = AtomicFile::create(path)?;
+    file.file.write_all(contents)?;
+    file.file.sync_all()?;
+    Mode::from_executable(executable).apply(&file.temp)?;
+    file.persist()
+}
+
+/// A file written in place of `target`: a temp sibling ([`temp_sibling`]),
+/// renamed over `target` by [`AtomicFile::persist`]; removed when dropped
+/// before that (an error) or when a signal stops the process
+/// ([`temp_files::remove_on_signal`]). Readers of `target` never see it
+/// half-written, and concurrent writers each get their own.
+pub struct AtomicFile {
+    temp: PathBuf,
+    target: PathBuf,
+    file: fs::File,
+    /// Until persisted.
+    registration: Option<temp_files::Registration>,
+}
+
+impl AtomicFile {
+    /// Creates the temp file; `target`'s directory must exist.
+    pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        let temp = temp_sibling(target);
+        // Registered before it exists, so no signal can leave it behind.
+        let registration = temp_files::register(&temp);
+        let file = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&tmp)?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-        drop(file);
-        set_mode(&tmp, executable)?;
-        registration.persist(path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+            .open(&temp)?;
+        Ok(AtomicFile {
+            temp,
+            target: target.to_path_buf(),
+            file,
+            registration: Some(registration),
+        })
     }
-    result
+
+    /// The temp file's path, for messages.
+    pub fn temp_path(&self) -> &Path {
+        &self.temp
+    }
+
+    /// The open temp file to write.
+    pub fn file(&self) -> &fs::File {
+        &self.file
+    }
+
+    /// Renames the temp file to the target.
+    pub fn persist(mut self) -> io::Result<()> {
+        match self.registration.take() {
+            Some(registration) => registration.persist(&self.target),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.registration.is_some() {
+            // Best effort: the name is hidden and ends in .tmp either way.
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
 }
 
 /// Copies `from` to `to` atomically (a temp file beside `to`, then a rename).
@@ -117,18 +165,6 @@ pub fn remove_tree(path: &Path) -> io::Result<()> {
     }
 }
 
-#[cfg(unix)]
-fn set_mode(path: &Path, executable: bool) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = if executable { 0o755 } else { 0o644 };
-    fs::set_permissions(path, fs::Permissions::from_mode(mode))
-}
-
-#[cfg(not(unix))]
-fn set_mode(_path: &Path, _executable: bool) -> io::Result<()> {
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +208,21 @@ mod tests {
         assert!(link_or_copy_if_changed(&from, &to).unwrap());
         assert_eq!(fs::read(&to).unwrap(), b"two");
         assert_eq!(fs::read_dir(to.parent().unwrap()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn an_atomic_file_dropped_unpersisted_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("p.whl");
+        let dropped = AtomicFile::create(&target).unwrap();
+        assert!(dropped.temp_path().is_file());
+        drop(dropped);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        let kept = AtomicFile::create(&target).unwrap();
+        kept.file().write_all(b"zip").unwrap();
+        kept.persist().unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"zip");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[cfg(unix)]

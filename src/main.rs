@@ -35,6 +35,7 @@ mod python_version;
 mod real_path;
 mod requirement;
 mod sdist;
+mod stage;
 mod stubgen;
 mod suggest;
 mod tags;

@@ -38,7 +38,8 @@ const LAYERS: &[&[&str]] = &[
     &["config"],
     &["tags", "presets", "sdist", "stubgen"],
     &["wheel", "cmake_output"],
-    &["driver", "cross_toolchain"],
+    &["stage", "cross_toolchain"],
+    &["driver"],
     &["editable", "pep517"],
     &["commands"],
 ];

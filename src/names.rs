@@ -99,6 +99,20 @@ pub fn relative_path(given: &str) -> Result<String, String> {
         .join("/"))
 }
 
+/// `path` below `dir` as a `/`-separated relative path (`""` for `dir`
+/// itself); None when it is not below `dir` or climbs out with `..`.
+pub fn below(dir: &Path, path: &Path) -> Option<String> {
+    let mut parts = Vec::new();
+    for component in path.strip_prefix(dir).ok()?.components() {
+        match component {
+            Component::Normal(part) => parts.push(part.to_string_lossy()),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// A file named relative to the project directory: [`relative_path`] and,
 /// resolving symlinks, inside the project.
 pub fn project_file(project_dir: &Path, given: &str) -> Result<String, String> {

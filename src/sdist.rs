@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::archive::{self, ArchiveWriter, Content, Entries, Entry, Filter, Symlinks, WalkedFile};
 use crate::config::model::Config;
@@ -86,7 +86,9 @@ pub fn build(config: &Config, out_dir: &Path, timestamp: u64) -> Result<PathBuf,
 fn select_files(config: &Config, out_dir: &Path) -> Result<Vec<WalkedFile>, Error> {
     let project_dir = &config.project_dir;
     let relative = |path: &Path| relative_to(project_dir, path);
-    let filter = Filter::with_excludes("tool.py-build-cmake.sdist.exclude", &config.sdist.exclude)?;
+    let mut excludes = config.sdist.exclude.clone();
+    excludes.extend(our_outputs(config, out_dir)?);
+    let filter = Filter::with_excludes("tool.py-build-cmake.sdist.exclude", &excludes)?;
 
     // Files the sdist cannot be built from without.
     let mut crucial = vec![config.pyproject.clone()];
@@ -135,33 +137,31 @@ fn select_files(config: &Config, out_dir: &Path) -> Result<Vec<WalkedFile>, Erro
     for path in expand(project_dir, &config.sdist.include)? {
         add(&path)?;
     }
-
-    let is_output = our_outputs(config, out_dir)?;
-    Ok(files
-        .into_values()
-        .filter(|f| !is_output(&f.relative))
-        .collect())
+    Ok(files.into_values().collect())
 }
 
-/// Whether a project file is one of our own outputs, which an include glob
-/// such as `*` or `dist/**` must not pack into the next sdist: anything in
-/// the out dir, and this project's wheels and sdists wherever they are.
-fn our_outputs(config: &Config, out_dir: &Path) -> Result<impl Fn(&str) -> bool, Error> {
+/// Exclude patterns for our own outputs, which an include glob such as `*`
+/// or `dist/**` must not pack into the next sdist: the out dir when it is
+/// below the project dir, and this project's wheels and sdists anywhere.
+fn our_outputs(config: &Config, out_dir: &Path) -> Result<Vec<String>, Error> {
     let resolve = |path: &Path| {
         crate::real_path::resolve(path).map_err(|source| Error::Read {
             path: path.to_path_buf(),
             source,
         })
     };
+    let prefix = glob::Pattern::escape(&format!("{}-", config.project.dist_name()));
+    let mut patterns = vec![format!("**/{prefix}*.whl"), format!("**/{prefix}*.tar.gz")];
     let out_dir = resolve(out_dir)?;
     let project_dir = resolve(&config.project_dir)?;
-    let prefix = format!("{}-", config.project.dist_name());
-    Ok(move |relative: &str| {
-        let name = relative.rsplit('/').next().unwrap_or(relative);
-        let ours_by_name =
-            name.starts_with(&prefix) && (name.ends_with(".whl") || name.ends_with(".tar.gz"));
-        ours_by_name || project_dir.join(relative).starts_with(&out_dir)
-    })
+    match crate::names::below(&project_dir, &out_dir) {
+        // The project dir itself: its sdists and wheels are left out above.
+        Some(relative) if !relative.is_empty() => {
+            patterns.push(glob::Pattern::escape(&relative));
+        }
+        _ => {}
+    }
+    Ok(patterns)
 }
 
 /// What the glob patterns (relative to the project directory) match: files,
@@ -180,20 +180,10 @@ fn expand(project_dir: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, Error
 }
 
 fn relative_to(project_dir: &Path, path: &Path) -> Result<String, Error> {
-    let outside = || Error::Outside {
+    crate::names::below(project_dir, path).ok_or_else(|| Error::Outside {
         path: path.to_path_buf(),
         project: project_dir.to_path_buf(),
-    };
-    let rel = path.strip_prefix(project_dir).map_err(|_| outside())?;
-    let mut parts = Vec::new();
-    for component in rel.components() {
-        match component {
-            Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
-            Component::CurDir => {}
-            _ => return Err(outside()),
-        }
-    }
-    Ok(parts.join("/"))
+    })
 }
 
 /// The sdist as an `ArchiveWriter`: a ustar archive under `<base>/`,
@@ -335,6 +325,35 @@ mod tests {
                 expect("p-1.0/bin/run", 0o644, Some("run.sh"), ""),
                 expect("p-1.0/bin/run.sh", 0o755, None, "#!/bin/sh\n"),
             ]
+        );
+    }
+
+    #[test]
+    fn our_outputs_are_left_out_by_the_walks_filter() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().canonicalize().unwrap();
+        for file in [
+            "pyproject.toml",
+            "pkg/__init__.py",
+            "pkg-1.0.tar.gz",
+            "old/pkg-0.9-py3-none-any.whl",
+            "old/other-1.0.tar.gz",
+            "out/anything.txt",
+        ] {
+            let path = project.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let mut config = crate::test_support::config(true);
+        config.pyproject = project.join("pyproject.toml");
+        config.module.directory.clone_from(&project);
+        config.project_dir = project.clone();
+        config.sdist.include = vec!["*".into(), "old/*".into(), "out/*".into()];
+        let files = super::select_files(&config, &project.join("out")).unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f.relative.as_str()).collect();
+        assert_eq!(
+            names,
+            ["old/other-1.0.tar.gz", "pkg/__init__.py", "pyproject.toml"]
         );
     }
 

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::archive::{self, Filter, Symlinks};
 use crate::config::model::{Config, Generated, StubgenOptions};
 use crate::module_source::{self, ModuleSource};
 
@@ -25,6 +26,12 @@ pub enum Error {
         status: String,
         command: String,
         output: String,
+    },
+    #[error("while listing the generated stubs in {path}")]
+    Walk {
+        path: PathBuf,
+        #[source]
+        source: archive::Error,
     },
     #[error("while moving the generated stubs into {path}")]
     Copy {
@@ -124,13 +131,13 @@ pub fn run(request: &Request) -> Result<Outcome, Error> {
             ),
         });
     }
-    let mut written = Vec::new();
-    if stubs_dir.is_dir() {
-        move_stubs(&stubs_dir, staging, Path::new(""), &mut written)?;
-    }
+    let written = if stubs_dir.is_dir() {
+        move_stubs(&stubs_dir, staging)?
+    } else {
+        Vec::new()
+    };
     remove_tree(&stubs_dir)?;
     remove_tree(&cache_dir)?;
-    written.sort();
     Ok(Outcome::Written(written))
 }
 
@@ -176,47 +183,49 @@ fn sibling(staging: &Path, what: &str) -> PathBuf {
     staging.with_file_name(name)
 }
 
-/// Moves the generated stubs under `relative` into the staging tree, as
-/// py-build-cmake does: a `.pyi` never replaces an existing one nor a
-/// package's `__init__.pyi`; a stub package is skipped when a `.pyi` (or a
-/// file) of the same module is already there.
-fn move_stubs(
-    stubs: &Path,
-    staging: &Path,
-    relative: &Path,
-    written: &mut Vec<PathBuf>,
-) -> Result<(), Error> {
-    let dir = stubs.join(relative);
+/// Moves the generated stubs into the staging tree, as py-build-cmake
+/// does: a `.pyi` never replaces an existing one nor a package's
+/// `__init__.pyi`; a stub package is skipped when a `.pyi` (or a file) of
+/// the same module is already there. Each stub is judged by the tree as the
+/// sources and the install step left it. Returns the stubs written.
+fn move_stubs(stubs: &Path, staging: &Path) -> Result<Vec<PathBuf>, Error> {
     let copy_error = |source| Error::Copy {
         path: staging.to_path_buf(),
         source,
     };
-    let mut entries: Vec<_> = std::fs::read_dir(&dir)
-        .map_err(copy_error)?
-        .collect::<Result<_, _>>()
-        .map_err(copy_error)?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let rel = relative.join(entry.file_name());
-        let dest = staging.join(&rel);
-        if entry.path().is_dir() {
-            if dest.with_extension("pyi").exists() || (dest.exists() && !dest.is_dir()) {
-                continue;
+    let files =
+        archive::walk(stubs, "", &Filter::default(), Symlinks::Confined).map_err(|source| {
+            Error::Walk {
+                path: stubs.to_path_buf(),
+                source,
             }
-            move_stubs(stubs, staging, &rel, written)?;
-        } else if rel.extension().is_some_and(|e| e == "pyi") {
+        })?;
+    let wanted: Vec<_> = files
+        .into_iter()
+        .filter(|file| file.relative.ends_with(".pyi"))
+        .filter(|file| {
+            let dest = staging.join(&file.relative);
             let package_stub = dest.with_extension("").join("__init__.pyi");
-            if dest.exists() || package_stub.exists() {
-                continue;
-            }
-            if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent).map_err(copy_error)?;
-            }
-            std::fs::copy(entry.path(), &dest).map_err(copy_error)?;
-            written.push(rel);
+            // Every directory above the stub, below the stubs' root.
+            let mut packages = Path::new(&file.relative).ancestors().skip(1);
+            let module_exists = packages.any(|package| {
+                let dir = staging.join(package);
+                !package.as_os_str().is_empty()
+                    && (dir.with_extension("pyi").exists() || (dir.exists() && !dir.is_dir()))
+            });
+            !module_exists && !dest.exists() && !package_stub.exists()
+        })
+        .collect();
+    let mut written = Vec::new();
+    for file in wanted {
+        let dest = staging.join(&file.relative);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(copy_error)?;
         }
+        std::fs::copy(&file.source, &dest).map_err(copy_error)?;
+        written.push(PathBuf::from(file.relative));
     }
-    Ok(())
+    Ok(written)
 }
 
 fn remove_tree(path: &Path) -> Result<(), Error> {
@@ -266,9 +275,7 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "own").unwrap();
         }
-        let mut written = Vec::new();
-        move_stubs(&stubs, &staging, Path::new(""), &mut written).unwrap();
-        written.sort();
+        let written = move_stubs(&stubs, &staging).unwrap();
         let expected: Vec<PathBuf> = ["pkg/__init__.pyi", "pkg/new.pyi", "pkg/other/x.pyi"]
             .iter()
             .map(PathBuf::from)

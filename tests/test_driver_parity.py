@@ -51,6 +51,12 @@ CASES = {
         "Python3_FIND_STRATEGY: set",
     ),
     "stubgen": ("import parity_stubgen as m; print(m.double(m.area(2, 3.0)))", "12.0"),
+    # py-build-cmake copies the module's sources, then installs: CMake's file wins.
+    "install-over-source": (
+        "import importlib.resources as r; "
+        "print(r.files('parity_install_over_source').joinpath('data.txt').read_text().strip())",
+        "installed by CMake",
+    ),
     "empty-install": (None, None),
 }
 
@@ -183,6 +189,26 @@ def test_cmake_native_component_wheel_matches_the_driver(tmp_path):
     assert [w.name for w in native] == [w.name for w in expected]
     for ours, theirs in zip(native, expected):
         assert_same_wheel(ours, theirs)
+
+
+def test_wheel_target_installs_over_the_module_sources_as_the_driver_does(tmp_path):
+    """The `wheel` target stages in the driver's order: a file CMake installs
+    replaces the module's source file of the same path, whether the target is
+    built by hand or by `py-build-cmake build`."""
+    project = copy("install-over-source", tmp_path / "native")
+    lists = (project / "CMakeLists.txt").read_text()
+    lists = lists.replace("LANGUAGES NONE)\n", "LANGUAGES NONE)\nfind_package(PyBuildCmake REQUIRED)\n", 1)
+    (project / "CMakeLists.txt").write_text(lists + "py_build_cmake_add_wheel()\n")
+    configure(cmake_newest(), project, tmp_path / "build")
+    build(cmake_newest(), tmp_path / "build", target="wheel")
+    (native,) = (project / "dist").glob("*.whl")
+    driven, log = driver_build(project, tmp_path / "driven-dist")
+    assert "--target wheel" in log
+    staged_by_driver, _ = driver_build(copy("install-over-source", tmp_path / "driver"), tmp_path / "dist")
+    for wheel in (native, driven, staged_by_driver):
+        assert contents(wheel)["parity_install_over_source/data.txt"] == b"installed by CMake\n", wheel
+    assert_same_wheel(native, staged_by_driver)
+    assert_same_wheel(driven, staged_by_driver)
 
 
 def test_src_layout_sdist_matches_py_build_cmake(tmp_path):

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{check_archive_path, ArchiveWriter, Content, Entry, Error, Mode};
+use super::{check_archive_path, ArchiveWriter, Content, Entry, Error};
 
 pub struct DirWriter {
     root: PathBuf,
@@ -45,7 +45,7 @@ impl ArchiveWriter for DirWriter {
         }
         match entry.content {
             Content::File(source) => {
-                fs::copy(&source, &target).map_err(|source_error| Error::Io {
+                copy_with_time(&source, &target).map_err(|source_error| Error::Io {
                     context: format!("cannot copy {} to {}", source.display(), target.display()),
                     source: source_error,
                 })?;
@@ -53,8 +53,20 @@ impl ArchiveWriter for DirWriter {
             Content::Bytes(data) => fs::write(&target, data).map_err(write_error)?,
             Content::Symlink(link) => return symlink(&link, &target).map_err(write_error),
         }
-        set_mode(&target, entry.mode).map_err(write_error)
+        entry.mode.apply(&target).map_err(write_error)
     }
+}
+
+/// Copies the file and its modification time, as py-build-cmake's copy of
+/// the module does: `cmake --install` then replaces a staged file of the
+/// same path unless both have the same time (to the second), which is the
+/// case only when it installs that very file.
+fn copy_with_time(source: &Path, target: &Path) -> std::io::Result<()> {
+    fs::copy(source, target)?;
+    let modified = fs::metadata(source)?.modified()?;
+    // Read-only: the copy keeps a read-only source's permissions, and the
+    // owner may set the time through any handle.
+    fs::File::open(target)?.set_modified(modified)
 }
 
 #[cfg(unix)]
@@ -71,19 +83,9 @@ fn symlink(link: &Path, target: &Path) -> std::io::Result<()> {
     }
 }
 
-#[cfg(unix)]
-fn set_mode(path: &Path, mode: Mode) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(mode.bits()))
-}
-
-#[cfg(not(unix))]
-fn set_mode(_path: &Path, _mode: Mode) -> std::io::Result<()> {
-    Ok(())
-}
-
 #[cfg(all(test, unix))]
 mod tests {
+    use super::super::Mode;
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
@@ -123,6 +125,8 @@ mod tests {
             .mode();
         assert_eq!(mode & 0o777, 0o755);
         assert_eq!(fs::read_to_string(root.join("pkg/old.py")).unwrap(), "new");
+        let modified = |path: &Path| fs::metadata(path).unwrap().modified().unwrap();
+        assert_eq!(modified(&root.join("bin/tool")), modified(&source));
         assert_eq!(fs::read_link(root.join("pkg/link.py")).unwrap(), source);
     }
 }

@@ -8,7 +8,7 @@ mod dir_writer;
 mod entries;
 pub mod walk;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use dir_writer::DirWriter;
 pub use entries::Entries;
@@ -46,6 +46,21 @@ impl Mode {
         match self {
             Mode::Regular => 0o644,
             Mode::Executable => 0o755,
+        }
+    }
+
+    /// Gives the file at `path` these permissions (on Unix; elsewhere
+    /// files have no such bits).
+    pub fn apply(self, path: &Path) -> std::io::Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(self.bits()))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            Ok(())
         }
     }
 }

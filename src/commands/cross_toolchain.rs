@@ -32,7 +32,7 @@ pub fn run(args: CrossToolchainArgs) -> Result<(), Error> {
         ))
     })?;
     let target = python_target::resolve_cross(spec, spec.os.unwrap_or(config.os))?;
-    let launcher_path = args.output.with_file_name("target-python");
+    let launcher_path = args.output.with_file_name(cross_toolchain::LAUNCHER);
     let rendered = cross_toolchain::render(spec, &target, &config.input_files, &launcher_path)?;
     // Rewritten only when they change: CMake watches their timestamps.
     let write = |path: &Path, text: &str, executable: bool| {

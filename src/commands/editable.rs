@@ -9,11 +9,12 @@ use std::process::Command;
 
 use crate::cli::{BundleArgs, EditableArgs};
 use crate::config::model::{Config, EditableMode};
-use crate::driver::{self, Rebuild};
+use crate::driver::Rebuild;
 use crate::editable::{self, Layout};
 use crate::fs_atomic;
 use crate::module_source::ModuleSource;
 use crate::python_target::PythonTarget;
+use crate::stage;
 use crate::tags::TagOverrides;
 
 use super::build::BuildRequest;
@@ -68,15 +69,10 @@ pub fn run(args: EditableArgs) -> Result<(), Error> {
     driver.cmake_program = loop_args.cmake.into_os_string();
     let build_dir = super::absolute(&loop_args.build_dir)?;
     let rebuilds = start.install(vec![build_dir.clone()], |tree| {
-        Ok(vec![driver.build_and_install(
-            &cmake,
-            build_dir.clone(),
-            tree,
-            false,
-        )?])
+        Ok(vec![driver.install(&cmake, build_dir.clone(), tree)?])
     })?;
     let out_dir = build_dir.join("py-build-cmake").join("editable-dist");
-    driver::fresh_dir(&out_dir)?;
+    stage::fresh_dir(&out_dir)?;
     let wheel = start.pack(&rebuilds, &out_dir)?;
     pip_install(&start.target, &wheel)?;
     super::print_line(format_args!(
@@ -149,7 +145,7 @@ impl<'a> Start<'a> {
         install: impl FnOnce(&Path) -> Result<Vec<Rebuild>, Error>,
     ) -> Result<Vec<Rebuild>, Error> {
         let tree = self.installed();
-        driver::fresh_dir(&tree)?;
+        stage::fresh_dir(&tree)?;
         if self.config.editable.mode == EditableMode::Symlink {
             editable::link_sources(self.config, &self.source, &tree)?;
         }
@@ -183,7 +179,7 @@ impl<'a> Start<'a> {
         let staging = self
             .cache
             .join(format!("{}-editable-wheel", self.target.build_config()));
-        driver::fresh_dir(&staging)?;
+        stage::fresh_dir(&staging)?;
         let layout = Layout {
             config: self.config,
             source: &self.source,

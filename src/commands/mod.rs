@@ -60,6 +60,8 @@ pub enum Error {
     Stubgen(#[from] crate::stubgen::Error),
     #[error(transparent)]
     InstallInputs(#[from] crate::install_inputs::Error),
+    #[error(transparent)]
+    Stage(#[from] crate::stage::Error),
     #[error(
         "installing into the wheel's staging dir failed (config '{config}', component \
          '{component}'):\n{output}{hint}"

@@ -1,8 +1,8 @@
 //! `py-build-cmake wheel-step`: everything the `wheel` target of
 //! py_build_cmake_add_wheel() does, run by PyBuildCmakeWheel.cmake under the
-//! step's lock. A fresh staging tree gets the module's sources and `cmake
-//! --install` of each configuration and component (the loop the driver runs
-//! too), stubgen runs when configured, the tree is packed, and the depfile
+//! step's lock. The staging tree is laid out as the driver lays it out
+//! (`stage::stage`: the module's sources, `cmake --install` of each
+//! configuration and component, stubgen when configured), then packed, and the depfile
 //! names every file that went in, so the build tool reruns the step exactly
 //! when one of them changes. The stamp names the wheel for drivers.
 
@@ -14,9 +14,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::cli::WheelStepArgs;
-use crate::driver::{self, InstallLoop};
 use crate::install_inputs;
-use crate::stubgen;
+use crate::stage::{self, InstallCommand, InstallLoop, Stage, StubgenPython};
 use crate::tags::TagOverrides;
 
 use super::Error;
@@ -36,12 +35,6 @@ pub fn run(args: WheelStepArgs) -> Result<(), Error> {
         ));
     }
     let (project_dir, config) = super::load_for_packing(&args.inputs)?;
-    driver::fresh_dir(&args.staging)?;
-    let mut dependencies: Vec<PathBuf> = Vec::new();
-    if !args.no_module {
-        let module = &config.module;
-        dependencies.extend(module.source()?.stage(&module.name, &args.staging)?);
-    }
     // A single-config generator without CMAKE_BUILD_TYPE builds "".
     let configs: Vec<String> = args
         .install
@@ -50,7 +43,33 @@ pub fn run(args: WheelStepArgs) -> Result<(), Error> {
         .filter(|c| !c.is_empty())
         .cloned()
         .collect();
-    install(&args, &configs)?;
+    let installs = [InstallLoop {
+        build_dir: &args.install.build_dir,
+        staging: &args.staging,
+        configs: &configs,
+        components: &args.install.component,
+        extra_args: &args.install.install_arg,
+    }];
+    let request = Stage {
+        config: &config,
+        staging: &args.staging,
+        module: !args.no_module,
+        installs: &installs,
+        stubgen: args.stubgen.then_some(StubgenPython {
+            interpreter: args.python.as_deref(),
+            launcher: args.launcher.as_deref(),
+            cross: config.cross.is_some(),
+        }),
+    };
+    let staged = stage::stage(&request, |_, commands| {
+        commands
+            .into_iter()
+            .try_for_each(|command| install(&args.install.cmake, &configs, command))
+    })?;
+    if let Some(outcome) = staged.stubgen {
+        super::print_line(format!("py-build-cmake: {}", outcome.summary()))?;
+    }
+    let mut dependencies = staged.module_inputs;
     let selection = install_inputs::Selection {
         configs: &configs,
         components: &args.install.component,
@@ -59,10 +78,6 @@ pub fn run(args: WheelStepArgs) -> Result<(), Error> {
         &args.install.build_dir,
         &selection,
     )?);
-
-    if args.stubgen {
-        run_stubgen(&args, &config)?;
-    }
 
     let target = if crate::tags::is_pure(&config) {
         None
@@ -158,76 +173,38 @@ fn hash(path: &Path) -> Result<[u8; 32], Error> {
     Ok(Sha256::digest(bytes).into())
 }
 
-/// `cmake --install` per configuration and component into the staging tree.
-fn install(args: &WheelStepArgs, configs: &[String]) -> Result<(), Error> {
-    let install = InstallLoop {
-        build_dir: &args.install.build_dir,
-        staging: &args.staging,
-        configs,
-        components: &args.install.component,
-        extra_args: &args.install.install_arg,
-    };
-    for (config, component, cmake_args) in driver::install_commands(&install) {
-        let output = Command::new(&args.install.cmake)
-            .args(&cmake_args)
-            .output()
-            .map_err(|source| Error::Io {
-                context: format!("cannot run {}", args.install.cmake.display()),
-                source,
-            })?;
-        if !output.status.success() {
-            let hint = if configs.len() > 1 {
-                format!(
-                    "\nThe wheel installs the configurations {}: build each of them first \
-                     (cmake --build <dir> --config <config>).",
-                    configs.join(", ")
-                )
-            } else {
-                String::new()
-            };
-            return Err(Error::InstallFailed {
-                config: config.unwrap_or("<none>").to_string(),
-                component: if component.is_empty() {
-                    "<default>"
-                } else {
-                    component
-                }
-                .to_string(),
-                output: String::from_utf8_lossy(&[output.stdout, output.stderr].concat())
-                    .into_owned(),
-                hint,
-            });
-        }
-    }
-    Ok(())
-}
-
-/// stubgen imports the built modules: a cross build runs it with the
-/// target's Python under the emulator (the wrapper toolchain's launcher).
-fn run_stubgen(args: &WheelStepArgs, config: &crate::config::model::Config) -> Result<(), Error> {
-    let Some(options) = &config.stubgen else {
+/// One `cmake --install` of the staging loop; its output is shown only
+/// when it fails, with the configurations `configs` to build first.
+fn install(cmake: &Path, configs: &[String], command: InstallCommand) -> Result<(), Error> {
+    let output = Command::new(cmake)
+        .args(&command.args)
+        .output()
+        .map_err(|source| Error::Io {
+            context: format!("cannot run {}", cmake.display()),
+            source,
+        })?;
+    if output.status.success() {
         return Ok(());
+    }
+    let hint = if configs.len() > 1 {
+        format!(
+            "\nThe wheel installs the configurations {}: build each of them first \
+             (cmake --build <dir> --config <config>).",
+            configs.join(", ")
+        )
+    } else {
+        String::new()
     };
-    let python = match (&args.launcher, &args.python) {
-        (Some(launcher), _) => Some((launcher, true)),
-        (None, Some(python)) if config.cross.is_none() => Some((python, false)),
-        _ => None,
-    };
-    let outcome = match python {
-        Some((python, launcher)) => stubgen::run(&stubgen::Request {
-            config,
-            options,
-            staging: &args.staging,
-            python,
-            launcher,
-        })?,
-        None => stubgen::Outcome::Skipped(
-            "cross-compiling without an emulator to run the target's Python (set \
-             cross.emulator, e.g. [\"qemu-aarch64\", \"-L\", \"<sysroot>\"])"
-                .into(),
-        ),
-    };
-    super::print_line(format!("py-build-cmake: {}", outcome.summary()))
+    Err(Error::InstallFailed {
+        config: command.config.unwrap_or("<none>").to_string(),
+        component: match command.component {
+            "" => "<default>",
+            component => component,
+        }
+        .to_string(),
+        output: String::from_utf8_lossy(&[output.stdout, output.stderr].concat()).into_owned(),
+        hint,
+    })
 }
 
 /// A Make-style depfile: `stamp: dep...`, paths escaped as Ninja and CMake's

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::archive::{self, ArchiveWriter, Content, DirWriter, Entry, Filter, Mode, Symlinks};
+use crate::cmake_output::path_text;
 use crate::config::model::{Config, EditableMode};
 use crate::driver::Rebuild;
 use crate::module_source::ModuleSource;
@@ -107,6 +108,8 @@ pub fn stage(layout: &Layout<'_>, staging: &Path) -> Result<(), Error> {
     let stem = module.replace('.', "_");
     let package_init = format!("{}/__init__.py", module.replace('.', "/"));
     let mut writer = DirWriter::new(staging);
+    // Absolute paths: a `.pth` line relative to site-packages would be
+    // wrong, and the hooks run from anywhere.
     let mut pth = Vec::new();
     if config.editable.mode == EditableMode::Symlink {
         pth.push(path_text(layout.installed));
@@ -237,15 +240,6 @@ fn source_parent(source: &ModuleSource, module: &str) -> Option<PathBuf> {
         dir = dir.parent()?.to_path_buf();
     }
     std::path::absolute(dir).ok()
-}
-
-/// Absolute: a `.pth` line relative to site-packages would be wrong, and
-/// the hooks run from anywhere.
-fn path_text(path: &Path) -> String {
-    std::path::absolute(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .to_string_lossy()
-        .into_owned()
 }
 
 #[cfg(test)]

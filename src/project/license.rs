@@ -85,15 +85,16 @@ pub fn files(value: Option<&toml::Value>, project_dir: &Path) -> Result<Vec<Lice
             }
             crate::names::inside_project(project_dir, &path).map_err(|m| err(key, m))?;
             found = true;
-            let rel = path
-                .strip_prefix(project_dir)
-                .map(|p| {
-                    p.components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/")
-                })
-                .unwrap_or_default();
+            let rel = crate::names::below(project_dir, &path).ok_or_else(|| {
+                err(
+                    key,
+                    format!(
+                        "{pattern:?} matches {}, which is not below {}",
+                        path.display(),
+                        project_dir.display()
+                    ),
+                )
+            })?;
             out.push(LicenseFile {
                 source: path,
                 relative: rel,

@@ -2,7 +2,7 @@
 //! then compresses them in parallel into a zip with `.dist-info` last and
 //! RECORD last of all, written atomically into the output directory.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
@@ -13,6 +13,7 @@ use super::record;
 use super::zip::{DosTime, ZipWriter};
 use super::Error;
 use crate::archive::{self, ArchiveWriter, Content, Entries, Entry};
+use crate::fs_atomic::AtomicFile;
 
 pub struct WheelWriter {
     dist_info: String,
@@ -40,12 +41,19 @@ impl WheelWriter {
             path: out_dir.to_path_buf(),
             source,
         })?;
-        let temp = TempFile::create(out_dir, file_name)?;
+        // A killed earlier pack's temp files go; this one's is removed on
+        // an error or a signal: no half-written `.whl` is ever left.
+        crate::temp_files::sweep_stale(out_dir);
+        let target = out_dir.join(file_name);
+        let temp = AtomicFile::create(&target).map_err(|source| Error::OutDir {
+            path: out_dir.to_path_buf(),
+            source,
+        })?;
         let write_error = |source| Error::Io {
-            context: format!("cannot write {}", temp.path.display()),
+            context: format!("cannot write {}", temp.temp_path().display()),
             source,
         };
-        let file = temp.file.try_clone().map_err(write_error)?;
+        let file = temp.file().try_clone().map_err(write_error)?;
         let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file), time);
 
         // `.dist-info` last, as the wheel spec recommends.
@@ -117,7 +125,16 @@ impl WheelWriter {
         zip.finish()
             .and_then(|out| out.into_inner().map_err(|e| e.into_error()))
             .map_err(write_error)?;
-        temp.persist(&out_dir.join(file_name))
+        let temp_path = temp.temp_path().to_path_buf();
+        temp.persist().map_err(|source| Error::Io {
+            context: format!(
+                "cannot rename {} to {}",
+                temp_path.display(),
+                target.display()
+            ),
+            source,
+        })?;
+        Ok(target)
     }
 }
 
@@ -132,60 +149,6 @@ impl ArchiveWriter for WheelWriter {
             });
         }
         self.entries.insert(entry)
-    }
-}
-
-/// A hidden file next to the final wheel, removed unless persisted: a failed
-/// or interrupted pack never leaves a `.whl` behind, and concurrent packs
-/// into the same directory each get their own.
-struct TempFile {
-    path: PathBuf,
-    file: File,
-    /// Until persisted: a signal removes the file, Drop does otherwise.
-    registration: Option<crate::temp_files::Registration>,
-}
-
-impl TempFile {
-    fn create(dir: &Path, file_name: &str) -> Result<TempFile, Error> {
-        crate::temp_files::sweep_stale(dir);
-        let path = crate::temp_files::temp_sibling(&dir.join(file_name));
-        // Registered before it exists, so no signal can leave it behind.
-        let registration = crate::temp_files::register(&path);
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|source| Error::OutDir {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-        Ok(TempFile {
-            path,
-            file,
-            registration: Some(registration),
-        })
-    }
-
-    fn persist(mut self, target: &Path) -> Result<PathBuf, Error> {
-        let registration = self.registration.take().expect("persisted once");
-        registration.persist(target).map_err(|source| Error::Io {
-            context: format!(
-                "cannot rename {} to {}",
-                self.path.display(),
-                target.display()
-            ),
-            source,
-        })?;
-        Ok(target.to_path_buf())
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if self.registration.is_some() {
-            // Best effort: the file is hidden and not named .whl either way.
-            let _ = fs::remove_file(&self.path);
-        }
     }
 }
 
@@ -224,7 +187,7 @@ mod tests {
             .unwrap();
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
-        let mut archive = zip::ZipArchive::new(File::open(path).unwrap()).unwrap();
+        let mut archive = zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
         let names: Vec<_> = archive.file_names().map(str::to_string).collect();
         let mut ordered = names.clone();
         ordered.sort_by_key(|n| archive.index_for_name(n));
