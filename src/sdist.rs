@@ -332,18 +332,18 @@ mod tests {
     fn our_outputs_are_left_out_by_the_walks_filter() {
         let dir = tempfile::tempdir().unwrap();
         let project = dir.path().canonicalize().unwrap();
-        for file in [
-            "pyproject.toml",
-            "pkg/__init__.py",
-            "pkg-1.0.tar.gz",
-            "old/pkg-0.9-py3-none-any.whl",
-            "old/other-1.0.tar.gz",
-            "out/anything.txt",
-        ] {
-            let path = project.join(file);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, "").unwrap();
-        }
+        crate::test_support::write_files(
+            &project,
+            &[
+                "pyproject.toml",
+                "pkg/__init__.py",
+                "pkg-1.0.tar.gz",
+                "old/pkg-0.9-py3-none-any.whl",
+                "old/other-1.0.tar.gz",
+                "out/anything.txt",
+            ],
+            "",
+        );
         let mut config = crate::test_support::config(true);
         config.pyproject = project.join("pyproject.toml");
         config.module.directory.clone_from(&project);

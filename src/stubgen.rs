@@ -253,28 +253,28 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let stubs = dir.path().join("stubs");
         let staging = dir.path().join("staging");
-        for f in [
-            "pkg/__init__.pyi",
-            "pkg/new.pyi",
-            "pkg/kept.pyi",
-            "pkg/sub/__init__.pyi",
-            "pkg/mod.pyi",
-            "pkg/other/x.pyi",
-        ] {
-            let path = stubs.join(f);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, "generated").unwrap();
-        }
-        for f in [
-            "pkg/__init__.py",
-            "pkg/kept.pyi",
-            "pkg/sub.pyi",
-            "pkg/mod/__init__.pyi",
-        ] {
-            let path = staging.join(f);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, "own").unwrap();
-        }
+        crate::test_support::write_files(
+            &stubs,
+            &[
+                "pkg/__init__.pyi",
+                "pkg/new.pyi",
+                "pkg/kept.pyi",
+                "pkg/sub/__init__.pyi",
+                "pkg/mod.pyi",
+                "pkg/other/x.pyi",
+            ],
+            "generated",
+        );
+        crate::test_support::write_files(
+            &staging,
+            &[
+                "pkg/__init__.py",
+                "pkg/kept.pyi",
+                "pkg/sub.pyi",
+                "pkg/mod/__init__.pyi",
+            ],
+            "own",
+        );
         let written = move_stubs(&stubs, &staging).unwrap();
         let expected: Vec<PathBuf> = ["pkg/__init__.pyi", "pkg/new.pyi", "pkg/other/x.pyi"]
             .iter()

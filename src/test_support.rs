@@ -2,7 +2,7 @@
 //! them (the loader and the interpreter probe live in other modules).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::config::model::{
     CmakeOptions, Config, EditableMode, EditableOptions, ModuleOptions, PythonAbi, SdistOptions,
@@ -11,6 +11,20 @@ use crate::config::model::{
 use crate::platform::Os;
 use crate::project::Project;
 use crate::python_target::{Implementation, PythonTarget};
+
+/// Writes `text` to `root/relative`, creating the directories on the way.
+pub fn write_file(root: &Path, relative: &str, text: &str) {
+    let path = root.join(relative);
+    std::fs::create_dir_all(path.parent().expect("a file below root")).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Writes `text` to each of `files` below `root`.
+pub fn write_files(root: &Path, files: &[&str], text: &str) {
+    for file in files {
+        write_file(root, file, text);
+    }
+}
 
 pub fn project(name: &str, version: &str) -> Project {
     Project {

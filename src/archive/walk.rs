@@ -274,13 +274,8 @@ fn is_executable(_meta: &fs::Metadata) -> bool {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use crate::test_support::{write_file, write_files};
     use std::os::unix::fs::{symlink, PermissionsExt};
-
-    fn write(root: &Path, rel: &str) {
-        let path = root.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, "x").unwrap();
-    }
 
     fn relatives(files: &[WalkedFile]) -> Vec<&str> {
         files.iter().map(|f| f.relative.as_str()).collect()
@@ -292,20 +287,22 @@ mod tests {
     fn leaves_out_caches_compiled_and_override_files_and_excludes() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for file in [
-            "pkg/__init__.py",
-            "pkg/__pycache__/a.cpython-311.pyc",
-            "pkg/old.pyc",
-            "pkg/old.pyo",
-            "pkg/py-build-cmake.local.toml",
-            "pkg/py-build-cmake.cross.pbc",
-            "pkg/docs/draft.md",
-            "pkg/docs/final.md",
-            "pkg/tests/t.py",
-            "pkg/.hidden",
-        ] {
-            write(root, file);
-        }
+        write_files(
+            root,
+            &[
+                "pkg/__init__.py",
+                "pkg/__pycache__/a.cpython-311.pyc",
+                "pkg/old.pyc",
+                "pkg/old.pyo",
+                "pkg/py-build-cmake.local.toml",
+                "pkg/py-build-cmake.cross.pbc",
+                "pkg/docs/draft.md",
+                "pkg/docs/final.md",
+                "pkg/tests/t.py",
+                "pkg/.hidden",
+            ],
+            "x",
+        );
         let files = walk(
             &root.join("pkg"),
             "pkg",
@@ -348,7 +345,7 @@ mod tests {
     #[test]
     fn a_file_root_is_one_entry_and_modes_are_read() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "tool.py");
+        write_file(dir.path(), "tool.py", "x");
         let file = dir.path().join("tool.py");
         fs::set_permissions(&file, fs::Permissions::from_mode(0o755)).unwrap();
         let files = walk(&file, "pkg/tool.py", &Filter::default(), Symlinks::Follow).unwrap();
@@ -368,8 +365,8 @@ mod tests {
     #[test]
     fn symlinks_are_followed_or_confined() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "outside.txt");
-        write(dir.path(), "tree/a.py");
+        write_file(dir.path(), "outside.txt", "x");
+        write_file(dir.path(), "tree/a.py", "x");
         let tree = dir.path().join("tree");
         symlink(dir.path().join("outside.txt"), tree.join("out.txt")).unwrap();
         let files = walk(&tree, "", &Filter::default(), Symlinks::Follow).unwrap();

@@ -302,16 +302,16 @@ mod tests {
             let dir = tempfile::tempdir().unwrap();
             let source = dir.path().join("src");
             let build = dir.path().join("build");
-            for file in [
-                "data/a.txt",
-                "data/__pycache__/a.pyc",
-                "lib.txt",
-                "extra.cmake",
-            ] {
-                let path = source.join(file);
-                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-                std::fs::write(path, "").unwrap();
-            }
+            crate::test_support::write_files(
+                &source,
+                &[
+                    "data/a.txt",
+                    "data/__pycache__/a.pyc",
+                    "lib.txt",
+                    "extra.cmake",
+                ],
+                "",
+            );
             std::fs::create_dir_all(&build).unwrap();
             std::fs::write(build.join("_core.so"), "").unwrap();
             std::fs::write(build.join("cmake_install.cmake"), "").unwrap();

@@ -172,15 +172,9 @@ fn check_data_file(archive_path: &str, path: &Path, data_dir: &str) -> Result<()
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-    use crate::test_support::project;
+    use crate::test_support::{project, write_file as write};
     use std::fs;
     use std::os::unix::fs::{symlink, PermissionsExt};
-
-    fn write(root: &Path, rel: &str, text: &str) {
-        let path = root.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
 
     fn paths(files: &[WalkedFile]) -> Vec<&str> {
         files.iter().map(|f| f.relative.as_str()).collect()
