@@ -18,7 +18,7 @@ pub fn write(path: &Path, contents: &[u8], executable: bool) -> io::Result<()> {
     let mut file = AtomicFile::create(path)?;
     file.file.write_all(contents)?;
     file.file.sync_all()?;
-    Mode::from_executable(executable).apply(&file.temp)?;
+    Mode::from_executable(executable).apply(file.temp_path())?;
     file.persist()
 }
 
@@ -28,11 +28,9 @@ pub fn write(path: &Path, contents: &[u8], executable: bool) -> io::Result<()> {
 /// ([`temp_files::remove_on_signal`]). Readers of `target` never see it
 /// half-written, and concurrent writers each get their own.
 pub struct AtomicFile {
-    temp: PathBuf,
     target: PathBuf,
     file: fs::File,
-    /// Until persisted.
-    registration: Option<temp_files::Registration>,
+    registration: temp_files::Registration,
 }
 
 impl AtomicFile {
@@ -46,16 +44,15 @@ impl AtomicFile {
             .create_new(true)
             .open(&temp)?;
         Ok(AtomicFile {
-            temp,
             target: target.to_path_buf(),
             file,
-            registration: Some(registration),
+            registration,
         })
     }
 
     /// The temp file's path, for messages.
     pub fn temp_path(&self) -> &Path {
-        &self.temp
+        self.registration.path()
     }
 
     /// The open temp file to write.
@@ -64,20 +61,8 @@ impl AtomicFile {
     }
 
     /// Renames the temp file to the target.
-    pub fn persist(mut self) -> io::Result<()> {
-        match self.registration.take() {
-            Some(registration) => registration.persist(&self.target),
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if self.registration.is_some() {
-            // Best effort: the name is hidden and ends in .tmp either way.
-            let _ = fs::remove_file(&self.temp);
-        }
+    pub fn persist(self) -> io::Result<()> {
+        self.registration.persist(&self.target)
     }
 }
 
@@ -85,11 +70,8 @@ impl Drop for AtomicFile {
 pub fn copy(from: &Path, to: &Path) -> io::Result<()> {
     let tmp = temp_sibling(to);
     let registration = temp_files::register(&tmp);
-    let result = fs::copy(from, &tmp).and_then(|_| registration.persist(to));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    fs::copy(from, &tmp)?;
+    registration.persist(to)
 }
 
 /// Writes `contents` only when the file does not already hold exactly them,
@@ -116,13 +98,9 @@ pub fn link_or_copy_if_changed(from: &Path, to: &Path) -> io::Result<bool> {
     }
     let tmp = temp_sibling(to);
     let registration = temp_files::register(&tmp);
-    let result = fs::hard_link(from, &tmp)
-        .or_else(|_| fs::copy(from, &tmp).map(drop))
-        .and_then(|()| registration.persist(to));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map(|()| true)
+    fs::hard_link(from, &tmp).or_else(|_| fs::copy(from, &tmp).map(drop))?;
+    registration.persist(to)?;
+    Ok(true)
 }
 
 /// Whether `to` exists and holds the bytes of `from` (the same file, or

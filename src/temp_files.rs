@@ -58,30 +58,44 @@ pub fn temp_owner(name: &str) -> Option<u32> {
     pid.parse().ok()
 }
 
-/// A temp file being written: registered until dropped or persisted.
+/// A temp file being written: registered until dropped or persisted, and
+/// removed when dropped unpersisted (an error on the way), so no caller
+/// cleans up on its own.
 pub struct Registration {
     path: PathBuf,
+    persisted: bool,
 }
 
 pub fn register(path: &Path) -> Registration {
     lock().insert(path.to_path_buf());
     Registration {
         path: path.to_path_buf(),
+        persisted: false,
     }
 }
 
 impl Registration {
+    /// The temp file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Renames the file to `target` while no signal can remove it.
-    pub fn persist(self, target: &Path) -> std::io::Result<()> {
+    pub fn persist(mut self, target: &Path) -> std::io::Result<()> {
         let mut live = lock();
         std::fs::rename(&self.path, target)?;
         live.remove(&self.path);
+        self.persisted = true;
         Ok(())
     }
 }
 
 impl Drop for Registration {
     fn drop(&mut self) {
+        if !self.persisted {
+            // Best effort: the name is hidden and ends in .tmp either way.
+            let _ = std::fs::remove_file(&self.path);
+        }
         lock().remove(&self.path);
     }
 }
@@ -170,7 +184,10 @@ mod tests {
         assert!(lock().contains(&temp));
         registration.persist(&dir.path().join("x")).unwrap();
         assert!(!lock().contains(&temp));
+        assert!(dir.path().join("x").is_file());
+        std::fs::write(&temp, "").unwrap();
         drop(register(&temp));
         assert!(!lock().contains(&temp));
+        assert!(!temp.exists(), "a dropped temp file is removed");
     }
 }
