@@ -211,23 +211,32 @@ impl Driver<'_> {
             if version < (3, 24, 0) {
                 return Err(self.too_old_for_driver(version));
             }
-            // The first is configured already, in `build_dir`.
-            let built: Vec<_> = self
-                .config
-                .cmake
-                .iter()
-                .enumerate()
-                .map(|(position, cmake)| match position {
-                    0 => (cmake, build_dir.clone(), Before::Build),
-                    _ => (cmake, self.build_dir(cmake), Before::Configure(version)),
-                })
-                .collect();
+            let built = self.every_config(build_dir, version);
             self.stage(staging, &built, true)?;
         } else {
             // No CMake at all: a pure Python package.
             self.stage(staging, &[], true)?;
         }
         Ok(Outcome::Staged)
+    }
+
+    /// Every numbered configuration, in order, with its build dir and what
+    /// it needs before its install; the first is configured already, in
+    /// `first_build_dir`.
+    fn every_config(
+        &self,
+        first_build_dir: PathBuf,
+        version: (u32, u32, u32),
+    ) -> Vec<(&CmakeOptions, PathBuf, Before)> {
+        let mut first = Some(first_build_dir);
+        self.config
+            .cmake
+            .iter()
+            .map(|cmake| match first.take() {
+                Some(build_dir) => (cmake, build_dir, Before::Build),
+                None => (cmake, self.build_dir(cmake), Before::Configure(version)),
+            })
+            .collect()
     }
 
     fn build(&self, cmake: &CmakeOptions, build_dir: &Path) -> Result<(), Error> {
@@ -341,11 +350,7 @@ impl Driver<'_> {
         // One configuration after the other, as py-build-cmake does: a later
         // one may use what an earlier one installed.
         let mut rebuilds = Vec::new();
-        for (position, cmake) in self.config.cmake.iter().enumerate() {
-            let (build_dir, before) = match position {
-                0 => (build_dir.clone(), Before::Build),
-                _ => (self.build_dir(cmake), Before::Configure(version)),
-            };
+        for (cmake, build_dir, before) in self.every_config(build_dir, version) {
             self.prepare(cmake, &build_dir, before)?;
             rebuilds.push(self.install(cmake, build_dir, prefix)?);
         }
