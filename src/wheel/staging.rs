@@ -3,6 +3,7 @@
 //! rules: the `.data` layout and no two files an installer would write to
 //! one path.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::Error;
@@ -23,14 +24,23 @@ pub fn collect(root: &Path, project: &Project) -> Result<Vec<WalkedFile>, Error>
         return Err(Error::StagingNotDir(root.to_path_buf()));
     }
     let mut files = archive::walk(root, "", &Filter::default(), Symlinks::Confined)?;
+    // Each top-level entry is named once, not once per file below it.
+    let mut top_names: BTreeMap<String, String> = BTreeMap::new();
     for file in &mut files {
         let (top, rest) = match file.relative.split_once('/') {
             Some((top, rest)) => (top, Some(rest)),
             None => (file.relative.as_str(), None),
         };
-        let top = top_level_name(top, rest.is_some(), &root.join(top), project)?;
+        let name = match top_names.get(top) {
+            Some(name) => name.clone(),
+            None => {
+                let name = top_level_name(top, rest.is_some(), &root.join(top), project, data_dir)?;
+                top_names.insert(top.to_owned(), name.clone());
+                name
+            }
+        };
         if let Some(rest) = rest {
-            file.relative = format!("{top}/{rest}");
+            file.relative = format!("{name}/{rest}");
         }
         check_data_file(&file.relative, &file.path, data_dir)?;
     }
@@ -106,8 +116,8 @@ fn top_level_name(
     is_dir: bool,
     path: &Path,
     project: &Project,
+    data_dir: &str,
 ) -> Result<String, Error> {
-    let data_dir = project.data_dir_name();
     // In any case: installers on case-insensitive file systems would
     // merge it with the one py-build-cmake writes.
     let lower = name.to_lowercase();
@@ -138,7 +148,7 @@ fn top_level_name(
         return Ok(name.to_string());
     };
     if project.is_named_by(dist, version) {
-        Ok(data_dir)
+        Ok(data_dir.to_owned())
     } else {
         Err(Error::DataLayout {
             path: path.to_path_buf(),
