@@ -49,13 +49,9 @@ pub fn render(
     for input in inputs {
         out.push_str(&format!("# From {}\n", input.display()));
     }
-    let name = format!(
-        "{}{}{}-{}-{}",
-        target.implementation_tag, target.major, target.minor, target.abi_tag, target.platform_tag
-    );
     // A comment, not a variable: find_package(PyBuildCmake)'s variables
     // describe the target to the project.
-    out.push_str(&format!("# Target: {name}\n"));
+    out.push_str(&format!("# Target: {}\n", target.build_config()));
 
     let emulator = match &target.emulator {
         Some(emulator) => Some(resolve_emulator(emulator)?),
