@@ -10,7 +10,6 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::model::{CmakeOptions, Config};
-use crate::module_source::ModuleSource;
 use crate::platform::Os;
 use crate::python_target::{Implementation, PythonTarget};
 use crate::tags::WheelTags;
@@ -26,7 +25,6 @@ pub struct Inputs<'a> {
     /// builds): build-time CMake packages (pybind11, nanobind) come from it.
     pub build_python: Option<&'a PythonTarget>,
     pub tags: &'a WheelTags,
-    pub module: &'a ModuleSource,
     pub pure: bool,
 }
 
@@ -63,7 +61,6 @@ pub fn render(inputs: &Inputs) -> String {
         inputs.build_python.unwrap_or(inputs.target),
     );
     destinations(&mut s, inputs.config);
-    module_variables(&mut s, inputs);
     if let Some(cmake) = inputs.cmake {
         find_python_hints(
             &mut s,
@@ -268,28 +265,6 @@ fn destinations(s: &mut Script, config: &Config) {
     }
 }
 
-fn module_variables(s: &mut Script, inputs: &Inputs) {
-    let module = &inputs.config.module;
-    s.set(
-        "_PY_BUILD_CMAKE_MODULE_DIRECTORY",
-        &cmake_path(&module.directory),
-    );
-    s.set("_PY_BUILD_CMAKE_MODULE_NAMESPACE", on_off(module.namespace));
-    let (kind, path) = match inputs.module {
-        ModuleSource::Package(p) => ("package", cmake_path(p)),
-        ModuleSource::File(p) => ("file", cmake_path(p)),
-        ModuleSource::Generated => ("generated", String::new()),
-    };
-    s.set("_PY_BUILD_CMAKE_MODULE_SOURCE_KIND", kind);
-    s.set("_PY_BUILD_CMAKE_MODULE_SOURCE", &path);
-    // Where the module goes in the wheel: its dotted name as a path.
-    let parent: Vec<&str> = module.name.split('.').collect();
-    s.set(
-        "_PY_BUILD_CMAKE_MODULE_DESTINATION",
-        &parent[..parent.len() - 1].join("/"),
-    );
-}
-
 /// FindPython / FindPython3 hints (`find_python`, `find_python3`), as
 /// py-build-cmake sets them, so `find_package(Python3 ... Development.Module)`
 /// finds exactly the target Python and `Python3_add_library(WITH_SOABI)`
@@ -443,10 +418,10 @@ fn binding_hints(s: &mut Script, target: &PythonTarget) {
 fn cmake_settings(s: &mut Script, cmake: &CmakeOptions) {
     let mut names = Vec::new();
     for option in &cmake.options {
-        // The CMake package reads each option's triple by an index, not by
-        // name: option names may hold characters variable names cannot.
+        // The CMake package reads each option's type and value by its
+        // index in the names list: option names may hold characters
+        // variable names cannot.
         let i = names.len();
-        s.set(&format!("_PY_BUILD_CMAKE_OPTION_{i}_NAME"), &option.name);
         s.set(
             &format!("_PY_BUILD_CMAKE_OPTION_{i}_TYPE"),
             option.kind.as_deref().unwrap_or("STRING"),
@@ -637,7 +612,6 @@ mod tests {
             target,
             build_python: None,
             tags: &tags,
-            module: &ModuleSource::Generated,
             pure: false,
         })
     }
@@ -723,7 +697,7 @@ mod tests {
         }];
         cmake.install_components = vec![String::new(), "python".into()];
         let text = render_with(&config, &target("cp", 3, 11, false), "cp311");
-        assert!(text.contains("set(_PY_BUILD_CMAKE_OPTION_0_NAME [[LIST]])\n"));
+        assert!(text.contains("set(_PY_BUILD_CMAKE_OPTION_NAMES [[LIST]])\n"));
         assert!(text.contains("set(_PY_BUILD_CMAKE_OPTION_0_TYPE [[STRING]])\n"));
         // An option value is one string; CMake splits it where the user wrote `;`.
         assert!(text.contains("set(_PY_BUILD_CMAKE_OPTION_0_VALUE [[a;b]])\n"));

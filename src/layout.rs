@@ -8,6 +8,18 @@ use std::path::{Path, PathBuf};
 
 const CONFIG_FILE: &str = "PyBuildCmakeConfig.cmake";
 
+/// The project's cache directory, as py-build-cmake names it: the default
+/// parent of `cmake.build_path`, the staging and editable trees, and the
+/// copies a build tree calls back. A macro so that the schema's default can
+/// `concat!` it.
+macro_rules! project_cache_dir {
+    () => {
+        ".py-build-cmake_cache"
+    };
+}
+pub(crate) use project_cache_dir;
+pub const PROJECT_CACHE_DIR: &str = project_cache_dir!();
+
 /// The directory holding PyBuildCmakeConfig.cmake for the running binary.
 pub fn cmake_package_dir() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?.canonicalize().ok()?;

@@ -5,6 +5,8 @@ mod archive;
 mod bundle;
 mod cli;
 mod cmake_cache;
+#[cfg(test)]
+mod cmake_contract;
 mod cmake_list;
 mod cmake_output;
 mod commands;

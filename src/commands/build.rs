@@ -66,7 +66,7 @@ pub fn build_wheel(request: BuildRequest<'_>) -> Result<PathBuf, Error> {
     let target = super::resolve_target(config, python)?;
     let tools = super::persistent::for_driver(config, site_packages)?;
     let staging = project_dir
-        .join(".py-build-cmake_cache")
+        .join(crate::layout::PROJECT_CACHE_DIR)
         .join(format!("{}-staging", target.build_config()));
     let driver = driver(config, &target, &tools, sources, verbose);
     super::editable::forget_installed(config.cmake.iter().map(|c| driver.build_dir(c)))?;

@@ -34,14 +34,14 @@ pub fn run(args: CmakeVarsArgs) -> Result<(), Error> {
         (!pure).then_some(&target),
         &TagOverrides::default(),
     )?;
-    let module = config.module.source()?;
+    // A module that cannot be found stops the configure, not only the packing.
+    config.module.source()?;
     let script = cmake_output::render(&Inputs {
         config: &config,
         cmake,
         target: &target,
         build_python: build_python.as_ref(),
         tags: &tags,
-        module: &module,
         pure,
     });
     crate::fs_atomic::write_if_changed(&args.output, script.as_bytes(), false).map_err(

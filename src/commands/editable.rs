@@ -132,7 +132,7 @@ impl<'a> Start<'a> {
             config,
             target,
             source,
-            cache: project_dir.join(".py-build-cmake_cache"),
+            cache: project_dir.join(crate::layout::PROJECT_CACHE_DIR),
         })
     }
 

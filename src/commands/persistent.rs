@@ -42,7 +42,7 @@ pub fn for_driver(config: &Config, site_packages: &[PathBuf]) -> Result<Tools, E
 /// Installs the copies for the trees of the project in `project_dir`.
 fn install(project_dir: &Path, site_packages: &[PathBuf]) -> Result<Tools, Error> {
     let dir = project_dir
-        .join(".py-build-cmake_cache")
+        .join(crate::layout::PROJECT_CACHE_DIR)
         .join("pybuildcmake");
     let (helper, package_dir) = super::install::install(&dir)?;
     let site_packages = mirror_hinted_packages(site_packages, &dir.join("site-packages"))?;

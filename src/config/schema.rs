@@ -305,7 +305,7 @@ const CMAKE: &[Opt] = &[
         }), Default::Str("."),
         "Folder with CMakeLists.txt, relative to the project directory."),
     Opt::new("build_path", path(Base::Project, true, false, true),
-        Default::Str(".py-build-cmake_cache/{build_config}"),
+        Default::Str(concat!(crate::layout::project_cache_dir!(), "/{build_config}")),
         "Build folder, absolute or relative to the project directory; '{build_config}' is replaced by the Python, OS and architecture."),
     Opt::new("options", Kind::CmakeOptions, Default::EmptyTable,
         "CMake cache entries (-D NAME[:TYPE]=VALUE): a string, bool (On/Off), list (joined with ';') or a table with value/append/prepend/remove, type and strict."),
