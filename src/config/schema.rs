@@ -224,25 +224,71 @@ impl Opt {
     }
 }
 
-const fn list(append: bool, singleton: bool) -> Kind {
-    Kind::List { append, singleton }
-}
+/// A list a plain value replaces (`list`).
+const LIST: Kind = Kind::List {
+    append: false,
+    singleton: false,
+};
+/// A list a single string may stand for, as a one-element list.
+const LIST_OR_ONE: Kind = Kind::List {
+    append: false,
+    singleton: true,
+};
+/// A list a plain value appends to (`list+`).
+const APPENDING_LIST: Kind = Kind::List {
+    append: true,
+    singleton: false,
+};
 
-const fn path(base: Base, dir: bool, must_exist: bool, allow_abs: bool) -> Kind {
-    Kind::Path(PathKind {
-        base,
-        dir,
-        must_exist,
-        allow_abs,
-        contains: None,
-    })
+impl PathKind {
+    /// A directory, relative to `base`, that need not exist yet.
+    const fn dir(base: Base) -> PathKind {
+        PathKind {
+            base,
+            dir: true,
+            must_exist: false,
+            allow_abs: false,
+            contains: None,
+        }
+    }
+
+    /// A file, relative to `base`, that need not exist yet.
+    const fn file(base: Base) -> PathKind {
+        PathKind {
+            dir: false,
+            ..PathKind::dir(base)
+        }
+    }
+
+    const fn existing(self) -> PathKind {
+        PathKind {
+            must_exist: true,
+            ..self
+        }
+    }
+
+    /// An absolute path is accepted too.
+    const fn or_absolute(self) -> PathKind {
+        PathKind {
+            allow_abs: true,
+            ..self
+        }
+    }
+
+    /// The directory must contain this file.
+    const fn containing(self, file: &'static str) -> PathKind {
+        PathKind {
+            contains: Some(file),
+            ..self
+        }
+    }
 }
 
 const MODULE: &[Opt] = &[
     Opt::new("name", Kind::Str, Default::ProjectName,
         "Import name in Python; defaults to the [project] name with '-' replaced by '_'.")
         .format(Format::ModuleName),
-    Opt::new("directory", path(Base::Project, true, true, false), Default::Str("."),
+    Opt::new("directory", Kind::Path(PathKind::dir(Base::Project).existing()), Default::Str("."),
         "Directory that holds the Python module or package, relative to the project directory."),
     Opt::new("namespace", Kind::Bool, Default::Bool(false),
         "Whether the package is a PEP 420 namespace package."),
@@ -268,14 +314,14 @@ const EDITABLE: &[Opt] = &[
 const SDIST: &[Opt] = &[
     Opt::new(
         "include",
-        list(false, false),
+        LIST,
         Default::List(&[]),
         "Glob patterns ('*', '**') of files and folders to add to the source distribution.",
     )
     .format(Format::ProjectGlob),
     Opt::new(
         "exclude",
-        list(false, false),
+        LIST,
         Default::List(&[]),
         "Glob patterns ('*', '**') of files and folders to leave out of the source distribution.",
     )
@@ -288,28 +334,24 @@ const CMAKE: &[Opt] = &[
         .format(Format::CmakeVersion),
     Opt::new("build_type", Kind::Str, Default::None,
         "CMAKE_BUILD_TYPE of the configure step."),
-    Opt::new("config", list(false, true), Default::Sibling("build_type"),
+    Opt::new("config", LIST_OR_ONE, Default::Sibling("build_type"),
         "Configurations built with --config (a string or a list); defaults to build_type."),
     Opt::new("preset", Kind::Str, Default::None,
         "Configure preset (--preset)."),
-    Opt::new("build_presets", list(false, true), Default::None,
+    Opt::new("build_presets", LIST_OR_ONE, Default::None,
         "Build presets, one build step each."),
     Opt::new("generator", Kind::Str, Default::None,
         "CMake generator (-G)."),
-    Opt::new("source_path", Kind::Path(PathKind {
-            base: Base::Project,
-            dir: true,
-            must_exist: true,
-            allow_abs: false,
-            contains: Some("CMakeLists.txt"),
-        }), Default::Str("."),
+    Opt::new("source_path",
+        Kind::Path(PathKind::dir(Base::Project).existing().containing("CMakeLists.txt")),
+        Default::Str("."),
         "Folder with CMakeLists.txt, relative to the project directory."),
-    Opt::new("build_path", path(Base::Project, true, false, true),
+    Opt::new("build_path", Kind::Path(PathKind::dir(Base::Project).or_absolute()),
         Default::Str(concat!(crate::layout::project_cache_dir!(), "/{build_config}")),
         "Build folder, absolute or relative to the project directory; '{build_config}' is replaced by the Python, OS and architecture."),
     Opt::new("options", Kind::CmakeOptions, Default::EmptyTable,
         "CMake cache entries (-D NAME[:TYPE]=VALUE): a string, bool (On/Off), list (joined with ';') or a table with value/append/prepend/remove, type and strict."),
-    Opt::new("args", list(true, false), Default::List(&[]),
+    Opt::new("args", APPENDING_LIST, Default::List(&[]),
         "Extra arguments of the configure step."),
     Opt::new("find_python", Kind::Bool, Default::Bool(true),
         "Pass hints for CMake's FindPython."),
@@ -319,15 +361,15 @@ const CMAKE: &[Opt] = &[
         "Also give FindPython hints for the build machine's interpreter under Python<prefix>_* (e.g. '_BUILD'), and leave Python_EXECUTABLE unset; for Python_ARTIFACTS_PREFIX (CMake 4.0)."),
     Opt::new("find_python3_build_artifacts_prefix", Kind::Str, Default::None,
         "The same for FindPython3: hints under Python3<prefix>_*, Python3_EXECUTABLE unset."),
-    Opt::new("build_args", list(true, false), Default::List(&[]),
+    Opt::new("build_args", APPENDING_LIST, Default::List(&[]),
         "Extra arguments of the build step."),
-    Opt::new("build_tool_args", list(true, false), Default::List(&[]),
+    Opt::new("build_tool_args", APPENDING_LIST, Default::List(&[]),
         "Extra arguments for the build tool (after --)."),
-    Opt::new("install_config", list(false, true), Default::Sibling("config"),
+    Opt::new("install_config", LIST_OR_ONE, Default::Sibling("config"),
         "Configurations installed with --config; defaults to config."),
-    Opt::new("install_args", list(true, false), Default::List(&[]),
+    Opt::new("install_args", APPENDING_LIST, Default::List(&[]),
         "Extra arguments of the install step."),
-    Opt::new("install_components", list(false, false), Default::List(&[""]),
+    Opt::new("install_components", LIST, Default::List(&[""]),
         "Components installed, one install step each; '' is the default component."),
     Opt::new("env", Kind::Env, Default::EmptyTable,
         "Environment of the CMake steps; ${VAR} and $VAR expand, $$ is a literal $."),
@@ -336,17 +378,17 @@ const CMAKE: &[Opt] = &[
 const WHEEL: &[Opt] = &[
     Opt::new("pure_python", Kind::Bool, Default::None,
         "The wheel holds no binaries (py3-none-any, purelib); unset means: pure when there is no cmake section."),
-    Opt::new("python_tag", list(false, true), Default::List(&["auto"]),
+    Opt::new("python_tag", LIST_OR_ONE, Default::List(&["auto"]),
         "Python tags of the wheel; 'auto' derives them from the target Python.")
         .format(Format::Tag),
     Opt::new("python_abi", Kind::Enum(variants::<PythonAbi>), Default::Str("auto"),
         "ABI of the extension modules: full ABI (auto), none, or the stable ABI (abi3)."),
     Opt::new("abi3_minimum_cpython_version", Kind::Int { min: 10, max: 999 }, Default::Int(32),
         "Lowest CPython (e.g. 312) of an abi3 wheel; matches Py_LIMITED_API. The first digit is the major version."),
-    Opt::new("abi_tag", list(false, true), Default::None,
+    Opt::new("abi_tag", LIST_OR_ONE, Default::None,
         "Override of the ABI tag (best given as an override, see cross.abi).")
         .format(Format::Tag),
-    Opt::new("platform_tag", list(false, true), Default::None,
+    Opt::new("platform_tag", LIST_OR_ONE, Default::None,
         "Override of the platform tag; 'guess' picks one for native builds (see cross.arch).")
         .format(Format::Tag),
     Opt::new("build_tag", Kind::Str, Default::None,
@@ -354,34 +396,29 @@ const WHEEL: &[Opt] = &[
         .format(Format::BuildTag),
     Opt::new("bundle_libs", Kind::Bool, Default::Bool(true),
         "Copy the shared libraries the wheel's ELF files need, and the manylinux policy does not allow, into <dist>.libs/ (as auditwheel repair does)."),
-    Opt::new("bundle_exclude", list(false, false), Default::List(&[]),
+    Opt::new("bundle_exclude", LIST, Default::List(&[]),
         "Libraries never bundled, by their DT_NEEDED name (e.g. libcuda.so.1)."),
 ];
 
 const STUBGEN: &[Opt] = &[
     Opt::new(
         "packages",
-        list(false, false),
+        LIST,
         Default::None,
         "Packages given to stubgen with -p.",
     )
     .format(Format::ModuleName),
     Opt::new(
         "modules",
-        list(false, false),
+        LIST,
         Default::None,
         "Modules given to stubgen with -m.",
     )
     .format(Format::ModuleName),
-    Opt::new(
-        "files",
-        list(false, false),
-        Default::None,
-        "Files given to stubgen.",
-    ),
+    Opt::new("files", LIST, Default::None, "Files given to stubgen."),
     Opt::new(
         "args",
-        list(true, false),
+        APPENDING_LIST,
         Default::List(&[]),
         "Extra arguments of stubgen.",
     ),
@@ -390,19 +427,19 @@ const STUBGEN: &[Opt] = &[
 const COMPONENT: &[Opt] = &[
     Opt::new(
         "build_presets",
-        list(false, true),
+        LIST_OR_ONE,
         Default::None,
         "Build presets of the main project's build step (default: the main project's).",
     ),
     Opt::new(
         "build_args",
-        list(true, false),
+        APPENDING_LIST,
         Default::None,
         "Extra arguments of the build step (default: the main project's).",
     ),
     Opt::new(
         "build_tool_args",
-        list(true, false),
+        APPENDING_LIST,
         Default::None,
         "Extra arguments for the build tool (default: the main project's).",
     ),
@@ -414,13 +451,13 @@ const COMPONENT: &[Opt] = &[
     ),
     Opt::new(
         "install_args",
-        list(true, false),
+        APPENDING_LIST,
         Default::None,
         "Extra arguments of the install step (default: the main project's).",
     ),
     Opt::new(
         "install_components",
-        list(false, false),
+        LIST,
         Default::Required,
         "The components of the main project installed into this wheel, one install step each, e.g. [\"debug\"].",
     ),
@@ -469,20 +506,20 @@ const CROSS: &[Opt] = &[
         .format(Format::PythonVersion),
     Opt::new("abi", Kind::Str, Default::None, "ABI tag of the target Python (cp311)."),
     Opt::new("arch", Kind::Str, Default::None, "Platform tag of the target (linux_aarch64)."),
-    Opt::new("prefix", path(Base::ConfigFile, true, true, true), Default::None,
+    Opt::new("prefix", Kind::Path(PathKind::dir(Base::ConfigFile).existing().or_absolute()), Default::None,
         "Root of the target Python installation (Python3_ROOT_DIR); relative to the file that sets it."),
-    Opt::new("library", path(Base::ConfigFile, false, true, true), Default::None,
+    Opt::new("library", Kind::Path(PathKind::file(Base::ConfigFile).existing().or_absolute()), Default::None,
         "Target Python library (Python3_LIBRARY); relative to the file that sets it."),
-    Opt::new("sabi_library", path(Base::ConfigFile, false, true, true), Default::None,
+    Opt::new("sabi_library", Kind::Path(PathKind::file(Base::ConfigFile).existing().or_absolute()), Default::None,
         "Target stable-ABI library (Python3_SABI_LIBRARY); relative to the file that sets it."),
-    Opt::new("include_dir", path(Base::ConfigFile, true, true, true), Default::None,
+    Opt::new("include_dir", Kind::Path(PathKind::dir(Base::ConfigFile).existing().or_absolute()), Default::None,
         "Directory with Python.h (Python3_INCLUDE_DIR); relative to the file that sets it."),
     Opt::new("soabi", Kind::Str, Default::None, "SOABI of the target (cpython-311-aarch64-linux-gnu)."),
-    Opt::new("toolchain_file", path(Base::ConfigFile, false, true, true), Default::None,
+    Opt::new("toolchain_file", Kind::Path(PathKind::file(Base::ConfigFile).existing().or_absolute()), Default::None,
         "CMake toolchain file; relative to the file that sets it."),
     Opt::new("generator_platform", Kind::Str, Default::None,
         "CMAKE_GENERATOR_PLATFORM (Visual Studio generators)."),
-    Opt::new("emulator", list(false, false), Default::None,
+    Opt::new("emulator", LIST, Default::None,
         "Command that runs target executables (CMAKE_CROSSCOMPILING_EMULATOR), e.g. ['qemu-aarch64', '-L', '/sysroot'].")
         .extension(),
     Opt::new("editable", Kind::Section(EDITABLE), Default::None, "Editable options when cross-compiling.")
@@ -507,7 +544,7 @@ const TOOL: &[Opt] = &[
     Opt::new("wheel", Kind::Section(WHEEL), Default::Section, "How the wheel is tagged."),
     Opt::new("stubgen", Kind::Section(STUBGEN), Default::None,
         "Generate typed stubs with mypy's stubgen."),
-    Opt::new("main_project", path(Base::Project, true, true, true), Default::None,
+    Opt::new("main_project", Kind::Path(PathKind::dir(Base::Project).existing().or_absolute()), Default::None,
         "Makes this a component project: the directory of the main project whose build tree it installs components from."),
     Opt::new("component", Kind::Multi(COMPONENT), Default::None,
         "What a component project (main_project set) installs from the main project's CMake configuration of the same number."),
