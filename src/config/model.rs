@@ -220,8 +220,10 @@ pub struct StubgenOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::schema::ROOT;
+    use crate::config::schema::{Default, Format, Kind, Opt, ROOT};
     use crate::config::serde_names::fields;
+    use serde::de::DeserializeOwned;
+    use serde_json::{json, Map, Value};
 
     /// Each model struct reads exactly its section's options, in schema
     /// order; sections that inherit (`cross.cmake`) are resolved on their own.
@@ -247,5 +249,84 @@ mod tests {
                 .collect();
             assert_eq!(fields, options.as_slice(), "section {section}");
         }
+    }
+
+    /// A value of the JSON type `resolve` hands the model for an option of
+    /// this kind, and one of another type.
+    fn samples(opt: &Opt) -> Option<(Value, Value)> {
+        // A string that follows the option's value rule, for a model type
+        // that checks it when deserialized (`cross.version`).
+        let text = match opt.format {
+            Some(Format::PythonVersion) => "3.11",
+            Some(Format::CmakeVersion) => "3.20",
+            Some(Format::BuildTag) => "1",
+            _ => "x",
+        };
+        Some(match &opt.kind {
+            Kind::Section(_) | Kind::Multi(_) => return None,
+            Kind::Bool => (json!(true), json!("yes")),
+            Kind::Int { min, .. } => (json!(min), json!("1")),
+            Kind::Str | Kind::Path(_) => (json!(text), json!([text])),
+            Kind::Enum(values) => (json!(values()[0]), json!(1)),
+            Kind::List { .. } => (json!([text]), json!(text)),
+            Kind::Env => (json!({ "A": "b" }), json!(["A=b"])),
+            Kind::CmakeOptions => (json!([]), json!({})),
+        })
+    }
+
+    /// The model's field types and optionality agree with the schema: each
+    /// field takes the JSON type `resolve` gives its option's kind and
+    /// refuses another, and may be missing exactly when the option has no
+    /// default (`Option<T>`).
+    fn check_types<T: DeserializeOwned>(section: &str) {
+        let opts: Vec<_> = ROOT
+            .child(section)
+            .expect("a top-level section")
+            .children()
+            .iter()
+            .filter(|o| o.inherits.is_none())
+            .filter_map(|o| samples(o).map(|s| (o, s)))
+            .collect();
+        let full: Map<String, Value> = opts
+            .iter()
+            .map(|(o, (good, _))| (o.name.to_owned(), good.clone()))
+            .collect();
+        let parse = |map: Map<String, Value>| serde_json::from_value::<T>(Value::Object(map));
+        if let Err(e) = parse(full.clone()) {
+            panic!("{section}: the model does not take the schema's types: {e}");
+        }
+        for (opt, (_, bad)) in &opts {
+            let mut wrong = full.clone();
+            wrong.insert(opt.name.to_owned(), bad.clone());
+            assert!(
+                parse(wrong).is_err(),
+                "{section}.{}: the model takes a {bad} where the schema says {}",
+                opt.name,
+                opt.type_name()
+            );
+            let mut missing = full.clone();
+            missing.remove(opt.name);
+            let optional = matches!(opt.default, Default::None);
+            assert_eq!(
+                parse(missing).is_ok(),
+                optional,
+                "{section}.{}: the schema's default is {:?}, so the field must {}be an Option",
+                opt.name,
+                opt.default,
+                if optional { "" } else { "not " }
+            );
+        }
+    }
+
+    #[test]
+    fn every_model_field_has_its_options_type_and_optionality() {
+        check_types::<ModuleOptions>("module");
+        check_types::<EditableOptions>("editable");
+        check_types::<SdistOptions>("sdist");
+        check_types::<CmakeOptions>("cmake");
+        check_types::<WheelOptions>("wheel");
+        check_types::<StubgenOptions>("stubgen");
+        check_types::<ComponentOptions>("component");
+        check_types::<CrossSpec>("cross");
     }
 }
