@@ -70,10 +70,10 @@ endfunction()
 
 # The start both target functions share, after their cmake_parse_arguments
 # (it reads the caller's ARG_*): no unknown arguments (`takes` names the
-# known ones), find_package(PyBuildCmake) called, a free target `name`
-# (TARGET, else `default_name`), and `out_dir` (OUTPUT_DIR); sets `name` and
-# `out_dir` in the caller.
-macro(_py_build_cmake_target_args caller default_name takes)
+# known ones), find_package(PyBuildCmake) called, a free target name
+# (TARGET, else `default_name`) and the output dir (OUTPUT_DIR), set in the
+# caller as `name` and `out_dir`.
+function(_py_build_cmake_target_args caller default_name takes)
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "${caller}: unknown arguments "
       "'${ARG_UNPARSED_ARGUMENTS}'; it takes ${takes}")
@@ -81,16 +81,18 @@ macro(_py_build_cmake_target_args caller default_name takes)
   if(NOT DEFINED PY_BUILD_CMAKE_HELPER)
     message(FATAL_ERROR "${caller}: call find_package(PyBuildCmake) first")
   endif()
-  set(name ${default_name})
+  set(target_name ${default_name})
   if(ARG_TARGET)
-    set(name "${ARG_TARGET}")
+    set(target_name "${ARG_TARGET}")
   endif()
-  if(TARGET ${name})
-    message(FATAL_ERROR "${caller}: a target named '${name}' already "
+  if(TARGET ${target_name})
+    message(FATAL_ERROR "${caller}: a target named '${target_name}' already "
       "exists; pick another name with TARGET")
   endif()
-  _py_build_cmake_out_dir(out_dir "${ARG_OUTPUT_DIR}")
-endmacro()
+  _py_build_cmake_out_dir(dir "${ARG_OUTPUT_DIR}")
+  set(name "${target_name}" PARENT_SCOPE)
+  set(out_dir "${dir}" PARENT_SCOPE)
+endfunction()
 
 # Marks `target` as ours and makes it depend, at the end of the top-level
 # CMakeLists.txt, on every target `all` builds under this project (a
@@ -109,26 +111,27 @@ endfunction()
 # The helper's bundling arguments: the function's BUNDLE_LIBS / BUNDLE_EXCLUDE
 # (ARG_* of the caller) and where CMake found libraries: the prefixes, the
 # library path and, when cross compiling, the target's roots.
-macro(_py_build_cmake_bundle_args out)
-  set(${out} "")
+function(_py_build_cmake_bundle_args out)
+  set(args "")
   if(DEFINED ARG_BUNDLE_LIBS AND NOT ARG_BUNDLE_LIBS)
-    list(APPEND ${out} --no-bundle-libs)
+    list(APPEND args --no-bundle-libs)
   endif()
-  foreach(_pbc_item IN LISTS ARG_BUNDLE_EXCLUDE)
-    list(APPEND ${out} --bundle-exclude "${_pbc_item}")
+  foreach(item IN LISTS ARG_BUNDLE_EXCLUDE)
+    list(APPEND args --bundle-exclude "${item}")
   endforeach()
-  foreach(_pbc_item IN LISTS CMAKE_PREFIX_PATH)
-    list(APPEND ${out} --bundle-prefix "${_pbc_item}")
+  foreach(item IN LISTS CMAKE_PREFIX_PATH)
+    list(APPEND args --bundle-prefix "${item}")
   endforeach()
-  foreach(_pbc_item IN LISTS CMAKE_LIBRARY_PATH)
-    list(APPEND ${out} --bundle-search-dir "${_pbc_item}")
+  foreach(item IN LISTS CMAKE_LIBRARY_PATH)
+    list(APPEND args --bundle-search-dir "${item}")
   endforeach()
   if(CMAKE_CROSSCOMPILING)
-    foreach(_pbc_item IN LISTS CMAKE_SYSROOT CMAKE_FIND_ROOT_PATH)
-      list(APPEND ${out} --bundle-sysroot "${_pbc_item}")
+    foreach(item IN LISTS CMAKE_SYSROOT CMAKE_FIND_ROOT_PATH)
+      list(APPEND args --bundle-sysroot "${item}")
     endforeach()
   endif()
-endmacro()
+  set(${out} "${args}" PARENT_SCOPE)
+endfunction()
 
 # py_build_cmake_add_wheel([TARGET name] [EDITABLE_TARGET name]
 #                          [COMPONENTS comp...] [CONFIGS cfg...]

@@ -26,13 +26,12 @@
 
 # The generated script appends flags with this; it runs on every inclusion,
 # so a flag already there is not added again.
-macro(_py_build_cmake_append_flag variable flag)
-  string(FIND " ${${variable}} " " ${flag} " _py_build_cmake_found)
-  if(_py_build_cmake_found EQUAL -1)
-    string(APPEND ${variable} " ${flag}")
+function(_py_build_cmake_append_flag variable flag)
+  string(FIND " ${${variable}} " " ${flag} " found)
+  if(found EQUAL -1)
+    set(${variable} "${${variable}} ${flag}" PARENT_SCOPE)
   endif()
-  unset(_py_build_cmake_found)
-endmacro()
+endfunction()
 
 get_property(_py_build_cmake_in_try_compile GLOBAL PROPERTY IN_TRY_COMPILE)
 if(_py_build_cmake_in_try_compile)
