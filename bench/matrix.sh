@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Native + aarch64 + armhf wheels of examples/c-extension, measured side by
-# side in one run:
+# The CPython grid of examples/c-extension: Debian's CPython 3.9 (bullseye),
+# 3.11 (bookworm), 3.13 (trixie) and 3.14 (sid), each for x86_64 and aarch64
+# (bookworm's x86_64 one is the build machine's), measured side by side in
+# one run:
 #   superbuild: one configure of a py_build_cmake_add_wheel_matrix() project,
 #               then `cmake --build --target wheels -j` (targets in parallel);
-#   driver:     three sequential `py-build-cmake build` runs (native, --cross
-#               aarch64, --cross armhf), each with its own configure.
-# Both start from empty build trees. Needs the cross tools and sysroots
-# (toolchains/install-cross-tools.sh; the sysroots are built here).
+#   driver:     one `py-build-cmake build` run per target, one after the
+#               other, each with its own configure: the serial shape of
+#               cibuildwheel.
+# Both start from empty build trees. Needs the cross tools
+# (toolchains/install-cross-tools.sh); the sysroots are built here.
 # Usage: bench/matrix.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,9 +23,14 @@ python="$root/.venv/bin/python"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 configs=()
-for arch in arm64 armhf; do
-    bash "$root/toolchains/make-python-sysroot.sh" "$arch" "$root/.sysroots/$arch" >"$work/$arch.cross.toml"
-    configs+=("$work/$arch.cross.toml")
+for suite in bullseye bookworm trixie sid; do
+    for arch in amd64 arm64; do
+        [ "$suite-$arch" = bookworm-amd64 ] && continue
+        dir="$root/.sysroots/$suite-$arch"
+        [ "$suite" = bookworm ] && dir="$root/.sysroots/$arch"
+        bash "$root/toolchains/make-python-sysroot.sh" "$arch" "$dir" "$suite" >"$work/$suite-$arch.cross.toml"
+        configs+=("$work/$suite-$arch.cross.toml")
+    done
 done
 
 cp -r "$root/examples/c-extension" "$work/project"
@@ -55,5 +63,5 @@ echo "wheels (superbuild): $(ls "$work/super-dist" | tr '\n' ' ')"
 echo "wheels (driver):     $(ls "$work/driver-dist" | tr '\n' ' ')"
 [ "$(ls "$work/super-dist")" = "$(ls "$work/driver-dist")" ] || { echo "bench/matrix.sh: the two ways built different wheels" >&2; exit 1; }
 printf 'superbuild, one configure, -j%s:  %6.2f s\n' "$(nproc)" "$super"
-printf 'three sequential driver runs:   %6.2f s\n' "$driver"
+printf '%s sequential driver runs:    %6.2f s\n' "$((${#configs[@]} + 1))" "$driver"
 printf 'ratio (driver / superbuild):    %6.2fx\n' "$(echo "$driver / $super" | bc -l)"

@@ -34,6 +34,14 @@ TOOLCHAIN = cs.REPO / "cmake" / "PyBuildCmakeToolchain.cmake"
 
 # Debian architecture -> what its binaries and wheels must look like.
 ARCHES = {
+    "amd64": {
+        "triple": "x86_64-linux-gnu",
+        "qemu": "qemu-x86_64",
+        "platform": "linux_x86_64",
+        "elf_class": 2,  # ELFCLASS64
+        "elf_machine": 62,  # EM_X86_64
+        "uname": "x86_64",
+    },
     "arm64": {
         "triple": "aarch64-linux-gnu",
         "qemu": "qemu-aarch64",
@@ -77,7 +85,10 @@ EXAMPLES = {
     ),
 }
 
-_SYSROOTS: dict[str, tuple[Path, str]] = {}
+# Debian suite -> its CPython (toolchains/make-python-sysroot.sh).
+SUITES = {"bullseye": "3.9", "bookworm": "3.11", "trixie": "3.13", "sid": "3.14"}
+
+_SYSROOTS: dict[tuple[str, str], tuple[Path, str]] = {}
 
 
 def require_cross_tools(arch: str) -> None:
@@ -91,26 +102,27 @@ def require_cross_tools(arch: str) -> None:
         )
 
 
-def sysroot(arch: str) -> tuple[Path, str]:
-    """The target sysroot for `arch` and the cross config the script printed."""
+def sysroot(arch: str, suite: str = "bookworm") -> tuple[Path, str]:
+    """The target sysroot for `arch` (Debian `suite`'s CPython) and the
+    cross config the script printed."""
     require_cross_tools(arch)
-    if arch not in _SYSROOTS:
-        root = SYSROOTS / arch
+    if (arch, suite) not in _SYSROOTS:
+        root = SYSROOTS / (arch if suite == "bookworm" else f"{suite}-{arch}")
         script = cs.REPO / "toolchains" / "make-python-sysroot.sh"
         result = subprocess.run(
-            ["bash", str(script), arch, str(root)], capture_output=True, text=True
+            ["bash", str(script), arch, str(root), suite], capture_output=True, text=True
         )
         if result.returncode != 0:
             raise AssertionError(
-                f"{script} {arch} {root} failed ({result.returncode}):\n{result.stderr}"
+                f"{script} {arch} {root} {suite} failed ({result.returncode}):\n{result.stderr}"
             )
-        _SYSROOTS[arch] = (root, result.stdout)
-    return _SYSROOTS[arch]
+        _SYSROOTS[(arch, suite)] = (root, result.stdout)
+    return _SYSROOTS[(arch, suite)]
 
 
-def write_cross_config(tmp_path: Path, arch: str, extra: str = "") -> Path:
-    _, config = sysroot(arch)
-    path = tmp_path / f"{arch}.cross.toml"
+def write_cross_config(tmp_path: Path, arch: str, extra: str = "", suite: str = "bookworm") -> Path:
+    _, config = sysroot(arch, suite)
+    path = tmp_path / (f"{arch}.cross.toml" if suite == "bookworm" else f"{suite}-{arch}.cross.toml")
     path.write_text(config + extra)
     return path
 
@@ -160,9 +172,9 @@ def install_into_sysroot(wheel: Path, root: Path) -> Path:
     return site
 
 
-def run_on_target(arch: str, code: str, site: Path) -> str:
-    root, _ = sysroot(arch)
-    python = root / "usr" / "bin" / "python3.11"
+def run_on_target(arch: str, code: str, site: Path, suite: str = "bookworm") -> str:
+    root, _ = sysroot(arch, suite)
+    python = root / "usr" / "bin" / f"python{SUITES[suite]}"
     env = dict(os.environ, PYTHONPATH=str(site))
     return cs.run([ARCHES[arch]["qemu"], "-L", root, python, "-c", code], env=env, cwd=root).stdout
 

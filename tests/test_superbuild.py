@@ -91,3 +91,84 @@ def test_every_target_asks_for_the_install_rules_before_its_first_configure(tmp_
     for label in ("native", "arm64", "armhf"):
         assert (build / "wheels" / label / "build" / query).is_file(), label
     assert not (build / "wheels" / "build").exists()
+
+
+# The CPython grid: each Debian suite's CPython for x86_64 and aarch64; the
+# build machine's own (bookworm's 3.11 on x86_64) is the native target.
+GRID = [(suite, arch) for suite in cross.SUITES for arch in ("amd64", "arm64")]
+
+
+def test_one_configure_builds_every_cpython_for_x86_64_and_aarch64(tmp_path):
+    """cp39, cp311, cp313 and cp314 for x86_64 and aarch64 from one
+    configure; each wheel is imported under its own interpreter (Debian's,
+    under qemu-user in its sysroot)."""
+    configs = [
+        cross.write_cross_config(tmp_path, arch, suite=suite)
+        for suite, arch in GRID
+        if (suite, arch) != ("bookworm", "amd64")
+    ]
+    src, build = configure_superbuild(tmp_path, configs)
+    cs.run([cs.cmake_newest(), "--build", build, "--target", "wheels", "-j2"])
+    dist = src / "dist"
+    expected = {}
+    for suite, arch in GRID:
+        nodot = cross.SUITES[suite].replace(".", "")
+        name = f"superbuild_ext-1.0.0-cp{nodot}-cp{nodot}-{cross.ARCHES[arch]['platform']}.whl"
+        expected[name] = (suite, arch)
+    assert sorted(w.name for w in cs.wheels(dist)) == sorted(expected)
+    for name, (suite, arch) in expected.items():
+        wheel = dist / name
+        cross.check_binaries(wheel, arch)
+        root, _ = cross.sysroot(arch, suite)
+        site = cross.install_into_sysroot(wheel, root)
+        out = cross.run_on_target(arch, CHECK, site, suite).strip()
+        assert out == f"{PRIMES} {cross.ARCHES[arch]['uname']}", (name, out)
+
+
+ABI3_MODULE = r"""
+#define Py_LIMITED_API 0x03090000
+#include <Python.h>
+
+static PyObject *answer(PyObject *self, PyObject *args) { return PyLong_FromLong(42); }
+static PyMethodDef methods[] = {{"answer", answer, METH_NOARGS, NULL}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_stable", NULL, -1, methods};
+PyMODINIT_FUNC PyInit__stable(void) { return PyModule_Create(&module); }
+"""
+
+
+def test_one_abi3_wheel_imports_under_every_cpython(tmp_path):
+    """A cp39-abi3 wheel built once imports under CPython 3.9, 3.11, 3.13
+    and 3.14."""
+    src = tmp_path / "stable"
+    (src / "src").mkdir(parents=True)
+    (src / "src" / "stable.c").write_text(ABI3_MODULE)
+    (src / "pyproject.toml").write_text(
+        '[project]\nname = "stable"\nversion = "1.0"\nrequires-python = ">=3.9"\n'
+        '[tool.py-build-cmake.module]\ngenerated = "package"\n'
+        '[tool.py-build-cmake.cmake]\nbuild_type = "Release"\n'
+        '[tool.py-build-cmake.wheel]\npython_abi = "abi3"\nabi3_minimum_cpython_version = 39\n'
+    )
+    (src / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.26)\nproject(stable LANGUAGES C)\n"
+        "find_package(PyBuildCmake REQUIRED)\n"
+        "find_package(Python3 REQUIRED COMPONENTS Development.SABIModule)\n"
+        "Python3_add_library(_stable MODULE USE_SABI ${PY_BUILD_CMAKE_PACKAGE_USE_SABI} WITH_SOABI src/stable.c)\n"
+        "install(TARGETS _stable DESTINATION stable)\n"
+        "file(WRITE ${CMAKE_BINARY_DIR}/__init__.py \"from ._stable import answer\\n\")\n"
+        "install(FILES ${CMAKE_BINARY_DIR}/__init__.py DESTINATION stable)\n"
+        "py_build_cmake_add_wheel()\n"
+    )
+    build = tmp_path / "build"
+    cs.run([cs.cmake_newest(), "-S", src, "-B", build, "-G", "Ninja",
+            f"-DCMAKE_PREFIX_PATH={cs.REPO}", f"-DPY_BUILD_CMAKE_EXECUTABLE={cs.helper()}",
+            f"-DPY_BUILD_CMAKE_PYTHON={cs.python_exe()}"])
+    cs.run([cs.cmake_newest(), "--build", build, "--target", "wheel"])
+    wheel = cs.only_wheel(src / "dist")
+    assert wheel.name == "stable-1.0-cp39-abi3-linux_x86_64.whl", wheel.name
+    check = "import platform, sys, stable; print(stable.answer(), sys.version_info[:2])"
+    for suite, version in cross.SUITES.items():
+        root, _ = cross.sysroot("amd64", suite)
+        site = cross.install_into_sysroot(wheel, root)
+        out = cross.run_on_target("amd64", check, site, suite).strip()
+        major, minor = version.split(".")
+        assert out == f"42 ({major}, {minor})", (suite, out)
