@@ -125,7 +125,7 @@ pub fn stage<E: From<Error>>(
         let module = &stage.config.module;
         module_inputs = module
             .source()
-            .and_then(|source| source.stage(&module.name, stage.staging))
+            .and_then(|source| source.stage(&module.name, &stage.config.project_dir, stage.staging))
             .map_err(Error::from)?;
     }
     for (index, install_loop) in stage.installs.iter().enumerate() {
@@ -206,6 +206,7 @@ mod tests {
         std::fs::write(project.join("pkg/data.txt"), "source").unwrap();
         let mut config = crate::test_support::config(false);
         config.module.directory.clone_from(&project);
+        config.project_dir.clone_from(&project);
         let staging = dir.path().join("staging");
         std::fs::create_dir_all(&staging).unwrap();
         std::fs::write(staging.join("stale"), "").unwrap();
