@@ -22,6 +22,21 @@ pub enum Error {
     Module(#[from] crate::module_source::Error),
     #[error(transparent)]
     Stubgen(#[from] stubgen::Error),
+    #[error(transparent)]
+    InstallRules(#[from] crate::install_inputs::Error),
+    #[error(
+        "{} writes outside the wheel's staging dir (DESTINATION {destination:?}{}), so the \
+         wheel would lack the file and the install would write to the build machine; use a \
+         DESTINATION relative to the install prefix, such as ${{PY_BUILD_CMAKE_IMPORT_NAME}} \
+         or ${{PY_BUILD_CMAKE_DATA_DESTINATION}}",
+        command,
+        written_at.as_ref().map_or(String::new(), |at| format!(", at {at}"))
+    )]
+    DestinationOutside {
+        command: String,
+        destination: String,
+        written_at: Option<String>,
+    },
 }
 
 /// What the configurations × components install loop installs, and where.
@@ -71,6 +86,24 @@ pub fn install_commands<'a>(install: &InstallLoop<'a>) -> Vec<InstallCommand<'a>
         }
     }
     all
+}
+
+/// Refuses the loop before it installs anything when one of its rules (per
+/// CMake's File API reply) writes outside the install prefix.
+pub fn check_destinations(install: &InstallLoop) -> Result<(), Error> {
+    let selection = crate::install_inputs::Selection {
+        configs: install.configs,
+        components: install.components,
+    };
+    let outside = crate::install_inputs::rules_outside_prefix(install.build_dir, &selection)?;
+    match outside.into_iter().next() {
+        None => Ok(()),
+        Some(rule) => Err(Error::DestinationOutside {
+            command: rule.command,
+            destination: rule.destination,
+            written_at: rule.written_at,
+        }),
+    }
 }
 
 /// Each listed configuration, or one run without `--config` when none is.
