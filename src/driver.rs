@@ -298,6 +298,7 @@ impl Driver<'_> {
         let staged = stage::stage(&request, |index, commands: Vec<InstallCommand>| {
             let (cmake, build_dir, before) = &built[index];
             self.prepare(cmake, build_dir, *before)?;
+            stage::check_destinations(&installs[index])?;
             commands
                 .into_iter()
                 .try_for_each(|command| self.step("install", cmake, command.args))

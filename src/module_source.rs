@@ -150,8 +150,13 @@ impl ModuleSource {
     /// them for the module `name` (nothing for a generated module, which
     /// CMake installs) and returns what the staged tree depends on: the
     /// source files and their directories.
-    pub fn stage(&self, name: &str, staging: &Path) -> Result<Vec<PathBuf>, Error> {
-        let (files, mut dependencies) = self.wheel_files(name)?;
+    pub fn stage(
+        &self,
+        name: &str,
+        project_dir: &Path,
+        staging: &Path,
+    ) -> Result<Vec<PathBuf>, Error> {
+        let (files, mut dependencies) = self.wheel_files(name, project_dir)?;
         dependencies.extend(files.iter().map(|f| f.path.clone()));
         DirWriter::new(staging)
             .add_walked(files)
@@ -164,7 +169,13 @@ impl ModuleSource {
 
     /// The sources as the wheel holds them (`a/b/...` for the package
     /// `a.b`, `a/b.py` for a module file), and the directories walked.
-    pub fn wheel_files(&self, module_name: &str) -> Result<(Vec<WalkedFile>, Vec<PathBuf>), Error> {
+    /// A symlink is followed when it stays inside `project_dir` (the
+    /// wheel holds what it points to) and refused when it leaves it.
+    pub fn wheel_files(
+        &self,
+        module_name: &str,
+        project_dir: &Path,
+    ) -> Result<(Vec<WalkedFile>, Vec<PathBuf>), Error> {
         let Some(path) = self.path() else {
             return Ok((Vec::new(), Vec::new()));
         };
@@ -173,7 +184,8 @@ impl ModuleSource {
             archive_path.push_str(".py");
         }
         let filter = Filter::default();
-        archive::walk_with_dirs(path, &archive_path, &filter, Symlinks::Follow).map_err(|source| {
+        let symlinks = Symlinks::InProject(project_dir);
+        archive::walk_with_dirs(path, &archive_path, &filter, symlinks).map_err(|source| {
             Error::Walk {
                 path: path.to_path_buf(),
                 source,
@@ -201,7 +213,7 @@ mod tests {
             std::fs::write(pkg.join(f), "").unwrap();
         }
         let (files, dirs) = ModuleSource::Package(pkg.clone())
-            .wheel_files("top.pkg")
+            .wheel_files("top.pkg", dir.path())
             .unwrap();
         assert_eq!(dirs, [pkg.clone(), pkg.join("sub")]);
         let names: Vec<_> = files.iter().map(|f| f.relative.as_str()).collect();
@@ -214,7 +226,7 @@ mod tests {
             ]
         );
         let (single, _) = ModuleSource::File(pkg.join("data.txt"))
-            .wheel_files("top.mod")
+            .wheel_files("top.mod", dir.path())
             .unwrap();
         assert_eq!(single[0].relative, "top/mod.py");
     }

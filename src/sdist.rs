@@ -18,8 +18,6 @@ pub enum Error {
     Module(#[from] module_source::Error),
     #[error(transparent)]
     Metadata(#[from] metadata::Error),
-    #[error("tool.py-build-cmake.sdist pattern {pattern:?} is not a valid glob: {reason}")]
-    Pattern { pattern: String, reason: String },
     #[error(transparent)]
     Archive(#[from] archive::Error),
     #[error(
@@ -117,7 +115,8 @@ fn select_files(config: &Config, out_dir: &Path) -> Result<Vec<WalkedFile>, Erro
     // include pattern) is packed once.
     let mut files: BTreeMap<String, WalkedFile> = BTreeMap::new();
     let mut add = |root: &Path| -> Result<(), Error> {
-        for file in archive::walk(root, &relative(root)?, &filter, Symlinks::Follow)? {
+        let symlinks = Symlinks::InProject(project_dir);
+        for file in archive::walk(root, &relative(root)?, &filter, symlinks)? {
             files.insert(file.relative.clone(), file);
         }
         Ok(())
@@ -169,12 +168,11 @@ fn our_outputs(config: &Config, out_dir: &Path) -> Result<Vec<String>, Error> {
 fn expand(project_dir: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, Error> {
     let mut paths = Vec::new();
     for pattern in patterns {
-        let full = project_dir.join(pattern);
-        let matches = glob::glob(&full.to_string_lossy()).map_err(|e| Error::Pattern {
-            pattern: pattern.clone(),
-            reason: e.to_string(),
-        })?;
-        paths.extend(matches.flatten().filter(|p| p.is_dir() || p.is_file()));
+        paths.extend(archive::expand_glob(
+            project_dir,
+            pattern,
+            "tool.py-build-cmake.sdist.include",
+        )?);
     }
     Ok(paths)
 }

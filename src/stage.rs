@@ -22,6 +22,21 @@ pub enum Error {
     Module(#[from] crate::module_source::Error),
     #[error(transparent)]
     Stubgen(#[from] stubgen::Error),
+    #[error(transparent)]
+    InstallRules(#[from] crate::install_inputs::Error),
+    #[error(
+        "{} writes outside the wheel's staging dir (DESTINATION {destination:?}{}), so the \
+         wheel would lack the file and the install would write to the build machine; use a \
+         DESTINATION relative to the install prefix, such as ${{PY_BUILD_CMAKE_IMPORT_NAME}} \
+         or ${{PY_BUILD_CMAKE_DATA_DESTINATION}}",
+        command,
+        written_at.as_ref().map_or(String::new(), |at| format!(", at {at}"))
+    )]
+    DestinationOutside {
+        command: String,
+        destination: String,
+        written_at: Option<String>,
+    },
 }
 
 /// What the configurations × components install loop installs, and where.
@@ -71,6 +86,24 @@ pub fn install_commands<'a>(install: &InstallLoop<'a>) -> Vec<InstallCommand<'a>
         }
     }
     all
+}
+
+/// Refuses the loop before it installs anything when one of its rules (per
+/// CMake's File API reply) writes outside the install prefix.
+pub fn check_destinations(install: &InstallLoop) -> Result<(), Error> {
+    let selection = crate::install_inputs::Selection {
+        configs: install.configs,
+        components: install.components,
+    };
+    let outside = crate::install_inputs::rules_outside_prefix(install.build_dir, &selection)?;
+    match outside.into_iter().next() {
+        None => Ok(()),
+        Some(rule) => Err(Error::DestinationOutside {
+            command: rule.command,
+            destination: rule.destination,
+            written_at: rule.written_at,
+        }),
+    }
 }
 
 /// Each listed configuration, or one run without `--config` when none is.
@@ -125,7 +158,7 @@ pub fn stage<E: From<Error>>(
         let module = &stage.config.module;
         module_inputs = module
             .source()
-            .and_then(|source| source.stage(&module.name, stage.staging))
+            .and_then(|source| source.stage(&module.name, &stage.config.project_dir, stage.staging))
             .map_err(Error::from)?;
     }
     for (index, install_loop) in stage.installs.iter().enumerate() {
@@ -206,6 +239,7 @@ mod tests {
         std::fs::write(project.join("pkg/data.txt"), "source").unwrap();
         let mut config = crate::test_support::config(false);
         config.module.directory.clone_from(&project);
+        config.project_dir.clone_from(&project);
         let staging = dir.path().join("staging");
         std::fs::create_dir_all(&staging).unwrap();
         std::fs::write(staging.join("stale"), "").unwrap();

@@ -26,6 +26,16 @@ pub fn write_files(root: &Path, files: &[&str], text: &str) {
     }
 }
 
+/// A named pipe at `path`: opening it for reading would block until a
+/// writer comes.
+pub fn make_fifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
 pub fn project(name: &str, version: &str) -> Project {
     Project {
         name: name.to_string(),

@@ -686,3 +686,32 @@ def test_wheel_step_waits_for_the_lock(tmp_path):
     out = proc.communicate(timeout=120)[0]
     assert proc.returncode == 0 and "PyBuildCmake: wrote" in out, out
     assert b"LOCKED = 1" in read_member(only_wheel(src / "dist"), "c_extension/__init__.py").encode()
+
+
+@pytest.mark.parametrize("how", ["target", "driver"])
+@pytest.mark.parametrize("where", ["absolute", "parent"])
+def test_install_rule_writing_outside_the_staging_dir_is_refused(tmp_path, how, where):
+    """`install(FILES x DESTINATION /abs/dir)` and `DESTINATION ../../..`
+    wrote to the build machine and left the wheel without the file. Both are
+    refused before anything is installed, naming the rule (from the File
+    API reply) and its line."""
+    src = copy_example("c-extension", tmp_path)
+    host = tmp_path / "host"
+    destination = str(host) if where == "absolute" else "../" * 40 + str(host).lstrip("/")
+    (src / "data.txt").write_text("one\n")
+    lists = src / "CMakeLists.txt"
+    line = len(lists.read_text().splitlines()) + 1
+    with open(lists, "a") as f:
+        f.write(f'install(FILES data.txt DESTINATION "{destination}" COMPONENT python_modules)\n')
+    if how == "target":
+        bdir = tmp_path / "build"
+        configure(cmake_newest(), src, bdir)
+        out = build(cmake_newest(), bdir, check=False)
+    else:
+        out = run([helper(), "build", "--project", src, "--python", python_exe()], check=False)
+    assert out.returncode != 0, out.stdout
+    text = flat(out.stdout)
+    assert "install(FILES) writes outside the wheel's staging dir" in text, out.stdout
+    assert f"CMakeLists.txt:{line}" in text and destination in text, out.stdout
+    assert not host.exists()
+    assert not list((src / "dist").glob("*.whl")) if (src / "dist").exists() else True

@@ -6,12 +6,14 @@
 
 mod dir_writer;
 mod entries;
+mod expand;
 pub mod walk;
 
 use std::path::{Path, PathBuf};
 
 pub use dir_writer::DirWriter;
 pub use entries::Entries;
+pub use expand::expand_glob;
 pub use walk::{walk, walk_with_dirs, Filter, Symlinks, WalkedFile};
 
 /// What an entry holds.
@@ -121,13 +123,23 @@ pub enum Error {
          itself into the staging tree instead"
     )]
     SymlinkEscapes { link: PathBuf, target: PathBuf },
+    #[error(
+        "{link} leads to {target}, outside the project directory {project}; a wheel or sdist \
+         holds only the project's own files: replace the link with a copy of what it points \
+         to, or remove it"
+    )]
+    SymlinkLeavesProject {
+        link: PathBuf,
+        target: PathBuf,
+        project: PathBuf,
+    },
     #[error("symlink {link} is broken")]
     BrokenSymlink {
         link: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("symlink {0} points to a directory that contains it (a loop)")]
+    #[error("symlink {0} is a loop: following it leads back to itself or to a directory above it")]
     SymlinkLoop(PathBuf),
     #[error("{0} is neither a regular file nor a directory")]
     SpecialFile(PathBuf),

@@ -67,14 +67,20 @@ impl Filter {
     }
 }
 
-/// How a walk treats symbolic links; either way it lists what they point to.
+/// How a walk treats symbolic links. A link it follows is dereferenced:
+/// the walk lists what it points to under the link's own path. Where a link
+/// must stay inside a directory, its target is resolved and checked before
+/// anything below it is read or listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Symlinks {
-    /// Anywhere (source trees).
+pub enum Symlinks<'a> {
+    /// Anywhere (install inputs, an environment's packages).
     Follow,
     /// Only inside the walked root (the staging tree: what is packed must
     /// have been installed into it).
     Confined,
+    /// Only inside this project directory (the module's sources and the
+    /// sdist's files: no host file may leak into an archive through a link).
+    InProject(&'a Path),
 }
 
 /// A file a walk found.
@@ -110,14 +116,19 @@ pub fn walk_with_dirs(
     filter: &Filter,
     symlinks: Symlinks,
 ) -> Result<(Vec<WalkedFile>, Vec<PathBuf>), Error> {
-    let canonical_root = fs::canonicalize(root).map_err(|source| Error::Io {
-        context: format!("cannot resolve {}", root.display()),
-        source,
-    })?;
+    let canonical_root = canonicalize_dir(root)?;
+    let bound = match symlinks {
+        Symlinks::Follow => None,
+        Symlinks::Confined => Some(Bound::Staging(canonical_root.clone())),
+        Symlinks::InProject(project) => {
+            let project = canonicalize_dir(project)?;
+            check_in_project(root, &canonical_root, &project)?;
+            Some(Bound::Project(project))
+        }
+    };
     let mut walk = Walk {
-        root: canonical_root.clone(),
+        bound,
         filter,
-        symlinks,
         files: Vec::new(),
         dirs: Vec::new(),
         stack: vec![canonical_root.clone()],
@@ -148,10 +159,64 @@ fn read_meta(path: &Path) -> Result<fs::Metadata, Error> {
     })
 }
 
+/// The directory a walk's symlinks must stay in (canonical).
+enum Bound {
+    Staging(PathBuf),
+    Project(PathBuf),
+}
+
+/// `fs::canonicalize` of `path` (shown as `shown`), a loop of links
+/// reported as one.
+pub(super) fn canonicalize(path: &Path, shown: &Path) -> Result<PathBuf, Error> {
+    fs::canonicalize(path).map_err(|source| {
+        if is_symlink_loop(&source) {
+            Error::SymlinkLoop(shown.to_path_buf())
+        } else {
+            Error::BrokenSymlink {
+                link: shown.to_path_buf(),
+                source,
+            }
+        }
+    })
+}
+
+/// `canonicalize` of a walk's root or bound: missing is no broken link.
+pub(super) fn canonicalize_dir(path: &Path) -> Result<PathBuf, Error> {
+    canonicalize(path, path).map_err(|error| match error {
+        Error::BrokenSymlink { source, .. } => Error::Io {
+            context: format!("cannot resolve {}", path.display()),
+            source,
+        },
+        other => other,
+    })
+}
+
+#[cfg(unix)]
+fn is_symlink_loop(error: &std::io::Error) -> bool {
+    error.raw_os_error() == Some(libc::ELOOP)
+}
+
+#[cfg(not(unix))]
+fn is_symlink_loop(_error: &std::io::Error) -> bool {
+    false
+}
+
+/// Refuses `path` (resolved: `target`) when it leads outside the canonical
+/// `project` directory.
+pub(super) fn check_in_project(path: &Path, target: &Path, project: &Path) -> Result<(), Error> {
+    if target.starts_with(project) {
+        return Ok(());
+    }
+    Err(Error::SymlinkLeavesProject {
+        link: path.to_path_buf(),
+        target: target.to_path_buf(),
+        project: project.to_path_buf(),
+    })
+}
+
 struct Walk<'a> {
-    root: PathBuf,
+    bound: Option<Bound>,
     filter: &'a Filter,
-    symlinks: Symlinks,
     files: Vec<WalkedFile>,
     dirs: Vec<PathBuf>,
     /// Canonical directories being walked, to detect symlink loops.
@@ -229,19 +294,21 @@ impl Walk<'_> {
         Ok(())
     }
 
-    /// Dereferences a symlink (`link`, shown as `shown`).
+    /// Dereferences a symlink (`link`, shown as `shown`), checking where
+    /// it leads before anything there is read.
     fn resolve_symlink(&self, link: &Path, shown: &Path) -> Result<PathBuf, Error> {
-        let target = fs::canonicalize(link).map_err(|source| Error::BrokenSymlink {
-            link: shown.to_path_buf(),
-            source,
-        })?;
-        if self.symlinks == Symlinks::Confined && !target.starts_with(&self.root) {
-            return Err(Error::SymlinkEscapes {
+        let target = canonicalize(link, shown)?;
+        match &self.bound {
+            Some(Bound::Staging(root)) if !target.starts_with(root) => Err(Error::SymlinkEscapes {
                 link: shown.to_path_buf(),
                 target,
-            });
+            }),
+            Some(Bound::Project(project)) => {
+                check_in_project(shown, &target, project)?;
+                Ok(target)
+            }
+            _ => Ok(target),
         }
-        Ok(target)
     }
 }
 
@@ -381,5 +448,55 @@ mod tests {
         symlink(".", tree.join("loop")).unwrap();
         let error = walk(&tree, "", &Filter::default(), Symlinks::Follow).unwrap_err();
         assert!(matches!(error, Error::SymlinkLoop(_)), "{error}");
+    }
+
+    /// `pkg/pw -> /etc/passwd` and `pkg/etc -> /etc/ssh` packed the host's
+    /// files; links inside the project are followed.
+    #[test]
+    fn links_leaving_the_project_are_refused_and_loops_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("project");
+        write_files(&project, &["pkg/__init__.py", "shared/data.txt"], "x");
+        let pkg = project.join("pkg");
+        let in_project = Symlinks::InProject(&project);
+        symlink("../shared", pkg.join("shared")).unwrap();
+        let files = walk(&pkg, "pkg", &Filter::default(), in_project).unwrap();
+        assert_eq!(
+            relatives(&files),
+            ["pkg/__init__.py", "pkg/shared/data.txt"]
+        );
+        for (name, target) in [("pw", "/etc/passwd"), ("etc", "/etc")] {
+            symlink(target, pkg.join(name)).unwrap();
+            let error = walk(&pkg, "pkg", &Filter::default(), in_project).unwrap_err();
+            let Error::SymlinkLeavesProject {
+                link, target: to, ..
+            } = &error
+            else {
+                panic!("{error}");
+            };
+            assert_eq!((link, to.as_path()), (&pkg.join(name), Path::new(target)));
+            let text = error.to_string();
+            assert!(
+                text.contains(&format!("{} leads to {target}", pkg.join(name).display())),
+                "{text}"
+            );
+            fs::remove_file(pkg.join(name)).unwrap();
+        }
+        // The walked root itself.
+        symlink("/etc", project.join("etc")).unwrap();
+        let error = walk(&project.join("etc"), "etc", &Filter::default(), in_project).unwrap_err();
+        assert!(
+            matches!(error, Error::SymlinkLeavesProject { .. }),
+            "{error}"
+        );
+        // `a -> b -> a` is a loop, not a broken link.
+        symlink("b", pkg.join("a")).unwrap();
+        symlink("a", pkg.join("b")).unwrap();
+        let error = walk(&pkg, "pkg", &Filter::default(), Symlinks::Follow).unwrap_err();
+        assert!(
+            matches!(&error, Error::SymlinkLoop(p) if p.parent() == Some(&pkg)),
+            "{error}"
+        );
+        assert!(error.to_string().contains("is a loop"), "{error}");
     }
 }

@@ -61,7 +61,8 @@ pub fn run(args: WheelStepArgs) -> Result<(), Error> {
             cross: config.cross.is_some(),
         }),
     };
-    let staged = stage::stage(&request, |_, commands| {
+    let staged = stage::stage(&request, |index, commands| {
+        stage::check_destinations(&installs[index])?;
         commands
             .into_iter()
             .try_for_each(|command| install(&args.install.cmake, &configs, command))

@@ -85,7 +85,7 @@ pub fn check(config: &Config, source: &ModuleSource) -> Result<(), Error> {
 /// module (absolute, so the tree can be anywhere): an edited file is live,
 /// and CMake installs the build outputs beside them.
 pub fn link_sources(config: &Config, source: &ModuleSource, tree: &Path) -> Result<(), Error> {
-    let (files, _) = source.wheel_files(&config.module.name)?;
+    let (files, _) = source.wheel_files(&config.module.name, &config.project_dir)?;
     let mut writer = DirWriter::new(tree);
     for file in files {
         let target = std::path::absolute(&file.source).map_err(|source| Error::Resolve {

@@ -71,9 +71,30 @@ struct DirectoryRef {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Directory {
     #[serde(default)]
     installers: Vec<Installer>,
+    backtrace_graph: Option<BacktraceGraph>,
+}
+
+/// Where each rule was written: `nodes[backtrace]` names a command and a
+/// file (relative to the top source dir) and line.
+#[derive(Deserialize)]
+struct BacktraceGraph {
+    #[serde(default)]
+    nodes: Vec<BacktraceNode>,
+    #[serde(default)]
+    commands: Vec<String>,
+    #[serde(default)]
+    files: Vec<PathBuf>,
+}
+
+#[derive(Deserialize)]
+struct BacktraceNode {
+    file: usize,
+    line: Option<u64>,
+    command: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -89,6 +110,8 @@ struct Installer {
     is_exclude_from_all: bool,
     #[serde(default)]
     is_for_all_components: bool,
+    destination: Option<String>,
+    backtrace: Option<usize>,
 }
 
 /// A path as installed under its own name, or renamed (`to` is not needed).
@@ -219,6 +242,124 @@ pub fn install_inputs(
     Ok(Some(found))
 }
 
+/// The selected install rules of `binary_dir` whose DESTINATION is absolute
+/// or climbs out of the install prefix with `..`: `cmake --install
+/// --prefix <staging>` would write them to the host, not into the wheel.
+/// Empty when no reply describes the tree (nothing to check against).
+pub fn rules_outside_prefix(
+    binary_dir: &Path,
+    selection: &Selection,
+) -> Result<Vec<OutsideRule>, Error> {
+    let Some(top) = binary_dir
+        .ancestors()
+        .find(|dir| dir.join("CMakeCache.txt").is_file())
+    else {
+        return Ok(Vec::new());
+    };
+    let reply_dir = top.join(REPLY_DIR);
+    let Some(index_path) = newest_index(&reply_dir) else {
+        return Ok(Vec::new());
+    };
+    let index: Index = read(&reply_dir, &file_name(&index_path))?;
+    let Some(codemodel) = index
+        .objects
+        .iter()
+        .find(|o| o.kind == "codemodel" && o.version.major == 2 && o.version.minor >= 3)
+    else {
+        return Ok(Vec::new());
+    };
+    let codemodel: Codemodel = read(&reply_dir, &codemodel.json_file)?;
+    let configurations = selected_configurations(&codemodel, selection.configs).unwrap_or_default();
+    let mut found = Vec::new();
+    for configuration in configurations {
+        for directory in &configuration.directories {
+            let build = under(&codemodel.paths.build, &directory.build);
+            if !build.starts_with(binary_dir) {
+                continue;
+            }
+            let object: Directory = read(&reply_dir, &directory.json_file)?;
+            for installer in &object.installers {
+                let Some(destination) = &installer.destination else {
+                    continue;
+                };
+                if !installer.selected(selection.components) || !leaves_prefix(destination) {
+                    continue;
+                }
+                let rule = OutsideRule {
+                    command: format!("install({})", rule_keyword(&installer.kind)),
+                    destination: destination.clone(),
+                    written_at: object.backtrace_graph.as_ref().and_then(|graph| {
+                        written_at(graph, installer.backtrace?, &codemodel.paths.source)
+                    }),
+                };
+                if !found.contains(&rule) {
+                    found.push(rule);
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// An install rule writing outside the install prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutsideRule {
+    /// `install(FILES)`, `install(TARGET)`, ... (the reply's rule type).
+    pub command: String,
+    pub destination: String,
+    /// `<file>:<line>` of the command, when the reply has a backtrace.
+    pub written_at: Option<String>,
+}
+
+/// The install() keyword of a reply's rule type.
+fn rule_keyword(kind: &str) -> String {
+    match kind {
+        "file" => "FILES".into(),
+        "target" => "TARGETS".into(),
+        "fileSet" => "TARGETS ... FILE_SET".into(),
+        "importedRuntimeArtifacts" => "IMPORTED_RUNTIME_ARTIFACTS".into(),
+        "runtimeDependencySet" => "RUNTIME_DEPENDENCY_SET".into(),
+        other => other.to_uppercase(),
+    }
+}
+
+/// Whether an install DESTINATION, relative to the prefix, ends up outside it.
+fn leaves_prefix(destination: &str) -> bool {
+    let path = Path::new(destination);
+    if path.is_absolute() || destination.starts_with('/') {
+        return true;
+    }
+    let mut depth: i64 = 0;
+    for component in path.components() {
+        match component {
+            std::path::Component::Normal(_) => depth += 1,
+            std::path::Component::ParentDir => depth -= 1,
+            std::path::Component::CurDir => {}
+            _ => return true,
+        }
+        if depth < 0 {
+            return true;
+        }
+    }
+    false
+}
+
+/// `file:line` of the command (the outermost call in the project's own
+/// files: the first node whose command is `install`).
+fn written_at(graph: &BacktraceGraph, node: usize, source: &Path) -> Option<String> {
+    let node = graph.nodes.get(node)?;
+    let file = graph.files.get(node.file)?;
+    let shown = under(source, file);
+    let command = node
+        .command
+        .and_then(|c| graph.commands.get(c))
+        .map_or(String::new(), |c| format!(" ({c})"));
+    Some(match node.line {
+        Some(line) => format!("{}:{line}{command}", shown.display()),
+        None => format!("{}{command}", shown.display()),
+    })
+}
+
 /// The configurations the wheel installs, or None when one is missing.
 /// Names compare as `cmake --install --config` does, ignoring case.
 fn selected_configurations<'a>(
@@ -288,6 +429,16 @@ mod tests {
 
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn destinations_leaving_the_prefix_are_recognised() {
+        for outside in ["/abs/dir", "../x", "a/../../x", "../../../../tmp/x"] {
+            assert!(leaves_prefix(outside), "{outside}");
+        }
+        for inside in ["pkg", "a/../b", "./share/x", "demo-1.0.data/scripts"] {
+            assert!(!leaves_prefix(inside), "{inside}");
+        }
+    }
 
     /// A reply as CMake writes it: the index, the codemodel and one
     /// directory object per configuration, with `installers`.

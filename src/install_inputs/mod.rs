@@ -79,6 +79,17 @@ pub fn request_reply(binary_dir: &Path) -> Result<(), Error> {
     file_api::write_query(binary_dir)
 }
 
+pub use file_api::OutsideRule;
+
+/// The selected rules of `binary_dir` that would install outside the prefix
+/// (see `file_api::rules_outside_prefix`); checked before installing.
+pub fn rules_outside_prefix(
+    binary_dir: &Path,
+    selection: &Selection,
+) -> Result<Vec<OutsideRule>, Error> {
+    file_api::rules_outside_prefix(binary_dir, selection)
+}
+
 /// When an input last changed; None when it is gone.
 pub fn modified(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()

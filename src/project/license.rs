@@ -68,22 +68,18 @@ pub fn files(value: Option<&toml::Value>, project_dir: &Path) -> Result<Vec<Lice
         return Ok(Vec::new());
     };
     let patterns = super::string_list(value, key)?;
-    let base = glob::Pattern::escape(&project_dir.to_string_lossy());
     let mut out: Vec<LicenseFile> = Vec::new();
     for (i, pattern) in patterns.iter().enumerate() {
         let key = format!("{key}[{i}]");
         let key = key.as_str();
         let relative = crate::names::project_file(project_dir, pattern).map_err(|m| err(key, m))?;
-        let full = format!("{base}/{relative}");
-        let matches = glob::glob(&full)
-            .map_err(|e| err(key, format!("{pattern:?} is not a valid glob: {e}")))?;
+        let matches = crate::archive::expand_glob(project_dir, &relative, key)
+            .map_err(|e| err(key, e.to_string()))?;
         let mut found = false;
-        for entry in matches {
-            let path = entry.map_err(|e| err(key, format!("while expanding {pattern:?}: {e}")))?;
+        for path in matches {
             if !path.is_file() {
                 continue;
             }
-            crate::names::inside_project(project_dir, &path).map_err(|m| err(key, m))?;
             found = true;
             let rel = crate::names::below(project_dir, &path).ok_or_else(|| {
                 err(

@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use unicode_normalization::UnicodeNormalization;
+
 use super::Error;
 use crate::archive::{self, Filter, Symlinks, WalkedFile};
 use crate::project::{Project, DATA_SCHEME_KEYS};
@@ -49,10 +51,11 @@ pub fn collect(root: &Path, project: &Project) -> Result<Vec<WalkedFile>, Error>
     Ok(files)
 }
 
-/// Where an installer puts a file, folded to lower case: the tree root,
-/// `.data/purelib` and `.data/platlib` all land in site-packages (one
-/// directory in a venv and on common layouts), the other `.data` keys each
-/// in their own, and Windows and macOS file systems ignore case.
+/// Where an installer puts a file, folded to lower case and Unicode NFC:
+/// the tree root, `.data/purelib` and `.data/platlib` all land in
+/// site-packages (one directory in a venv and on common layouts), the other
+/// `.data` keys each in their own, Windows and macOS file systems ignore
+/// case, and macOS's and Python's imports do not tell `é` from `e` + U+0301.
 fn install_key(archive_path: &str, data_dir: &str) -> String {
     let rest = archive_path
         .strip_prefix(data_dir)
@@ -62,7 +65,7 @@ fn install_key(archive_path: &str, data_dir: &str) -> String {
         Some((scheme, path)) => format!("{scheme}/{path}"),
         None => format!("lib/{archive_path}"),
     };
-    key.to_lowercase()
+    key.to_lowercase().nfc().collect()
 }
 
 /// Refuses two staged files that an installer would write to the same path,
@@ -290,13 +293,18 @@ mod tests {
     /// be); the error names both staged paths.
     #[test]
     fn conflicting_paths_are_refused() {
-        let cases: [(&[&str], &str); 6] = [
+        let cases: [(&[&str], &str); 7] = [
             (&["pkg/a.py", "a-1.data/platlib/pkg/a.py"], "pkg/a.py"),
             (&["pkg/a.py", "a-1.data/purelib/pkg/a.py"], "pkg/a.py"),
             (&["pkg/Mod.py", "pkg/mod.py"], "pkg/Mod.py"),
             (&["pkg", "a-1.data/platlib/pkg/x.py"], "platlib/pkg/x.py"),
             (&["a-1.data/platlib/pkg", "pkg/x.py"], "pkg/x.py"),
             (&["pkg.py", "a-1.data/purelib/PKG.py"], "PKG.py"),
+            // Equal after NFC: composed and decomposed `é`.
+            (
+                &["pkg/caf\u{e9}.py", "pkg/cafe\u{301}.py"],
+                "pkg/cafe\u{301}.py",
+            ),
         ];
         for (files, second) in cases {
             let dir = tempfile::tempdir().unwrap();
