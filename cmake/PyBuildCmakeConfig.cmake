@@ -25,8 +25,9 @@
 #   PY_BUILD_CMAKE_CMAKE_INDEX which numbered cmake config (cmake.N) applies (default 0)
 #   PY_BUILD_CMAKE_WHEEL_DIR   where py_build_cmake_add_wheel() writes wheels when it
 #                              is given no OUTPUT_DIR (default <project>/dist)
-#   PY_BUILD_CMAKE_BUILD_SITE_PACKAGES  site-packages dirs searched for pybind11 /
-#                              nanobind before the target's (the backend passes them)
+#   PY_BUILD_CMAKE_BUILD_SITE_PACKAGES  the build env's site-packages dirs, searched
+#                              for pybind11 / nanobind instead of the target's
+#                              (the backend passes them)
 #
 # find_package(PyBuildCmake COMPONENTS Superbuild) in a project without a
 # pyproject.toml only defines py_build_cmake_add_wheel_matrix().
@@ -107,6 +108,14 @@ if(_PY_BUILD_CMAKE_MINIMUM_CMAKE_VERSION
     "Install a newer one, e.g. `pip install cmake`.")
 endif()
 _py_build_cmake_apply_options()
+# Which site-packages count: a build given its build env's
+# (PY_BUILD_CMAKE_BUILD_SITE_PACKAGES, the backend's) finds pybind11 and
+# nanobind there alone. The target interpreter's are the calling venv's under
+# pip's isolation, so a requirement missing from [build-system] requires
+# would be found here and fail on a clean machine.
+if(PY_BUILD_CMAKE_BUILD_SITE_PACKAGES)
+  set(_PY_BUILD_CMAKE_PYTHON_SITE_PACKAGES "")
+endif()
 # pybind11 and nanobind ship their CMake packages inside site-packages: the
 # target's, and those of the build backend's (isolated) environment, which
 # the driver passes as PY_BUILD_CMAKE_BUILD_SITE_PACKAGES.

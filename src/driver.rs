@@ -37,6 +37,15 @@ pub enum Error {
         status: String,
         command: String,
     },
+    #[error(
+        "the configure step found no {requirement}: add \"{requirement}\" to [build-system] \
+         requires in pyproject.toml (an isolated build env has only those; packages installed \
+         where the frontend runs do not count); the command was `{command}`"
+    )]
+    MissingRequirement {
+        requirement: &'static str,
+        command: String,
+    },
     #[error("`{program} --version` printed {found:?}, which names no CMake version")]
     NoVersion { program: String, found: String },
     #[error(
@@ -602,31 +611,34 @@ impl Driver<'_> {
             command: shown.clone(),
             source,
         };
-        let status = if self.verbose {
-            // Our stdout carries only the result (the wheel's path): the
-            // tools' output goes with our messages to stderr.
-            command.stdout(std::io::stderr());
-            command.status().map_err(spawn_error)?
-        } else {
-            let (mut reader, writer) = std::io::pipe().map_err(spawn_error)?;
-            command
-                .stdin(std::process::Stdio::null())
-                .stdout(writer.try_clone().map_err(spawn_error)?)
-                .stderr(writer);
-            let mut child = command.spawn().map_err(spawn_error)?;
-            // The command holds the pipe's write ends: drop them, or the read
-            // below never sees the end.
-            drop(command);
-            let mut log = Vec::new();
-            let read = reader.read_to_end(&mut log);
-            let status = child.wait().map_err(spawn_error)?;
-            if !status.success() || read.is_err() {
-                use std::io::Write;
-                let _ = std::io::stderr().write_all(&log);
-            }
-            status
-        };
+        // The output goes through one pipe, stdout and stderr in order:
+        // streamed when verbose, else shown only when the step fails; read
+        // for a build requirement CMake did not find either way.
+        let (mut reader, writer) = std::io::pipe().map_err(spawn_error)?;
+        if !self.verbose {
+            command.stdin(std::process::Stdio::null());
+        }
+        command
+            .stdout(writer.try_clone().map_err(spawn_error)?)
+            .stderr(writer);
+        let mut child = command.spawn().map_err(spawn_error)?;
+        // The command holds the pipe's write ends: drop them, or the read
+        // below never sees the end.
+        drop(command);
+        let mut log = Vec::new();
+        let read = read_output(&mut reader, &mut log, self.verbose);
+        let status = child.wait().map_err(spawn_error)?;
+        if !self.verbose && (!status.success() || read.is_err()) {
+            use std::io::Write;
+            let _ = std::io::stderr().write_all(&log);
+        }
         if !status.success() {
+            if let Some(requirement) = missing_requirement(&log).filter(|_| step == "configure") {
+                return Err(Error::MissingRequirement {
+                    requirement,
+                    command: shown,
+                });
+            }
             return Err(Error::Failed {
                 step,
                 status: status.code().map_or("killed".into(), |c| c.to_string()),
@@ -635,6 +647,50 @@ impl Driver<'_> {
         }
         Ok(())
     }
+}
+
+/// Reads a step's output to its end into `log`, copying it to our stderr
+/// as it comes when `stream` (our stdout carries only the result).
+fn read_output(reader: &mut impl Read, log: &mut Vec<u8>, stream: bool) -> std::io::Result<()> {
+    if !stream {
+        return reader.read_to_end(log).map(drop);
+    }
+    use std::io::Write;
+    let mut buffer = [0; 8192];
+    loop {
+        let n = reader.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(());
+        }
+        let _ = std::io::stderr().write_all(&buffer[..n]);
+        log.extend_from_slice(&buffer[..n]);
+    }
+}
+
+/// The build requirement (its PyPI name) whose CMake package or module a
+/// failed configure did not find, for the packages whose messages we know:
+/// find_package's config-mode message, FindPython's NumPy component.
+fn missing_requirement(log: &[u8]) -> Option<&'static str> {
+    const CONFIG_PACKAGES: [&str; 2] = ["pybind11", "nanobind"];
+    let text = String::from_utf8_lossy(log);
+    for line in text.lines() {
+        if let Some(rest) = line
+            .trim_start()
+            .strip_prefix("Could not find a package configuration file provided by \"")
+        {
+            let name = rest.split('"').next().unwrap_or("");
+            if let Some(known) = CONFIG_PACKAGES
+                .iter()
+                .find(|p| p.eq_ignore_ascii_case(name))
+            {
+                return Some(known);
+            }
+        }
+        if line.contains("Could NOT find Python") && line.contains("NumPy") {
+            return Some("numpy");
+        }
+    }
+    None
 }
 
 /// `(major, minor, patch)` from `cmake version 3.31.6`.
@@ -767,6 +823,21 @@ fn show_command(program: &OsString, args: &[OsString]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_the_build_requirement_cmake_did_not_find() {
+        let config = b"CMake Error at CMakeLists.txt:6 (find_package):\n  By not providing \
+            \"Findpybind11.cmake\" in CMAKE_MODULE_PATH ...\n\n  Could not find a package \
+            configuration file provided by \"pybind11\" with any of\n  the following names:\n";
+        assert_eq!(missing_requirement(config), Some("pybind11"));
+        let nanobind = b"  Could not find a package configuration file provided by \"nanobind\"\n";
+        assert_eq!(missing_requirement(nanobind), Some("nanobind"));
+        let numpy = b"  Could NOT find Python3 (missing: Python3_NumPy_INCLUDE_DIRS NumPy) (found version \"3.11\")\n";
+        assert_eq!(missing_requirement(numpy), Some("numpy"));
+        let other = b"  Could not find a package configuration file provided by \"Eigen3\"\n";
+        assert_eq!(missing_requirement(other), None);
+        assert_eq!(missing_requirement(b"error: expected ';'\n"), None);
+    }
 
     #[test]
     fn reads_cmake_versions() {

@@ -71,17 +71,25 @@ pub fn running(site_packages: &[PathBuf]) -> Result<Tools, Error> {
 fn mirror_hinted_packages(site_packages: &[PathBuf], dest: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut mirrored = false;
     for name in HINTED_PACKAGES {
+        let target = dest.join(name);
+        let io = |path: &Path| {
+            let context = format!("while copying {} to {}", path.display(), target.display());
+            move |source| Error::Io { context, source }
+        };
         let Some(source) = site_packages
             .iter()
             .map(|s| s.join(name))
             .find(|p| p.is_dir())
         else {
+            // A package this build env lacks must not be found in the copy
+            // an earlier build left (nor through the cached <name>_DIR).
+            if target.exists() {
+                std::fs::remove_dir_all(&target).map_err(|source| Error::Io {
+                    context: format!("while removing the stale copy {}", target.display()),
+                    source,
+                })?;
+            }
             continue;
-        };
-        let target = dest.join(name);
-        let io = |path: &Path| {
-            let context = format!("while copying {} to {}", path.display(), target.display());
-            move |source| Error::Io { context, source }
         };
         let walk = |dir: &Path| archive::walk(dir, "", &Filter::default(), Symlinks::Follow);
         let mut wanted = BTreeSet::new();
