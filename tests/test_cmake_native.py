@@ -715,3 +715,37 @@ def test_install_rule_writing_outside_the_staging_dir_is_refused(tmp_path, how, 
     assert f"CMakeLists.txt:{line}" in text and destination in text, out.stdout
     assert not host.exists()
     assert not list((src / "dist").glob("*.whl")) if (src / "dist").exists() else True
+
+
+@pytest.mark.parametrize("how", ["target", "driver"])
+def test_override_file_that_appears_is_an_input(tmp_path, how):
+    """A py-build-cmake.local.toml created after the first build was ignored
+    (the up-to-date short-cut compared against the last run's inputs, where
+    it was absent), even after a rebuild and an edit, until the wheel was
+    deleted. The files the configuration would read are inputs too."""
+    src = copy_example("c-extension", tmp_path)
+    bdir = tmp_path / "build"
+    dist = src / "dist"
+    if how == "target":
+        configure(cmake_newest(), src, bdir)
+
+    def wheel() -> str:
+        if how == "target":
+            build(cmake_newest(), bdir)
+        else:
+            for old in dist.glob("*.whl") if dist.exists() else []:
+                old.unlink()
+            run([helper(), "build", "--project", src, "--python", python_exe(),
+                 "--out-dir", dist])
+        # The wheel this run wrote (a new build tag is a new name).
+        return max(dist.glob("*.whl"), key=lambda w: w.stat().st_mtime_ns).name
+
+    assert "-7-" not in wheel()
+    if how == "target":
+        no_op_output("Ninja", build(cmake_newest(), bdir).stdout)
+    (src / "py-build-cmake.local.toml").write_text('[wheel]\nbuild_tag = "7"\n')
+    assert "-7-" in wheel()
+    (src / "py-build-cmake.local.toml").write_text('[wheel]\nbuild_tag = "8"\n')
+    assert "-8-" in wheel()
+    if how == "target":
+        no_op_output("Ninja", build(cmake_newest(), bdir).stdout)
