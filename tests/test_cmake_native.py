@@ -749,3 +749,16 @@ def test_override_file_that_appears_is_an_input(tmp_path, how):
     assert "-8-" in wheel()
     if how == "target":
         no_op_output("Ninja", build(cmake_newest(), bdir).stdout)
+
+
+def test_two_wheel_targets_writing_one_wheel_path_is_a_configure_error(tmp_path):
+    """Two wheel targets of one project packing into one dir would write one
+    wheel path, each overwriting the other's: the configure names both."""
+    src = copy_example("c-extension", tmp_path)
+    lists = src / "CMakeLists.txt"
+    lists.write_text(lists.read_text().replace(
+        "py_build_cmake_add_wheel()",
+        "py_build_cmake_add_wheel()\npy_build_cmake_add_wheel(TARGET wheel_debug COMPONENTS debug)"))
+    error = configure_error(src, tmp_path / "build")
+    assert "'wheel' and 'wheel_debug' would both write the wheel" in error, error
+    assert str(src / "dist") in error, error
