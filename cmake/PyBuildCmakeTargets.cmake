@@ -94,6 +94,25 @@ function(_py_build_cmake_target_args caller default_name takes)
   set(out_dir "${dir}" PARENT_SCOPE)
 endfunction()
 
+# Two wheel targets packing one project (the same metadata, and this
+# tree's tags) into one dir write the same wheel path, each overwriting the
+# other's wheel: refused when the second is added, naming both.
+function(_py_build_cmake_claim_wheel_path target project_dir out_dir)
+  get_property(keys GLOBAL PROPERTY _PY_BUILD_CMAKE_WHEEL_PATH_KEYS)
+  get_property(owners GLOBAL PROPERTY _PY_BUILD_CMAKE_WHEEL_PATH_TARGETS)
+  set(key "${project_dir}|${out_dir}")
+  list(FIND keys "${key}" at)
+  if(at GREATER -1)
+    list(GET owners ${at} owner)
+    message(FATAL_ERROR "py_build_cmake_add_wheel: the wheel targets '${owner}' and "
+      "'${target}' would both write the wheel of ${project_dir} into ${out_dir}, each "
+      "overwriting the other's; give one another OUTPUT_DIR, or a PROJECT_DIR (a "
+      "component project with its own name)")
+  endif()
+  set_property(GLOBAL APPEND PROPERTY _PY_BUILD_CMAKE_WHEEL_PATH_KEYS "${key}")
+  set_property(GLOBAL APPEND PROPERTY _PY_BUILD_CMAKE_WHEEL_PATH_TARGETS "${target}")
+endfunction()
+
 # Marks `target` as ours and makes it depend, at the end of the top-level
 # CMakeLists.txt, on every target `all` builds under this project (a
 # deferred call expands its arguments only when it runs: the targets are
@@ -226,6 +245,7 @@ function(py_build_cmake_add_wheel)
     set(stubgen OFF)
     list(APPEND inputs "${component_dir}/pyproject.toml")
   endif()
+  _py_build_cmake_claim_wheel_path("${name}" "${helper_project}" "${out_dir}")
   # The override inputs are this project's, also for a component project.
   _py_build_cmake_config_args(config_args "${helper_project}"
     OVERRIDE_BASE "${PY_BUILD_CMAKE_PROJECT_DIR}")

@@ -2,6 +2,7 @@
 //! configuration, describe the target Python and pack wheels.
 
 mod archive;
+mod build_lock;
 mod bundle;
 mod cli;
 mod cmake_cache;

@@ -22,6 +22,7 @@ const LAYERS: &[&[&str]] = &[
         "layout",
         "names",
         "real_path",
+        "build_lock",
     ],
     &["archive"],
     &[

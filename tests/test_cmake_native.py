@@ -715,3 +715,50 @@ def test_install_rule_writing_outside_the_staging_dir_is_refused(tmp_path, how, 
     assert f"CMakeLists.txt:{line}" in text and destination in text, out.stdout
     assert not host.exists()
     assert not list((src / "dist").glob("*.whl")) if (src / "dist").exists() else True
+
+
+@pytest.mark.parametrize("how", ["target", "driver"])
+def test_override_file_that_appears_is_an_input(tmp_path, how):
+    """A py-build-cmake.local.toml created after the first build was ignored
+    (the up-to-date short-cut compared against the last run's inputs, where
+    it was absent), even after a rebuild and an edit, until the wheel was
+    deleted. The files the configuration would read are inputs too."""
+    src = copy_example("c-extension", tmp_path)
+    bdir = tmp_path / "build"
+    dist = src / "dist"
+    if how == "target":
+        configure(cmake_newest(), src, bdir)
+
+    def wheel() -> str:
+        if how == "target":
+            build(cmake_newest(), bdir)
+        else:
+            for old in dist.glob("*.whl") if dist.exists() else []:
+                old.unlink()
+            run([helper(), "build", "--project", src, "--python", python_exe(),
+                 "--out-dir", dist])
+        # The wheel this run wrote (a new build tag is a new name).
+        return max(dist.glob("*.whl"), key=lambda w: w.stat().st_mtime_ns).name
+
+    assert "-7-" not in wheel()
+    if how == "target":
+        no_op_output("Ninja", build(cmake_newest(), bdir).stdout)
+    (src / "py-build-cmake.local.toml").write_text('[wheel]\nbuild_tag = "7"\n')
+    assert "-7-" in wheel()
+    (src / "py-build-cmake.local.toml").write_text('[wheel]\nbuild_tag = "8"\n')
+    assert "-8-" in wheel()
+    if how == "target":
+        no_op_output("Ninja", build(cmake_newest(), bdir).stdout)
+
+
+def test_two_wheel_targets_writing_one_wheel_path_is_a_configure_error(tmp_path):
+    """Two wheel targets of one project packing into one dir would write one
+    wheel path, each overwriting the other's: the configure names both."""
+    src = copy_example("c-extension", tmp_path)
+    lists = src / "CMakeLists.txt"
+    lists.write_text(lists.read_text().replace(
+        "py_build_cmake_add_wheel()",
+        "py_build_cmake_add_wheel()\npy_build_cmake_add_wheel(TARGET wheel_debug COMPONENTS debug)"))
+    error = configure_error(src, tmp_path / "build")
+    assert "'wheel' and 'wheel_debug' would both write the wheel" in error, error
+    assert str(src / "dist") in error, error

@@ -172,3 +172,41 @@ def test_driver_builds_a_renamed_wheel_target(tmp_path):
 
     use("py_build_cmake_add_wheel(TARGET other)")
     assert "--target other" in build().stdout
+
+
+@pytest.mark.parametrize("example", ["c-extension", EXAMPLE])
+def test_one_builder_per_build_tree(tmp_path, example):
+    """Two builds of one project with different `-o` overrides, started
+    together, both succeeded and the first got the second's wheel. The
+    driver (as pip's and uv's builds) locks the persistent tree from the
+    configure until the wheel is copied out: the editable build hook's lock,
+    held here by the test, makes it wait."""
+    import fcntl
+    import subprocess
+    import time
+    src = copy_example(example, tmp_path)
+    first = driver_build(src, tmp_path / "one", "-o", "wheel.build_tag=1")
+    (tree,) = [d for d in (src / ".py-build-cmake_cache").iterdir()
+               if (d / "CMakeCache.txt").is_file()]
+    with open(tree / "py-build-cmake-editable.lock", "a+b") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        log = tmp_path / "second.log"
+        with open(log, "w") as out:
+            second = subprocess.Popen(
+                [str(helper()), "build", "--project", str(src), "--python", python_exe(),
+                 "--out-dir", str(tmp_path / "two"), "-o", "wheel.build_tag=2"],
+                stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            while "waiting for another build" not in log.read_text():
+                assert second.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.1)
+            time.sleep(1)
+            assert second.poll() is None, log.read_text()
+            assert not (tmp_path / "two").exists()
+        finally:
+            fcntl.flock(held.fileno(), fcntl.LOCK_UN)
+    assert second.wait(timeout=300) == 0, log.read_text()
+    (wheel,) = (tmp_path / "two").glob("*.whl")
+    assert "-2-" in wheel.name and "-1-" in first.name

@@ -69,6 +69,9 @@ pub fn build_wheel(request: BuildRequest<'_>) -> Result<PathBuf, Error> {
         .join(crate::layout::PROJECT_CACHE_DIR)
         .join(format!("{}-staging", target.build_config()));
     let driver = driver(config, &target, &tools, sources, verbose);
+    // Held until the wheel is out: another build of this tree (other
+    // overrides, the editable build hook) waits instead of mixing in.
+    let _locks = lock_trees(config.cmake.iter().map(|c| driver.build_dir(c)))?;
     super::editable::forget_installed(config.cmake.iter().map(|c| driver.build_dir(c)))?;
     let outcome = match &config.component {
         Some(component) => {
@@ -101,6 +104,31 @@ pub fn build_wheel(request: BuildRequest<'_>) -> Result<PathBuf, Error> {
             &bundle_args(&driver, config)?,
         ),
     }
+}
+
+/// Locks each build tree (`build_lock`), in the configuration's order.
+pub(super) fn lock_trees(
+    build_dirs: impl Iterator<Item = PathBuf>,
+) -> Result<Vec<crate::build_lock::TreeLock>, Error> {
+    // A process this build starts (stubgen importing the package) must not
+    // run an editable install's build hook, which would wait for this lock.
+    // Set before any thread starts.
+    std::env::set_var("PY_BUILD_CMAKE_BUILD_HOOK", "1");
+    build_dirs
+        .map(|dir| {
+            crate::build_lock::lock(&dir, |path| {
+                eprintln!(
+                    "py-build-cmake: waiting for another build of {} (it holds {})",
+                    dir.display(),
+                    path.display()
+                );
+            })
+            .map_err(|source| Error::Io {
+                context: format!("cannot lock the build tree {}", dir.display()),
+                source,
+            })
+        })
+        .collect()
 }
 
 /// Where the driver's configures told CMake to find libraries

@@ -32,7 +32,8 @@ pub fn build_editable(request: BuildRequest<'_>) -> Result<PathBuf, Error> {
         request.sources,
         request.verbose,
     );
-    let build_dirs = config.cmake.iter().map(|c| driver.build_dir(c)).collect();
+    let build_dirs: Vec<PathBuf> = config.cmake.iter().map(|c| driver.build_dir(c)).collect();
+    let _locks = super::build::lock_trees(build_dirs.iter().cloned())?;
     let rebuilds = start.install(build_dirs, |tree| Ok(driver.install_into(tree)?))?;
     start.pack(&rebuilds, request.out_dir)
 }

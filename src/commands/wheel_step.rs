@@ -97,9 +97,23 @@ pub fn run(args: WheelStepArgs) -> Result<(), Error> {
     )?;
     dependencies.extend(super::wheel::metadata_inputs(&config, &project_dir));
     dependencies.push(wheel.clone());
-    write_depfile(&args.depfile, &args.stamp, &dependencies)?;
+    // An override file that appears is an input too: the build tool reruns
+    // the step when its directory changes, and the record sees it exist.
+    let absent = config.absent_inputs.clone();
+    let mut watched: Vec<PathBuf> = absent
+        .iter()
+        .filter_map(|path| path.parent().map(Path::to_path_buf))
+        .filter(|dir| dir.is_dir())
+        .collect();
+    watched.sort();
+    watched.dedup();
+    write_depfile(
+        &args.depfile,
+        &args.stamp,
+        &[dependencies.as_slice(), watched.as_slice()].concat(),
+    )?;
     // A path JSON cannot hold leaves an empty record: the next run is full.
-    let last = LastRun::new(argv, dependencies)?;
+    let last = LastRun::new(argv, dependencies, absent)?;
     write(&record, serde_json::to_string(&last).unwrap_or_default())?;
     write(&args.stamp, format!("{}\n", wheel.display()))?;
     super::print_line(format!("py-build-cmake: wrote {}", wheel.display()))
@@ -114,10 +128,18 @@ struct LastRun {
     inputs: Vec<PathBuf>,
     /// The SHA-256 of each install script among the inputs.
     scripts: BTreeMap<PathBuf, [u8; 32]>,
+    /// Files the configuration would have read had they existed (override
+    /// files): one that exists now makes the run full.
+    #[serde(default)]
+    absent: Vec<PathBuf>,
 }
 
 impl LastRun {
-    fn new(argv: Vec<String>, inputs: Vec<PathBuf>) -> Result<LastRun, Error> {
+    fn new(
+        argv: Vec<String>,
+        inputs: Vec<PathBuf>,
+        absent: Vec<PathBuf>,
+    ) -> Result<LastRun, Error> {
         let mut scripts = BTreeMap::new();
         for input in inputs.iter().filter(|i| is_install_script(i)) {
             scripts.insert(input.clone(), hash(input)?);
@@ -126,6 +148,7 @@ impl LastRun {
             argv,
             inputs,
             scripts,
+            absent,
         })
     }
 
@@ -135,9 +158,10 @@ impl LastRun {
     }
 
     /// The wheel of the last run, when the same command finds every input
-    /// older than the stamp or, for an install script, with the same text.
+    /// older than the stamp or, for an install script, with the same text,
+    /// and no file that was absent.
     fn unchanged(&self, argv: &[String], stamp: &Path) -> Option<PathBuf> {
-        if self.argv != argv {
+        if self.argv != argv || self.absent.iter().any(|p| p.symlink_metadata().is_ok()) {
             return None;
         }
         let stamped = install_inputs::modified(stamp)?;

@@ -52,6 +52,7 @@ def _rebuild_config(config, env):
             f"py-build-cmake: cannot rebuild '{_SETTINGS['package']}': its build tree "
             f"{build_dir} is gone; reinstall it (pip install -e <project>)"
         )
+    # The same lock the driver holds while it builds this tree (build_lock.rs).
     with _Lock(os.path.join(build_dir, "py-build-cmake-editable.lock")):
         cache = _read_cache(cache_file)
         cmake = _existing(cache.get("CMAKE_COMMAND")) or _find("cmake")
