@@ -46,6 +46,13 @@ pub enum Error {
         requirement: &'static str,
         command: String,
     },
+    #[error(
+        "the configure step failed (exit status {status}) in a project unpacked from an sdist \
+         (it has PKG-INFO): when CMake misses a file the source tree has, the sdist left it \
+         out; list it in tool.py-build-cmake.sdist.include (a directory name includes its \
+         whole tree); the command was `{command}`"
+    )]
+    FailedFromSdist { status: String, command: String },
     #[error("`{program} --version` printed {found:?}, which names no CMake version")]
     NoVersion { program: String, found: String },
     #[error(
@@ -638,9 +645,16 @@ impl Driver<'_> {
                     command: shown,
                 });
             }
+            let status = status.code().map_or("killed".into(), |c| c.to_string());
+            if step == "configure" && self.config.project_dir.join("PKG-INFO").is_file() {
+                return Err(Error::FailedFromSdist {
+                    status,
+                    command: shown,
+                });
+            }
             return Err(Error::Failed {
                 step,
-                status: status.code().map_or("killed".into(), |c| c.to_string()),
+                status,
                 command: shown,
             });
         }

@@ -97,3 +97,23 @@ def test_an_isolated_build_does_not_see_the_callers_pybind11(first_user, tmp_pat
     assert "pybind11" in result.stdout
     assert re.search(r'add "pybind11" to \[build-system\] requires', result.stdout), result.stdout
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.whl"))
+
+
+def test_a_build_from_an_sdist_that_lacks_a_cmake_input_names_sdist_include(first_user, tmp_path):
+    """`python -m build` packs the sdist, then builds from it: a CMake input
+    the sdist left out (a subdirectory) fails that configure with a hint at
+    sdist.include, and an include pattern that matches nothing is named."""
+    _, _, _, env = first_user
+    src = cs.copy_example("c-extension", tmp_path)
+    (src / "extra").mkdir()
+    (src / "extra" / "CMakeLists.txt").write_text("# read by the top-level CMakeLists.txt\n")
+    lists = src / "CMakeLists.txt"
+    lists.write_text(lists.read_text() + "\nadd_subdirectory(extra)\n")
+    pyproject = src / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"src/*"]', '"src/*", "cmake/**"]'))
+    result = cs.run([sys.executable, "-m", "build", "--outdir", tmp_path / "dist", src],
+                    env=env, check=False)
+    assert result.returncode != 0, result.stdout
+    assert 'sdist.include pattern "cmake/**" matches nothing' in result.stdout, result.stdout
+    assert "unpacked from an sdist" in result.stdout, result.stdout
+    assert "tool.py-build-cmake.sdist.include" in result.stdout
