@@ -117,3 +117,17 @@ def test_a_build_from_an_sdist_that_lacks_a_cmake_input_names_sdist_include(firs
     assert 'sdist.include pattern "cmake/**" matches nothing' in result.stdout, result.stdout
     assert "unpacked from an sdist" in result.stdout, result.stdout
     assert "tool.py-build-cmake.sdist.include" in result.stdout
+
+
+def test_find_package_before_project_says_to_call_it_after(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "pyproject.toml").write_text('[project]\nname = "early"\nversion = "1.0"\n')
+    (src / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.20)\nfind_package(PyBuildCmake REQUIRED)\n"
+        "project(early LANGUAGES NONE)\n")
+    result = cs.configure(cs.cmake_newest(), src, tmp_path / "build", check=False)
+    assert result.returncode != 0
+    text = " ".join(result.stdout.split())  # CMake wraps long messages
+    assert f"called before project(); call it after project() in {src / 'CMakeLists.txt'}" in text, text
+    assert "no pyproject.toml" not in result.stdout
