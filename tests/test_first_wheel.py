@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import cmake_support as cs
+from test_wheel_pack import validate
 
 
 def readme_install_block() -> list[str]:
@@ -61,7 +62,8 @@ def first_user(tmp_path_factory):
     # The line README shows is the line the command prints.
     expected = export.replace("$HOME", str(home))
     assert printed == expected, (printed, expected)
-    assert list((home / "wheelhouse").glob("pybuildcmake-*-py3-none-manylinux_*.whl"))
+    (wheel,) = (home / "wheelhouse").glob("pybuildcmake-*-py3-none-manylinux_*.whl")
+    validate(wheel)  # packed again from the installed files: still a valid wheel
     for assignment in printed.removeprefix("export ").split():
         name, value = assignment.split("=", 1)
         env[name] = value
@@ -131,3 +133,15 @@ def test_find_package_before_project_says_to_call_it_after(tmp_path):
     text = " ".join(result.stdout.split())  # CMake wraps long messages
     assert f"called before project(); call it after project() in {src / 'CMakeLists.txt'}" in text, text
     assert "no pyproject.toml" not in result.stdout
+
+
+def test_wheelhouse_from_a_checkout_builds_the_wheel_and_says_what_it_is_doing(tmp_path):
+    env = cs.frontend_env(None, PYTHONPATH=str(cs.REPO / "python"))
+    result = subprocess.run([sys.executable, "-m", "pybuildcmake", "wheelhouse", tmp_path / "wh"],
+                            env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert result.returncode == 0, result.stderr
+    (wheel,) = (tmp_path / "wh").glob("pybuildcmake-*.whl")
+    assert "pybuildcmake: building the py-build-cmake executable (cargo build --release" in result.stderr
+    assert "pybuildcmake: packing the pybuildcmake wheel" in result.stderr
+    assert result.stdout.strip() == f"export PIP_FIND_LINKS={tmp_path / 'wh'} UV_FIND_LINKS={tmp_path / 'wh'}"
+    validate(wheel)
