@@ -612,7 +612,14 @@ impl Driver<'_> {
         let mut command = Command::new(&self.cmake_program);
         command.args(&args).envs(&cmake.env);
         let shown = show_command(&self.cmake_program, &args);
-        eprintln!("py-build-cmake: {step}: {shown}");
+        if self.verbose {
+            eprintln!("py-build-cmake: {step}: {shown}");
+        } else {
+            eprintln!(
+                "py-build-cmake: {step}: {}",
+                short_command(&self.cmake_program, &args)
+            );
+        }
         let spawn_error = |source| Error::Spawn {
             command: shown.clone(),
             source,
@@ -818,6 +825,22 @@ fn install_loop<'a>(
     }
 }
 
+/// The step's announcement when quiet: the command without its `-D` / `-U`
+/// cache options (a configure has dozens), which errors and verbose show.
+fn short_command(program: &OsString, args: &[OsString]) -> String {
+    let cache_option = |a: &&OsString| {
+        let a = a.to_string_lossy();
+        a.starts_with("-D") || a.starts_with("-U")
+    };
+    let kept: Vec<OsString> = args.iter().filter(|a| !cache_option(a)).cloned().collect();
+    let hidden = args.len() - kept.len();
+    let shown = show_command(program, &kept);
+    if hidden == 0 {
+        return shown;
+    }
+    format!("{shown} (+{hidden} -D/-U options; -C verbose shows them)")
+}
+
 fn show_command(program: &OsString, args: &[OsString]) -> String {
     std::iter::once(program)
         .chain(args)
@@ -836,6 +859,19 @@ fn show_command(program: &OsString, args: &[OsString]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quiet_announcements_leave_out_the_cache_options() {
+        let args: Vec<OsString> = ["-S", "/p", "-B", "/p/b", "-G", "Ninja", "-DA=1", "-UB*"]
+            .map(OsString::from)
+            .to_vec();
+        let cmake = OsString::from("cmake");
+        assert_eq!(
+            short_command(&cmake, &args),
+            "cmake -S /p -B /p/b -G Ninja (+2 -D/-U options; -C verbose shows them)"
+        );
+        assert_eq!(short_command(&cmake, &args[..2]), "cmake -S /p");
+    }
 
     #[test]
     fn names_the_build_requirement_cmake_did_not_find() {
