@@ -55,6 +55,13 @@ if(PyBuildCmake_FIND_COMPONENTS STREQUAL "Superbuild")
   return()
 endif()
 
+# The project's source dir (where pyproject.toml is looked up), its
+# languages and the wrapper toolchain's settings all come from project().
+if(NOT DEFINED PROJECT_NAME)
+  message(FATAL_ERROR "PyBuildCmake: find_package(PyBuildCmake) was called before "
+    "project(); call it after project() in ${CMAKE_CURRENT_SOURCE_DIR}/CMakeLists.txt, "
+    "and the py_build_cmake_* functions after it.")
+endif()
 if(PY_BUILD_CMAKE_CROSS AND NOT _PY_BUILD_CMAKE_TOOLCHAIN_ACTIVE)
   message(FATAL_ERROR "PyBuildCmake: PY_BUILD_CMAKE_CROSS is set, but the build does not "
     "use PyBuildCmake's toolchain, so it would compile for this machine. Configure a new "

@@ -46,6 +46,13 @@ pub enum Error {
         requirement: &'static str,
         command: String,
     },
+    #[error(
+        "the configure step failed (exit status {status}) in a project unpacked from an sdist \
+         (it has PKG-INFO): when CMake misses a file the source tree has, the sdist left it \
+         out; list it in tool.py-build-cmake.sdist.include (a directory name includes its \
+         whole tree); the command was `{command}`"
+    )]
+    FailedFromSdist { status: String, command: String },
     #[error("`{program} --version` printed {found:?}, which names no CMake version")]
     NoVersion { program: String, found: String },
     #[error(
@@ -606,7 +613,14 @@ impl Driver<'_> {
         let mut command = Command::new(&self.cmake_program);
         command.args(&args).envs(&cmake.env);
         let shown = show_command(&self.cmake_program, &args);
-        eprintln!("py-build-cmake: {step}: {shown}");
+        if self.verbose {
+            eprintln!("py-build-cmake: {step}: {shown}");
+        } else {
+            eprintln!(
+                "py-build-cmake: {step}: {}",
+                short_command(&self.cmake_program, &args)
+            );
+        }
         let spawn_error = |source| Error::Spawn {
             command: shown.clone(),
             source,
@@ -639,9 +653,16 @@ impl Driver<'_> {
                     command: shown,
                 });
             }
+            let status = status.code().map_or("killed".into(), |c| c.to_string());
+            if step == "configure" && self.config.project_dir.join("PKG-INFO").is_file() {
+                return Err(Error::FailedFromSdist {
+                    status,
+                    command: shown,
+                });
+            }
             return Err(Error::Failed {
                 step,
-                status: status.code().map_or("killed".into(), |c| c.to_string()),
+                status,
                 command: shown,
             });
         }
@@ -805,6 +826,22 @@ fn install_loop<'a>(
     }
 }
 
+/// The step's announcement when quiet: the command without its `-D` / `-U`
+/// cache options (a configure has dozens), which errors and verbose show.
+fn short_command(program: &OsString, args: &[OsString]) -> String {
+    let cache_option = |a: &&OsString| {
+        let a = a.to_string_lossy();
+        a.starts_with("-D") || a.starts_with("-U")
+    };
+    let kept: Vec<OsString> = args.iter().filter(|a| !cache_option(a)).cloned().collect();
+    let hidden = args.len() - kept.len();
+    let shown = show_command(program, &kept);
+    if hidden == 0 {
+        return shown;
+    }
+    format!("{shown} (+{hidden} -D/-U options; -C verbose shows them)")
+}
+
 fn show_command(program: &OsString, args: &[OsString]) -> String {
     std::iter::once(program)
         .chain(args)
@@ -823,6 +860,19 @@ fn show_command(program: &OsString, args: &[OsString]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quiet_announcements_leave_out_the_cache_options() {
+        let args: Vec<OsString> = ["-S", "/p", "-B", "/p/b", "-G", "Ninja", "-DA=1", "-UB*"]
+            .map(OsString::from)
+            .to_vec();
+        let cmake = OsString::from("cmake");
+        assert_eq!(
+            short_command(&cmake, &args),
+            "cmake -S /p -B /p/b -G Ninja (+2 -D/-U options; -C verbose shows them)"
+        );
+        assert_eq!(short_command(&cmake, &args[..2]), "cmake -S /p");
+    }
 
     #[test]
     fn names_the_build_requirement_cmake_did_not_find() {

@@ -61,6 +61,42 @@ pub fn backend_warning(config: &Config) -> Option<String> {
     }
 }
 
+/// Warnings for `sdist.include` / `sdist.exclude` patterns that match
+/// nothing in the project dir (a pattern meant to match is a file the sdist
+/// silently lacks, or keeps); a `**` in one is explained, since `src/**`
+/// matches only the directories below src.
+pub fn pattern_warnings(config: &Config) -> Result<Vec<String>, Error> {
+    let mut warnings = Vec::new();
+    for (key, patterns) in [
+        ("include", &config.sdist.include),
+        ("exclude", &config.sdist.exclude),
+    ] {
+        for pattern in patterns {
+            if !expand(&config.project_dir, std::slice::from_ref(pattern))?.is_empty() {
+                continue;
+            }
+            let mut warning = format!(
+                "tool.py-build-cmake.sdist.{key} pattern {pattern:?} matches nothing in {}",
+                config.project_dir.display()
+            );
+            if pattern.contains("**") {
+                warning.push_str(&format!(
+                    "; `**` matches directories at any depth, so `dir/**` matches only \
+                     the directories below dir, not its files; a directory name includes \
+                     its whole tree: write {:?} (or `dir/**/*.c` for some files)",
+                    pattern
+                        .split("/**")
+                        .next()
+                        .filter(|d| !d.is_empty() && !d.contains('*'))
+                        .unwrap_or("<dir>")
+                ));
+            }
+            warnings.push(warning);
+        }
+    }
+    Ok(warnings)
+}
+
 /// Writes the sdist of `config`'s project into `out_dir` and returns its path.
 /// `timestamp` is every entry's mtime (SOURCE_DATE_EPOCH), so two runs over the
 /// same files give the same bytes; an unchanged archive is not rewritten.
@@ -353,6 +389,26 @@ mod tests {
             names,
             ["old/other-1.0.tar.gz", "pkg/__init__.py", "pyproject.toml"]
         );
+    }
+
+    #[test]
+    fn warns_about_patterns_that_match_nothing_and_explains_double_stars() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::test_support::write_files(dir.path(), &["src/a.c", "tests/t.txt"], "");
+        let mut config = crate::test_support::config(false);
+        config.project_dir = dir.path().to_path_buf();
+        config.sdist.include = vec!["src".into(), "lib/**".into(), "*.md".into()];
+        config.sdist.exclude = vec!["tests/*.txt".into(), "build".into()];
+        let warnings = super::pattern_warnings(&config).unwrap();
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(
+            warnings[0].contains("sdist.include pattern \"lib/**\" matches nothing"),
+            "{warnings:?}"
+        );
+        assert!(warnings[0].contains("not its files") && warnings[0].contains("write \"lib\""));
+        assert!(warnings[1].contains("sdist.include pattern \"*.md\""));
+        assert!(!warnings[1].contains("**"));
+        assert!(warnings[2].contains("sdist.exclude pattern \"build\""));
     }
 
     #[test]

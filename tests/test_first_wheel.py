@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import cmake_support as cs
+from test_wheel_pack import validate
 
 
 def readme_install_block() -> list[str]:
@@ -61,7 +62,8 @@ def first_user(tmp_path_factory):
     # The line README shows is the line the command prints.
     expected = export.replace("$HOME", str(home))
     assert printed == expected, (printed, expected)
-    assert list((home / "wheelhouse").glob("pybuildcmake-*-py3-none-manylinux_*.whl"))
+    (wheel,) = (home / "wheelhouse").glob("pybuildcmake-*-py3-none-manylinux_*.whl")
+    validate(wheel)  # packed again from the installed files: still a valid wheel
     for assignment in printed.removeprefix("export ").split():
         name, value = assignment.split("=", 1)
         env[name] = value
@@ -97,3 +99,49 @@ def test_an_isolated_build_does_not_see_the_callers_pybind11(first_user, tmp_pat
     assert "pybind11" in result.stdout
     assert re.search(r'add "pybind11" to \[build-system\] requires', result.stdout), result.stdout
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.whl"))
+
+
+def test_a_build_from_an_sdist_that_lacks_a_cmake_input_names_sdist_include(first_user, tmp_path):
+    """`python -m build` packs the sdist, then builds from it: a CMake input
+    the sdist left out (a subdirectory) fails that configure with a hint at
+    sdist.include, and an include pattern that matches nothing is named."""
+    _, _, _, env = first_user
+    src = cs.copy_example("c-extension", tmp_path)
+    (src / "extra").mkdir()
+    (src / "extra" / "CMakeLists.txt").write_text("# read by the top-level CMakeLists.txt\n")
+    lists = src / "CMakeLists.txt"
+    lists.write_text(lists.read_text() + "\nadd_subdirectory(extra)\n")
+    pyproject = src / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"src/*"]', '"src/*", "cmake/**"]'))
+    result = cs.run([sys.executable, "-m", "build", "--outdir", tmp_path / "dist", src],
+                    env=env, check=False)
+    assert result.returncode != 0, result.stdout
+    assert 'sdist.include pattern "cmake/**" matches nothing' in result.stdout, result.stdout
+    assert "unpacked from an sdist" in result.stdout, result.stdout
+    assert "tool.py-build-cmake.sdist.include" in result.stdout
+
+
+def test_find_package_before_project_says_to_call_it_after(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "pyproject.toml").write_text('[project]\nname = "early"\nversion = "1.0"\n')
+    (src / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.20)\nfind_package(PyBuildCmake REQUIRED)\n"
+        "project(early LANGUAGES NONE)\n")
+    result = cs.configure(cs.cmake_newest(), src, tmp_path / "build", check=False)
+    assert result.returncode != 0
+    text = " ".join(result.stdout.split())  # CMake wraps long messages
+    assert f"called before project(); call it after project() in {src / 'CMakeLists.txt'}" in text, text
+    assert "no pyproject.toml" not in result.stdout
+
+
+def test_wheelhouse_from_a_checkout_builds_the_wheel_and_says_what_it_is_doing(tmp_path):
+    env = cs.frontend_env(None, PYTHONPATH=str(cs.REPO / "python"))
+    result = subprocess.run([sys.executable, "-m", "pybuildcmake", "wheelhouse", tmp_path / "wh"],
+                            env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert result.returncode == 0, result.stderr
+    (wheel,) = (tmp_path / "wh").glob("pybuildcmake-*.whl")
+    assert "pybuildcmake: building the py-build-cmake executable (cargo build --release" in result.stderr
+    assert "pybuildcmake: packing the pybuildcmake wheel" in result.stderr
+    assert result.stdout.strip() == f"export PIP_FIND_LINKS={tmp_path / 'wh'} UV_FIND_LINKS={tmp_path / 'wh'}"
+    validate(wheel)

@@ -114,7 +114,13 @@ def _build_self(wheel_directory: str, editable: bool = False) -> str:
     python/ of the checkout, whose executable() then rebuilds the
     executable with cargo on each use, so an edited source is live."""
     root = checkout()
+    # pip shows a backend's output with -v only; one line per phase says
+    # what the minutes go to.
+    print("pybuildcmake: building the py-build-cmake executable (cargo build --release: "
+          "about a minute on a fast machine, several on a small one, the first time)",
+          file=sys.stderr, flush=True)
     exe = executable()
+    print("pybuildcmake: packing the pybuildcmake wheel", file=sys.stderr, flush=True)
     version = subprocess.run([str(exe), "--version"], check=True, stdout=subprocess.PIPE, text=True)
     data = f"pybuildcmake-{version.stdout.split()[-1]}.data"
     with tempfile.TemporaryDirectory(prefix="pybuildcmake-staging-") as staging:

@@ -24,5 +24,8 @@ pub fn write(config: &Config, out_dir: &Path) -> Result<PathBuf, Error> {
     if let Some(warning) = sdist::backend_warning(config) {
         eprintln!("py-build-cmake: warning: {warning}");
     }
+    for warning in sdist::pattern_warnings(config)? {
+        eprintln!("py-build-cmake: warning: {warning}");
+    }
     Ok(sdist::build(config, out_dir, timestamp)?)
 }
