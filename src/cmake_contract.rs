@@ -203,6 +203,8 @@ const VARIABLES: &[Variable] = &[
     var("_PY_BUILD_CMAKE_PYTHON3", Package, &[ByPackage]),
     var("_PY_BUILD_CMAKE_TARGET", Package, &[ByPackage]),
     var("_PY_BUILD_CMAKE_WHEEL_TARGETS", Package, &[ByPackage]),
+    var("_PY_BUILD_CMAKE_WHEEL_PATH_KEYS", Package, &[ByPackage]),
+    var("_PY_BUILD_CMAKE_WHEEL_PATH_TARGETS", Package, &[ByPackage]),
     // py_build_cmake_add_wheel_matrix() to each target.
     var("PY_BUILD_CMAKE_HOST_TOOLS", Package, &[ByProject]),
 ];
