@@ -96,6 +96,7 @@ pub fn config(pure: bool) -> Config {
         input_env: Vec::new(),
         os: Os::Linux,
         build_backend: Some("pybuildcmake.build".into()),
+        has_tool_table: true,
         project: project("pkg", "1.0"),
         module: ModuleOptions {
             name: "pkg".into(),

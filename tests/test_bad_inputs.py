@@ -237,3 +237,29 @@ def test_nfc_equal_module_names_are_refused(tmp_path):
     proc = run(["build", "--project", str(root), "--out-dir", str(tmp_path / "out")],
                stdout=subprocess.PIPE)
     assert_clean_error(proc, f"demo/{composed}", f"demo/{decomposed}")
+
+FOREIGN = (
+    '[build-system]\nrequires = ["scikit-build-core"]\nbuild-backend = "scikit_build_core.build"\n'
+    '[project]\nname = "demo"\nversion = "1.0"\n'
+)
+
+
+@pytest.mark.parametrize("command", ["build", "sdist", "config"])
+def test_foreign_backend_is_an_error(tmp_path, command):
+    """A project of another backend with no [tool.py-build-cmake] table is
+    refused, never packed as an empty pure-Python wheel; ours without the
+    table stays a pure-Python package."""
+    (tmp_path / "pyproject.toml").write_text(FOREIGN)
+    (tmp_path / "demo.py").write_text("")
+    proc = run([command, "--project", str(tmp_path)], stdout=subprocess.PIPE, cwd=tmp_path)
+    assert_clean_error(proc, "scikit_build_core.build", "[tool.py-build-cmake]", "pybuildcmake.build")
+    assert not list(tmp_path.rglob("*.whl")) and not list(tmp_path.rglob("*.tar.gz"))
+
+    ours = FOREIGN.replace('"scikit-build-core"', '"pybuildcmake"').replace(
+        "scikit_build_core.build", "pybuildcmake.build"
+    )
+    (tmp_path / "pyproject.toml").write_text(ours)
+    proc = run([command, "--project", str(tmp_path)], stdout=subprocess.PIPE, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    if command == "build":
+        assert proc.stdout.strip().endswith("py3-none-any.whl"), proc.stdout

@@ -20,6 +20,7 @@ use super::Error;
 pub fn run(args: BuildArgs) -> Result<(), Error> {
     let inputs = super::absolute_inputs(args.inputs)?;
     let (project_dir, config) = super::load_for_packing(&inputs)?;
+    crate::config::check_backend(&config)?;
     // Before the build, which takes long.
     let out_dir = super::out_dir(args.out_dir, &project_dir)?;
     let path = build_wheel(BuildRequest {

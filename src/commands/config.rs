@@ -13,6 +13,7 @@ pub fn run(args: ConfigArgs) -> Result<(), Error> {
         return Ok(());
     }
     let config = super::load_config(&args.inputs, args.os.map_or(Os::host(), Os::from))?;
+    crate::config::check_backend(&config)?;
     // JSON is the only output format; `--json` says so explicitly.
     let text = serde_json::to_string_pretty(&config).map_err(|source| Error::Json {
         context: "while writing the configuration as JSON".into(),

@@ -11,6 +11,7 @@ use super::{source_date_epoch, Error};
 
 pub fn run(args: SdistArgs) -> Result<(), Error> {
     let config = super::load_config(&args.inputs, Os::host())?;
+    crate::config::check_backend(&config)?;
     let out_dir = super::out_dir(args.out_dir, &config.project_dir)?;
     let path = write(&config, &out_dir)?;
     super::print_line(path.display())?;

@@ -73,8 +73,41 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+    /// A project of another build backend, with nothing for this tool to build.
+    #[error(
+        "{} names the build backend {backend:?} and has no [tool.py-build-cmake] table, so \
+         py-build-cmake would build a wheel without its CMake parts; to build it with \
+         py-build-cmake, set [build-system] build-backend = \"pybuildcmake.build\" and \
+         requires = [\"pybuildcmake\"], and add a [tool.py-build-cmake.cmake] table (an empty \
+         [tool.py-build-cmake] table for a pure-Python package)",
+        pyproject.display()
+    )]
+    ForeignBackend { pyproject: PathBuf, backend: String },
     #[error("{0}")]
     Other(String),
+}
+
+/// The backends whose projects this tool builds: its own and py-build-cmake's.
+const OUR_BACKENDS: [&str; 4] = [
+    "pybuildcmake.build",
+    "pybuildcmake.build_component",
+    "py_build_cmake.build",
+    "py_build_cmake.build_component",
+];
+
+/// Refuses a project written for another build backend: without a
+/// `[tool.py-build-cmake]` table it would pack as an empty pure-Python
+/// wheel. A project of ours without the table is a pure-Python package.
+pub fn check_backend(config: &Config) -> Result<(), Error> {
+    match &config.build_backend {
+        Some(backend) if !config.has_tool_table && !OUR_BACKENDS.contains(&backend.as_str()) => {
+            Err(Error::ForeignBackend {
+                pyproject: config.pyproject.clone(),
+                backend: backend.clone(),
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// What to resolve: the project and every override source, in CLI order.

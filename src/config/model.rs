@@ -44,6 +44,9 @@ pub struct Config {
     /// `[build-system] build-backend`, as written.
     #[serde(skip)]
     pub build_backend: Option<String>,
+    /// Whether pyproject.toml has a `[tool.py-build-cmake]` table.
+    #[serde(skip)]
+    pub has_tool_table: bool,
     pub module: ModuleOptions,
     pub editable: EditableOptions,
     pub sdist: SdistOptions,

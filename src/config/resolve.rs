@@ -260,6 +260,10 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
         .and_then(|b| b.get("build-backend"))
         .and_then(|b| b.as_str())
         .map(str::to_owned);
+    let has_tool_table = document
+        .get("tool")
+        .and_then(|t| t.get("py-build-cmake"))
+        .is_some();
     Ok(Config {
         project_dir,
         pyproject,
@@ -268,6 +272,7 @@ pub fn resolve(input: Input) -> Result<Config, Error> {
         input_env: ctx.environ.read(),
         os: target_os,
         build_backend,
+        has_tool_table,
         project,
         module,
         editable,
