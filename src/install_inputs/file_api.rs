@@ -184,27 +184,14 @@ pub fn install_inputs(
     binary_dir: &Path,
     selection: &Selection,
 ) -> Result<Option<Vec<PathBuf>>, Error> {
-    // A project added with add_subdirectory() installs from its own build
-    // dir; CMake writes the reply in the top one, beside CMakeCache.txt.
-    let Some(top) = binary_dir
-        .ancestors()
-        .find(|dir| dir.join("CMakeCache.txt").is_file())
+    let Some(Reply {
+        reply_dir,
+        index_path,
+        codemodel,
+    }) = codemodel_reply(binary_dir)?
     else {
         return Ok(None);
     };
-    let reply_dir = top.join(REPLY_DIR);
-    let Some(index_path) = newest_index(&reply_dir) else {
-        return Ok(None);
-    };
-    let index: Index = read(&reply_dir, &file_name(&index_path))?;
-    let Some(codemodel) = index
-        .objects
-        .iter()
-        .find(|o| o.kind == "codemodel" && o.version.major == 2 && o.version.minor >= 3)
-    else {
-        return Ok(None);
-    };
-    let codemodel: Codemodel = read(&reply_dir, &codemodel.json_file)?;
     let Some(configurations) = selected_configurations(&codemodel, selection.configs) else {
         return Ok(None);
     };
@@ -242,6 +229,43 @@ pub fn install_inputs(
     Ok(Some(found))
 }
 
+/// The newest codemodel reply (2.3 or newer: it has install rules) that
+/// describes `binary_dir`, with where it was read from.
+struct Reply {
+    reply_dir: PathBuf,
+    index_path: PathBuf,
+    codemodel: Codemodel,
+}
+
+fn codemodel_reply(binary_dir: &Path) -> Result<Option<Reply>, Error> {
+    // A project added with add_subdirectory() installs from its own build
+    // dir; CMake writes the reply in the top one, beside CMakeCache.txt.
+    let Some(top) = binary_dir
+        .ancestors()
+        .find(|dir| dir.join("CMakeCache.txt").is_file())
+    else {
+        return Ok(None);
+    };
+    let reply_dir = top.join(REPLY_DIR);
+    let Some(index_path) = newest_index(&reply_dir) else {
+        return Ok(None);
+    };
+    let index: Index = read(&reply_dir, &file_name(&index_path))?;
+    let Some(object) = index
+        .objects
+        .iter()
+        .find(|o| o.kind == "codemodel" && o.version.major == 2 && o.version.minor >= 3)
+    else {
+        return Ok(None);
+    };
+    let codemodel: Codemodel = read(&reply_dir, &object.json_file)?;
+    Ok(Some(Reply {
+        reply_dir,
+        index_path,
+        codemodel,
+    }))
+}
+
 /// The selected install rules of `binary_dir` whose DESTINATION is absolute
 /// or climbs out of the install prefix with `..`: `cmake --install
 /// --prefix <staging>` would write them to the host, not into the wheel.
@@ -250,25 +274,14 @@ pub fn rules_outside_prefix(
     binary_dir: &Path,
     selection: &Selection,
 ) -> Result<Vec<OutsideRule>, Error> {
-    let Some(top) = binary_dir
-        .ancestors()
-        .find(|dir| dir.join("CMakeCache.txt").is_file())
+    let Some(Reply {
+        reply_dir,
+        codemodel,
+        ..
+    }) = codemodel_reply(binary_dir)?
     else {
         return Ok(Vec::new());
     };
-    let reply_dir = top.join(REPLY_DIR);
-    let Some(index_path) = newest_index(&reply_dir) else {
-        return Ok(Vec::new());
-    };
-    let index: Index = read(&reply_dir, &file_name(&index_path))?;
-    let Some(codemodel) = index
-        .objects
-        .iter()
-        .find(|o| o.kind == "codemodel" && o.version.major == 2 && o.version.minor >= 3)
-    else {
-        return Ok(Vec::new());
-    };
-    let codemodel: Codemodel = read(&reply_dir, &codemodel.json_file)?;
     let configurations = selected_configurations(&codemodel, selection.configs).unwrap_or_default();
     let mut found = Vec::new();
     for configuration in configurations {
